@@ -1,0 +1,119 @@
+# sfdiag - offline diagnosis of Salesforce integration login failures.
+#
+#   make            build build/sfdiag
+#   make demo       install missing dependencies, build, run on samples/
+#   make test       install missing dependencies, build, run every test
+#   make check      the whole test suite under ASan + UBSan (+ LeakSanitizer)
+#   make bench      speed and memory against peer tools (see README)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       apt-get install what the build needs (Debian 12)
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+DATADIR  = $(PREFIX)/share/sfdiag
+MANDIR   = $(PREFIX)/share/man
+
+CC      ?= cc
+WERROR  ?=
+OPT     ?= -O2
+WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc \
+           -DSFDIAG_DATADIR='"$(DATADIR)"' -DSFDIAG_SRCDIR='"$(CURDIR)"' $(CPPFLAGS)
+CFLAGS_ALL = -std=c11 $(OPT) -g $(WARN) $(WERROR) -pthread $(CFLAGS)
+LIBS     = -lpcre2-8 -lcsv -lcjson -lz -larchive -lpthread
+
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+
+# Debian packages the build and the tests need.
+DEB_BUILD = gcc make pkg-config libpcre2-dev libcsv-dev libcjson-dev zlib1g-dev \
+            libarchive-dev
+DEB_TEST  = python3
+
+SRC  = $(sort $(wildcard src/*.c))
+LIB_SRC = $(filter-out src/main.c,$(SRC))
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+
+REL_OBJ = $(SRC:src/%.c=build/rel/%.o)
+SAN_OBJ = $(SRC:src/%.c=build/san/%.o)
+REL_LIB_OBJ = $(LIB_SRC:src/%.c=build/rel/%.o)
+SAN_LIB_OBJ = $(LIB_SRC:src/%.c=build/san/%.o)
+REL_UNIT = $(UNIT_SRC:tests/unit/%.c=build/rel/unit/%)
+SAN_UNIT = $(UNIT_SRC:tests/unit/%.c=build/san/unit/%)
+
+.PHONY: all deps demo test check unit cli bench install uninstall clean lint
+
+all: build/sfdiag
+
+build/sfdiag: $(REL_OBJ)
+	$(CC) $(CFLAGS_ALL) -o $@ $(REL_OBJ) $(LDFLAGS) $(LIBS)
+
+build/san/sfdiag: $(SAN_OBJ)
+	$(CC) $(CFLAGS_ALL) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(LDFLAGS) $(LIBS)
+
+build/rel/%.o: src/%.c src/*.h | build/rel
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+
+build/san/%.o: src/%.c src/*.h | build/san
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN_FLAGS) -c -o $@ $<
+
+build/rel/unit/%: tests/unit/%.c tests/unit/unit.h $(REL_LIB_OBJ) | build/rel/unit
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(REL_LIB_OBJ) $(LDFLAGS) $(LIBS)
+
+build/san/unit/%: tests/unit/%.c tests/unit/unit.h $(SAN_LIB_OBJ) | build/san/unit
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN_FLAGS) -o $@ $< $(SAN_LIB_OBJ) $(LDFLAGS) $(LIBS)
+
+build/rel build/san build/rel/unit build/san/unit:
+	mkdir -p $@
+
+# Install what is missing, and nothing when everything is there.
+deps:
+	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+demo: deps
+	$(MAKE) build/sfdiag
+	./build/sfdiag samples/login-history/*; status=$$?; \
+	echo "(sfdiag exited $$status: 0 nothing wrong, 1 findings at --fail-on severity, 2 input error)"
+
+unit: $(REL_UNIT)
+	@fail=0; for t in $(REL_UNIT); do $$t || fail=1; done; exit $$fail
+
+cli: build/sfdiag
+	SFDIAG=./build/sfdiag tests/cli/run
+
+test: deps
+	$(MAKE) build/sfdiag $(REL_UNIT)
+	@fail=0; \
+	for t in $(REL_UNIT); do $$t || fail=1; done; \
+	./build/sfdiag rules test || fail=1; \
+	SFDIAG=./build/sfdiag tests/cli/run || fail=1; \
+	exit $$fail
+
+check: deps
+	$(MAKE) build/san/sfdiag $(SAN_UNIT)
+	@fail=0; export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; \
+	for t in $(SAN_UNIT); do $$t || fail=1; done; \
+	./build/san/sfdiag rules test || fail=1; \
+	SFDIAG=./build/san/sfdiag tests/cli/run || fail=1; \
+	exit $$fail
+
+install: build/sfdiag
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules
+	install -m 755 build/sfdiag $(DESTDIR)$(BINDIR)/sfdiag
+	install -m 644 rules/*.rules rules/*.conf $(DESTDIR)$(DATADIR)/rules/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sfdiag
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build

@@ -1,0 +1,364 @@
+/*
+ * adapt_login_csv.c - Login History, LoginHistory, ELF Login and LoginEvent
+ * exports in CSV, read with libcsv.
+ *
+ * The input is fed to libcsv one physical line at a time, which costs one
+ * memchr per line and gives every record the line it starts on, even when
+ * quoted fields hold line breaks.  Columns are mapped by header name through
+ * the aliases of fields.conf, never by position.
+ */
+#include "adapter.h"
+
+#include <csv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void adapter_note(struct adapter_ctx *ac, enum note_level level, long line, const char *fmt, ...)
+{
+	struct strbuf sb = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	ac->note(ac->ctx, level, line, sb_str(&sb));
+	sb_free(&sb);
+}
+
+/* ---- sniffing ---- */
+
+/* Length of the first line of head, without its line break. */
+static size_t first_line(const char *head, size_t n)
+{
+	const char *nl = memchr(head, '\n', n);
+	size_t len = nl ? (size_t)(nl - head) : n;
+	if (len && head[len - 1] == '\r')
+		len--;
+	return len;
+}
+
+/* The delimiter that occurs most often outside quotes in the header line. */
+static char guess_delim(const char *s, size_t n)
+{
+	static const char cand[] = {',', ';', '\t', '|'};
+	size_t count[sizeof cand] = {0};
+	int quoted = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (!quoted)
+			for (size_t c = 0; c < sizeof cand; c++)
+				if (s[i] == cand[c])
+					count[c]++;
+	}
+	size_t best = 0;
+	for (size_t c = 1; c < sizeof cand; c++)
+		if (count[c] > count[best])
+			best = c;
+	return count[best] ? cand[best] : ',';
+}
+
+/* Calls fn for each cell of a header line split on delim (quotes removed). */
+static int header_has_required(const struct ruleset *rs, const char *s, size_t n, char delim)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != delim)
+			continue;
+		char norm[256];
+		int rank;
+		rules_normalize_header(s + start, i - start, norm, sizeof norm);
+		int f = rules_field_for_header(rs, norm, &rank);
+		for (size_t r = 0; f >= 0 && r < rs->nrequired; r++)
+			if (rs->required[r] == f)
+				return 1;
+		start = i + 1;
+	}
+	return 0;
+}
+
+int login_csv_sniff(const struct ruleset *rs, const char *head, size_t n, char *delim)
+{
+	size_t len = first_line(head, n);
+	char d = guess_delim(head, len);
+	if (!header_has_required(rs, head, len, d))
+		return 0;
+	*delim = d;
+	return 1;
+}
+
+/* ---- reading ---- */
+
+struct csvstate {
+	struct adapter_ctx *ac;
+	struct strbuf row;           /* field bytes, each NUL-terminated */
+	size_t off[SFDIAG_MAX_COLUMNS];
+	size_t len[SFDIAG_MAX_COLUMNS];
+	size_t nfields;
+	int too_wide;
+	int have_header;
+	size_t ncols;                /* columns in the header */
+	int col_field[SFDIAG_MAX_COLUMNS]; /* column -> field, or -1 */
+	int stop;                    /* fatal problem: stop feeding */
+	long line;                   /* physical line being fed, from 1 */
+	long row_line;               /* first line of the current record */
+	int row_started;
+	unsigned long notes;         /* warnings given for this file */
+	struct event ev;
+};
+
+/* libcsv keeps no limit of its own: refuse to grow a field past ours. */
+static void *capped_realloc(void *p, size_t n)
+{
+	if (n > SFDIAG_MAX_FIELD + 4096)
+		return NULL;
+	return realloc(p, n);
+}
+
+static void warn_row(struct csvstate *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A skipped record: counted always, described up to SFDIAG_MAX_NOTES_PER_FILE. */
+static void warn_row(struct csvstate *st, const char *fmt, ...)
+{
+	st->ac->skipped++;
+	if (st->notes++ >= SFDIAG_MAX_NOTES_PER_FILE)
+		return;
+	struct strbuf sb = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	st->ac->note(st->ac->ctx, NOTE_WARNING, st->row_line, sb_str(&sb));
+	sb_free(&sb);
+}
+
+static void on_field(void *data, size_t n, void *ctx)
+{
+	struct csvstate *st = ctx;
+	if (st->stop)
+		return;
+	if (!st->row_started) {
+		st->row_started = 1;
+		st->row_line = st->line;
+	}
+	if (st->nfields >= SFDIAG_MAX_COLUMNS) {
+		st->too_wide = 1;
+		return;
+	}
+	st->off[st->nfields] = st->row.len;
+	st->len[st->nfields] = n;
+	sb_add(&st->row, data ? data : "", data ? n : 0);
+	sb_addc(&st->row, '\0');
+	st->nfields++;
+}
+
+static void map_header(struct csvstate *st)
+{
+	const struct ruleset *rs = st->ac->rs;
+	int best_rank[SFDIAG_MAX_FIELDS];
+	int best_col[SFDIAG_MAX_FIELDS];
+	struct strbuf unused = {0};
+
+	for (size_t f = 0; f < SFDIAG_MAX_FIELDS; f++)
+		best_rank[f] = best_col[f] = -1;
+	st->ncols = st->nfields;
+	for (size_t c = 0; c < st->nfields; c++) {
+		char norm[256];
+		int rank;
+		rules_normalize_header(st->row.buf + st->off[c], st->len[c], norm, sizeof norm);
+		int f = rules_field_for_header(rs, norm, &rank);
+		st->col_field[c] = -1;
+		if (f < 0) {
+			if (norm[0])
+				sb_printf(&unused, "%s%s", unused.len ? ", " : "", norm);
+			continue;
+		}
+		if (best_col[f] < 0 || rank < best_rank[f]) {
+			best_rank[f] = rank;
+			best_col[f] = (int)c;
+		}
+	}
+	for (size_t f = 0; f < SFDIAG_MAX_FIELDS; f++)
+		if (best_col[f] >= 0)
+			st->col_field[best_col[f]] = (int)f;
+	if (unused.len)
+		adapter_note(st->ac, NOTE_INFO, st->row_line, "columns not used by any field: %s",
+		             sb_str(&unused));
+	sb_free(&unused);
+}
+
+static void emit_row(struct csvstate *st)
+{
+	struct adapter_ctx *ac = st->ac;
+	const struct ruleset *rs = ac->rs;
+	struct event *ev = &st->ev;
+
+	ac->records++;
+	if (st->too_wide) {
+		warn_row(st, "record has more than SFDIAG_MAX_COLUMNS (%d) columns; skipped",
+		         SFDIAG_MAX_COLUMNS);
+		return;
+	}
+	if (st->nfields != st->ncols) {
+		warn_row(st, "record has %zu fields, the header has %zu; skipped", st->nfields, st->ncols);
+		return;
+	}
+	event_clear(ev);
+	ev->kind = KIND_LOGIN_HISTORY;
+	ev->file = ac->file;
+	ev->file_seq = ac->file_seq;
+	ev->line = st->row_line;
+	for (size_t c = 0; c < st->nfields; c++) {
+		int f = st->col_field[c];
+		if (f < 0)
+			continue;
+		const char *v = st->row.buf + st->off[c];
+		size_t bad;
+		if (!utf8_valid(v, st->len[c], &bad)) {
+			warn_row(st, "invalid UTF-8 in column %zu (byte %zu); record skipped "
+			             "(re-save the file as UTF-8)", c + 1, bad + 1);
+			return;
+		}
+		if (memchr(v, '\0', st->len[c])) {
+			warn_row(st, "NUL byte in column %zu; record skipped", c + 1);
+			return;
+		}
+		event_set(ev, rs, f, v, st->len[c]);
+	}
+	ac->emit(ac->ctx, ev);
+}
+
+static void on_row(int term, void *ctx)
+{
+	struct csvstate *st = ctx;
+	(void)term;
+	if (st->stop)
+		return;
+	if (!st->have_header) {
+		if (st->too_wide) {
+			adapter_note(st->ac, NOTE_ERROR, st->row_line,
+			             "header has more than SFDIAG_MAX_COLUMNS (%d) columns",
+			             SFDIAG_MAX_COLUMNS);
+			st->stop = 1;
+		} else {
+			map_header(st);
+			st->have_header = 1;
+		}
+	} else {
+		emit_row(st);
+	}
+	sb_reset(&st->row);
+	st->nfields = 0;
+	st->too_wide = 0;
+	st->row_started = 0;
+}
+
+/* Describe a libcsv failure and decide whether reading can go on. */
+static int parse_failed(struct csvstate *st, struct csv_parser *p)
+{
+	int e = csv_error(p);
+	if (e == CSV_ENOMEM || e == CSV_ETOOBIG) {
+		adapter_note(st->ac, NOTE_ERROR, st->row_line,
+		             "field longer than SFDIAG_MAX_FIELD (%u bytes); the rest of the file "
+		             "was not read",
+		             SFDIAG_MAX_FIELD);
+		st->ac->skipped++;
+		return -1;
+	}
+	st->ac->records++;
+	warn_row(st, "malformed quoting (a quote inside an unquoted field, or text after a "
+	             "closing quote); record skipped");
+	return 0;
+}
+
+int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac)
+{
+	struct csv_parser p;
+	struct csvstate *st = xcalloc(1, sizeof *st);
+	char *buf = xmalloc(64 * 1024);
+	char err[256];
+	long got;
+	int rc = 0, skip_line = 0;
+	const unsigned char opts = CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL;
+
+	st->ac = ac;
+	st->line = 1;
+	if (csv_init(&p, opts) != 0) {
+		free(buf);
+		free(st);
+		adapter_note(ac, NOTE_ERROR, 0, "cannot initialise the CSV parser");
+		return -1;
+	}
+	csv_set_delim(&p, (unsigned char)delim);
+	csv_set_realloc_func(&p, capped_realloc);
+	csv_set_blk_size(&p, 4096);
+
+	while (!st->stop && (got = input_read(in, buf, 64 * 1024, err, sizeof err)) > 0) {
+		const char *s = buf, *end = buf + got;
+		while (s < end && !st->stop) {
+			const char *nl = memchr(s, '\n', (size_t)(end - s));
+			const char *seg = nl ? nl + 1 : end;
+			size_t n = (size_t)(seg - s);
+			if (skip_line) {
+				/* After a quoting error, resume at the next line. */
+				skip_line = nl == NULL;
+			} else {
+				if (!st->row_started) {
+					for (const char *c = s; c < seg; c++) {
+						if (*c != '\r' && *c != '\n') {
+							st->row_started = 1;
+							st->row_line = st->line;
+							break;
+						}
+					}
+				}
+				if (csv_parse(&p, s, n, on_field, on_row, st) != n) {
+					if (parse_failed(st, &p) != 0) {
+						st->stop = 1;
+						rc = -1;
+						break;
+					}
+					csv_fini(&p, NULL, NULL, NULL);
+					sb_reset(&st->row);
+					st->nfields = 0;
+					st->too_wide = 0;
+					st->row_started = 0;
+					skip_line = nl == NULL;
+				}
+			}
+			if (nl)
+				st->line++;
+			s = seg;
+		}
+	}
+	if (!st->stop && got < 0) {
+		adapter_note(ac, NOTE_ERROR, st->line, "%s; the rest of the input was not read", err);
+		rc = -1;
+	} else if (!st->stop) {
+		if (csv_fini(&p, on_field, on_row, st) != 0) {
+			adapter_note(ac, NOTE_ERROR, st->row_line,
+			             "unterminated quoted field: lines %ld to %ld were not read",
+			             st->row_line, st->line);
+			ac->records++;
+			ac->skipped++;
+			rc = -1;
+		}
+	}
+	if (st->notes > SFDIAG_MAX_NOTES_PER_FILE)
+		adapter_note(ac, NOTE_WARNING, 0, "%lu more skipped records are not listed",
+		             st->notes - SFDIAG_MAX_NOTES_PER_FILE);
+	if (st->stop && rc == 0)
+		rc = -1;
+	if (!st->have_header && rc == 0) {
+		adapter_note(ac, NOTE_ERROR, 0, "no header row");
+		rc = -1;
+	}
+	csv_free(&p);
+	sb_free(&st->row);
+	free(buf);
+	free(st);
+	return rc;
+}

@@ -1,0 +1,50 @@
+/*
+ * adapter.h - the interface between input adapters and the pipeline.
+ *
+ * An adapter reads one decoded input (input.h), turns each record into a
+ * normalized event (event.h) and hands it to emit().  Problems go to note()
+ * with the line they concern; an adapter never prints.  It counts the records
+ * it read and the ones it skipped, so that nothing is dropped silently.
+ */
+#ifndef SFDIAG_ADAPTER_H
+#define SFDIAG_ADAPTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "input.h"
+#include "ruleset.h"
+
+enum note_level {
+	NOTE_INFO,    /* worth knowing; no data lost */
+	NOTE_WARNING, /* records skipped; the rest was read */
+	NOTE_ERROR,   /* the input could not be read (in part or whole): exit 2 */
+};
+
+struct adapter_ctx {
+	const struct ruleset *rs;
+	const char *file;
+	unsigned file_seq;
+	void *ctx;
+	void (*emit)(void *ctx, const struct event *ev);
+	void (*note)(void *ctx, enum note_level level, long line, const char *msg);
+	uint64_t records;   /* records read (header excluded) */
+	uint64_t skipped;   /* records not turned into events */
+};
+
+/* Report a problem through ac->note, printf-style. */
+void adapter_note(struct adapter_ctx *ac, enum note_level level, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/*
+ * Login exports in CSV (Setup download, Data Loader, sf CLI, ELF Login,
+ * LoginEvent).  login_csv_sniff() looks at the first bytes: it returns 1 and
+ * the delimiter when the first line is a header with at least one column that
+ * fields.conf maps to a required field, else 0.  login_csv_read() reads the
+ * whole input; it returns 0, or -1 if it had to stop early (after a note).
+ */
+int login_csv_sniff(const struct ruleset *rs, const char *head, size_t n, char *delim);
+int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * event.c - see event.h.
+ */
+#include "event.h"
+
+#include <string.h>
+
+#include "ruleset.h"
+#include "util.h"
+
+void event_clear(struct event *ev)
+{
+	memset(ev->val, 0, sizeof ev->val);
+	memset(ev->len, 0, sizeof ev->len);
+	ev->time_ms = EVENT_NO_TIME;
+	ev->zone = TIME_ZONE_NONE;
+	ev->time_flags = 0;
+}
+
+void event_set(struct event *ev, const struct ruleset *rs, int f, const char *v, size_t n)
+{
+	if (f < 0 || f >= (int)rs->nfields)
+		return;
+	v = str_trim(v, &n);
+	if (n >= 2 && v[0] == '\'' && strchr("=+-@", v[1]) != NULL) {
+		v++;
+		n--;
+	}
+	const char *text = rules_code(rs, f, v, n);
+	if (text) {
+		int cf = rs->code_field_of[f];
+		if (cf >= 0) {
+			ev->val[cf] = v;
+			ev->len[cf] = n;
+		}
+		v = text;
+		n = strlen(text);
+	}
+	ev->val[f] = v;
+	ev->len[f] = n;
+	if (f == rs->f_time) {
+		struct parsed_time t;
+		if (n && time_parse(v, n, &t) == 0) {
+			ev->time_ms = t.ms;
+			ev->zone = t.zone;
+			ev->time_flags = t.flags;
+		} else {
+			ev->time_ms = EVENT_NO_TIME;
+		}
+	}
+}

@@ -1,0 +1,52 @@
+/*
+ * event.h - the normalized event every adapter produces and every rule reads.
+ *
+ * An event is a flat array of field values indexed by the field numbers of the
+ * loaded ruleset (fields.conf), plus the parsed time and where it came from.
+ * Values are borrowed: they point into the adapter's row buffer and are valid
+ * only during the sink callback.  A NULL value means the field is absent;
+ * rules see an absent field as the empty string.
+ */
+#ifndef SFDIAG_EVENT_H
+#define SFDIAG_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "limits.h"
+#include "timeparse.h"
+
+/* Input kinds a rule can apply to (bit set). */
+enum event_kind {
+	KIND_LOGIN_HISTORY = 1u << 0,
+};
+
+#define EVENT_NO_TIME INT64_MIN
+
+struct event {
+	unsigned kind;
+	const char *val[SFDIAG_MAX_FIELDS];
+	size_t len[SFDIAG_MAX_FIELDS];
+	int64_t time_ms;        /* EVENT_NO_TIME when absent or unparsable */
+	enum time_zone zone;    /* how time_ms was obtained */
+	int time_flags;         /* TIME_AMBIGUOUS_DMY */
+	const char *file;       /* input name as given on the command line */
+	unsigned file_seq;      /* order of the file in the run, from 0 */
+	long line;              /* first physical line of the record, from 1 */
+};
+
+/* Reset every field to absent; keeps file. */
+void event_clear(struct event *ev);
+
+#endif
+
+struct ruleset;
+
+/*
+ * Set field f of ev from raw bytes v[0..n) the way every adapter must: trim
+ * white space, drop a Data Loader formula guard (a ' before = + - @), replace
+ * a coded value by its text (codes.conf) and keep the raw code in FIELD_code,
+ * and for the time field parse the time stamp.  v must stay valid while ev is
+ * used.
+ */
+void event_set(struct event *ev, const struct ruleset *rs, int f, const char *v, size_t n);

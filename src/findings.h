@@ -1,0 +1,117 @@
+/*
+ * findings.h - aggregate classified events into findings with evidence.
+ *
+ * One finding per rule that explained at least one event (plus the built-in
+ * "unrecognized-failure"), and inside it one group per (user, application).
+ * Everything is bounded: distinct values are counted exactly up to
+ * SFDIAG_MAX_DISTINCT per field, groups up to SFDIAG_MAX_GROUPS per finding,
+ * and what does not fit is counted as "other" and said so in the report.
+ * Memory therefore grows with the variety of the input, never with its rows.
+ *
+ * Ownership: a findings object copies every string it keeps; events are
+ * borrowed only during findings_add().
+ */
+#ifndef SFDIAG_FINDINGS_H
+#define SFDIAG_FINDINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "ruleset.h"
+
+struct tally_entry {
+	char *s;
+	size_t n;
+	uint64_t hash;
+	uint64_t count;
+};
+
+/* Exact counts of distinct strings, up to SFDIAG_MAX_DISTINCT of them. */
+struct tally {
+	struct tally_entry *slot;
+	size_t cap, count;
+	uint64_t total;
+	uint64_t untracked; /* occurrences of values that did not fit */
+};
+
+void tally_add(struct tally *t, const char *s, size_t n, uint64_t k);
+/* Pointers to up to max entries, most frequent first (ties: byte order).
+ * Returns how many; out must hold max pointers. */
+size_t tally_top(const struct tally *t, const struct tally_entry **out, size_t max);
+void tally_free(struct tally *t);
+
+struct example {
+	const char *file; /* owned by struct findings */
+	unsigned file_seq;
+	long line;
+	int64_t time_ms;
+	char *status;
+	char *user;
+	char *application;
+	char *source_ip;
+};
+
+struct group {
+	char *user;        /* "" when the export has no user column */
+	char *application;
+	uint64_t count;
+	int64_t first, last;
+	struct tally ips;
+};
+
+struct finding {
+	int rule;          /* index into the ruleset, or -1: unrecognized failure */
+	uint64_t count;
+	int64_t first, last; /* EVENT_NO_TIME when no event had a time */
+	uint64_t untimed;
+	struct tally *tally[SFDIAG_MAX_FIELDS]; /* fields kept as evidence */
+	struct group *groups;
+	size_t ngroups, gcap;
+	uint64_t ungrouped; /* events beyond SFDIAG_MAX_GROUPS groups */
+	struct example ex[SFDIAG_MAX_EXAMPLES];
+	size_t nex;
+};
+
+/* The successes of one (user, application), for "last succeeded" evidence. */
+struct success {
+	char *user;
+	char *application;
+	uint64_t count;
+	int64_t first, last;
+};
+
+struct findings {
+	const struct ruleset *rs;
+	struct finding **by_rule;   /* nrules + 1 slots; the last is unrecognized */
+	struct success *succ;       /* open-addressed on (user, application) */
+	size_t scap, scount;
+	uint64_t succ_untracked;
+	uint64_t events, successes, failures;
+	uint64_t zone_none, zone_unknown, ambiguous_dmy, untimed;
+	int64_t first, last;        /* over all events */
+	char **files;
+	size_t nfiles;
+};
+
+void findings_init(struct findings *f, const struct ruleset *rs);
+void findings_free(struct findings *f);
+
+/* Count ev under verdict (a rule index, MATCH_SUCCESS or MATCH_NONE). */
+void findings_add(struct findings *f, const struct event *ev, int verdict);
+
+/* The success record of (user, application), or NULL. */
+const struct success *findings_success(const struct findings *f, const char *user,
+                                       const char *application);
+
+/* Findings in report order: severity, then count (both descending), then id.
+ * Returns how many; *out is malloc'd and points into f. */
+size_t findings_sorted(const struct findings *f, const struct finding ***out);
+
+/* Severity of a finding (unrecognized failures are warnings). */
+enum severity finding_severity(const struct findings *f, const struct finding *fi);
+/* Its id and title. */
+const char *finding_id(const struct findings *f, const struct finding *fi);
+const char *finding_title(const struct findings *f, const struct finding *fi);
+
+#endif

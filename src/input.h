@@ -1,0 +1,66 @@
+/*
+ * input.h - byte sources, decoded to UTF-8.
+ *
+ * An input turns a file, stdin or any caller-supplied reader into a stream of
+ * UTF-8 bytes: gzip is detected by its magic bytes (1F 8B) and inflated with
+ * zlib, including multi-member streams; a UTF-8 BOM is dropped; UTF-16LE/BE
+ * with a BOM is transcoded to UTF-8.  Nothing else is changed: invalid UTF-8 in
+ * a UTF-8 input passes through for the adapters to report with a line number.
+ *
+ * Ownership: an input owns its source and closes it in input_close().  Error
+ * texts are written into the caller's buffer; they never contain input bytes
+ * other than the file name.
+ */
+#ifndef SFDIAG_INPUT_H
+#define SFDIAG_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum input_encoding {
+	INPUT_UTF8,     /* no BOM */
+	INPUT_UTF8_BOM, /* BOM dropped */
+	INPUT_UTF16LE,  /* transcoded */
+	INPUT_UTF16BE,  /* transcoded */
+};
+
+/* A raw byte reader.  read returns bytes read, 0 at EOF, -1 on error. */
+struct input_source {
+	void *ctx;
+	long (*read)(void *ctx, void *buf, size_t n);
+	void (*close)(void *ctx);
+};
+
+struct input;
+
+/* Open path ("-" is stdin).  Returns NULL and fills err on failure. */
+struct input *input_open_file(const char *path, char *err, size_t errlen);
+/* Wrap a caller's reader; name is used in messages and copied. */
+struct input *input_open_source(const char *name, struct input_source src);
+
+/*
+ * Look at the first decoded bytes without consuming them.  *p and *n receive up to
+ * SFDIAG_PEEK (64 KiB) bytes; fewer only at end of input.  Returns 0, or -1
+ * with err filled (the same errors input_read reports).
+ */
+#define SFDIAG_PEEK (64u * 1024u)
+int input_peek(struct input *in, const char **p, size_t *n, char *err, size_t errlen);
+
+/*
+ * Read up to n decoded bytes.  Returns the count, 0 at end of input, or -1
+ * with err filled: "truncated gzip stream", "corrupt gzip stream: ...",
+ * "decompressed size exceeds SFDIAG_MAX_DECOMPRESSED (16 GiB)",
+ * "truncated UTF-16 (odd byte count)", "read error: <strerror>".
+ * After -1 every further call returns -1.
+ */
+long input_read(struct input *in, char *buf, size_t n, char *err, size_t errlen);
+
+const char *input_name(const struct input *in);
+int input_was_gzip(const struct input *in);
+enum input_encoding input_encoding(const struct input *in);
+/* Bytes read from the source so far (compressed size for gzip). */
+uint64_t input_raw_bytes(const struct input *in);
+
+void input_close(struct input *in);
+
+#endif

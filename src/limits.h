@@ -1,0 +1,50 @@
+/*
+ * limits.h - every resource limit of sfdiag, in one place.
+ *
+ * Input comes from strangers; each limit below bounds memory or time on hostile
+ * files.  Error messages name the limit by the macro's name so that a user can
+ * find it here and in the README ("Limits").
+ */
+#ifndef SFDIAG_LIMITS_H
+#define SFDIAG_LIMITS_H
+
+/* Largest single CSV field or JSON string we accept, in bytes. */
+#define SFDIAG_MAX_FIELD (1u << 20) /* 1 MiB */
+
+/* Longest physical line of a text input (pasted logs, transcripts). */
+#define SFDIAG_MAX_LINE (1u << 20) /* 1 MiB */
+
+/* Most columns in one CSV header or row. */
+#define SFDIAG_MAX_COLUMNS 512
+
+/* Deepest JSON nesting we parse (cJSON itself stops at 1000). */
+#define SFDIAG_MAX_JSON_DEPTH 256
+
+/* Largest JSON document read into memory at once. */
+#define SFDIAG_MAX_JSON_BYTES (64u << 20) /* 64 MiB */
+
+/* Most bytes one compressed input may expand to (gzip bombs). */
+#define SFDIAG_MAX_DECOMPRESSED (16ull << 30) /* 16 GiB */
+
+/* Normalized fields one event can carry (size of the field registry). */
+#define SFDIAG_MAX_FIELDS 64
+
+/* PCRE2 match limit per rule condition and value; hitting it skips the rule
+ * for that value and is reported with the rule id. */
+#define SFDIAG_PCRE2_MATCH_LIMIT 100000u
+#define SFDIAG_PCRE2_DEPTH_LIMIT 10000u
+#define SFDIAG_PCRE2_HEAP_LIMIT_KIB 8192u
+
+/* Aggregation bounds: memory is per finding, never per row. */
+#define SFDIAG_MAX_GROUPS 4096      /* (user, application) groups per finding */
+#define SFDIAG_MAX_DISTINCT 4096    /* distinct values counted per tracked field */
+#define SFDIAG_MAX_EXAMPLES 3       /* example rows kept per finding and group */
+#define SFDIAG_MAX_CACHE 8192       /* cached condition results per field */
+#define SFDIAG_MAX_NOTES 200        /* input errors/warnings kept per run */
+#define SFDIAG_MAX_NOTES_PER_FILE 20 /* same, per input file */
+
+/* Rule files. */
+#define SFDIAG_MAX_RULE_LINE 8192
+#define SFDIAG_MAX_RULES 2048
+
+#endif

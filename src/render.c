@@ -1,0 +1,210 @@
+/*
+ * render.c - helpers shared by the renderers (see render.h).
+ */
+#include "render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void render_count(struct strbuf *out, uint64_t n)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			sb_addc(out, ',');
+		sb_addc(out, digits[i]);
+	}
+}
+
+void render_escape_term(struct strbuf *out, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t bad;
+		if (c >= 0x20 && c < 0x7F) {
+			sb_addc(out, (char)c);
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			/* Length of this UTF-8 sequence, if valid. */
+			size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+			if (len <= n - i && utf8_valid(s + i, len, &bad)) {
+				/* C1 controls (U+0080..U+009F) are escapes on some terminals. */
+				if (!(c == 0xC2 && (unsigned char)s[i + 1] < 0xA0)) {
+					sb_add(out, s + i, len);
+					i += len;
+					continue;
+				}
+			}
+		}
+		sb_printf(out, "\\x%02X", c);
+		i++;
+	}
+}
+
+/* The most frequent value of a tracked field, with "(+N more)". */
+static void top_value(struct strbuf *out, const struct tally *t)
+{
+	const struct tally_entry *e[1];
+	if (!t || tally_top(t, e, 1) == 0 || e[0]->n == 0) {
+		sb_adds(out, "(unknown)");
+		return;
+	}
+	render_escape_term(out, e[0]->s, e[0]->n);
+	size_t others = t->count - 1 + (t->untracked ? 1 : 0);
+	if (others)
+		sb_printf(out, " (+%zu more)", others);
+}
+
+void render_expand(struct strbuf *out, const struct run *r, const struct finding *fi,
+                   const char *tmpl)
+{
+	const struct ruleset *rs = r->rs;
+	char ts[32];
+	for (const char *p = tmpl; *p; p++) {
+		if (*p != '{') {
+			sb_addc(out, *p);
+			continue;
+		}
+		if (p[1] == '{') {
+			sb_addc(out, '{');
+			p++;
+			continue;
+		}
+		const char *end = strchr(p, '}');
+		if (!end) {
+			sb_adds(out, p);
+			return;
+		}
+		char name[64];
+		size_t n = (size_t)(end - p - 1);
+		snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
+		int f = rules_field(rs, name);
+		if (f >= 0) {
+			top_value(out, fi->tally[f]);
+		} else if (strcmp(name, "count") == 0) {
+			render_count(out, fi->count);
+		} else if (strcmp(name, "first_seen") == 0 || strcmp(name, "last_seen") == 0) {
+			int64_t t = name[0] == 'f' ? fi->first : fi->last;
+			if (t == EVENT_NO_TIME) {
+				sb_adds(out, "(unknown)");
+			} else {
+				time_format_short(t, ts);
+				sb_adds(out, ts);
+			}
+		} else {
+			sb_add(out, p, n + 2);
+		}
+		p = end;
+	}
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct group *x = *(const struct group *const *)a;
+	const struct group *y = *(const struct group *const *)b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	int c = strcmp(x->user, y->user);
+	return c ? c : strcmp(x->application, y->application);
+}
+
+size_t render_groups(const struct finding *fi, const struct group ***out)
+{
+	const struct group **v = xmalloc((fi->ngroups ? fi->ngroups : 1) * sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < fi->gcap; i++)
+		if (fi->groups[i].user)
+			v[n++] = &fi->groups[i];
+	qsort(v, n, sizeof *v, cmp_group);
+	*out = v;
+	return n;
+}
+
+static void who(struct strbuf *out, const struct group *g)
+{
+	size_t un = strlen(g->user), an = strlen(g->application);
+	if (un)
+		render_escape_term(out, g->user, un);
+	else
+		sb_adds(out, "(no user column)");
+	if (an) {
+		sb_adds(out, " via ");
+		render_escape_term(out, g->application, an);
+	}
+}
+
+static void top_ips(struct strbuf *out, const struct group *g)
+{
+	const struct tally_entry *e[3];
+	size_t n = tally_top(&g->ips, e, 3);
+	size_t shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (e[i]->n == 0)
+			continue;
+		sb_adds(out, shown ? ", " : " from ");
+		render_escape_term(out, e[i]->s, e[i]->n);
+		shown++;
+	}
+	if (shown && g->ips.count > shown)
+		sb_printf(out, " and %zu more", g->ips.count - shown);
+}
+
+void render_story(struct strbuf *out, const struct run *r, const struct group *g)
+{
+	const struct success *s = findings_success(&r->f, g->user, g->application);
+	char a[32], b[32];
+
+	who(out, g);
+	if (s && s->last != EVENT_NO_TIME && g->first != EVENT_NO_TIME && s->last < g->first) {
+		time_format_short(s->last, a);
+		sb_printf(out, " logged in fine until %s; since then ", a);
+		render_count(out, g->count);
+		sb_adds(out, g->count == 1 ? " failure" : " failures");
+		top_ips(out, g);
+		sb_addc(out, '.');
+		return;
+	}
+	sb_adds(out, ": ");
+	render_count(out, g->count);
+	sb_adds(out, g->count == 1 ? " failure" : " failures");
+	top_ips(out, g);
+	if (g->first != EVENT_NO_TIME) {
+		time_format_short(g->first, a);
+		time_format_short(g->last, b);
+		if (g->first == g->last)
+			sb_printf(out, " at %s", a);
+		else
+			sb_printf(out, " between %s and %s", a, b);
+	}
+	if (!s) {
+		sb_adds(out, "; no successful login in this data.");
+	} else if (s->first != EVENT_NO_TIME && g->last != EVENT_NO_TIME && s->first > g->last) {
+		time_format_short(s->first, a);
+		sb_printf(out, "; it logged in successfully again from %s.", a);
+	} else if (s->last != EVENT_NO_TIME) {
+		time_format_short(s->last, a);
+		sb_adds(out, "; mixed with ");
+		render_count(out, s->count);
+		sb_printf(out, " successful login%s (last at %s).", s->count == 1 ? "" : "s", a);
+	} else {
+		sb_adds(out, "; mixed with ");
+		render_count(out, s->count);
+		sb_printf(out, " successful login%s.", s->count == 1 ? "" : "s");
+	}
+}
+
+void render_severity_counts(const struct run *r, size_t counts[3])
+{
+	counts[0] = counts[1] = counts[2] = 0;
+	for (size_t i = 0; i <= r->rs->nrules; i++) {
+		const struct finding *fi = r->f.by_rule[i];
+		if (fi)
+			counts[finding_severity(&r->f, fi)]++;
+	}
+}

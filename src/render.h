@@ -1,0 +1,44 @@
+/*
+ * render.h - turn a finished run into output.  Renderers only read the run;
+ * analysis never happens here.  Every value that came from input is escaped
+ * for the output's format (control characters and ANSI escapes for a
+ * terminal, JSON string escapes for JSON).
+ *
+ * Each renderer writes to fp and returns 0, or -1 if a write failed.
+ */
+#ifndef SFDIAG_RENDER_H
+#define SFDIAG_RENDER_H
+
+#include <stdio.h>
+
+#include "run.h"
+#include "util.h"
+
+struct render_opts {
+	int color;              /* ANSI colour */
+	int width;              /* wrap width for text (80) */
+	enum severity fail_on;  /* for the verdict line */
+};
+
+int render_text(FILE *fp, const struct run *r, const struct render_opts *o);
+int render_json(FILE *fp, const struct run *r, const struct render_opts *o);
+
+/* ---- shared by the renderers (render.c) ---- */
+
+/* Expand {placeholders} of a rule text with the finding's evidence. */
+void render_expand(struct strbuf *out, const struct run *r, const struct finding *fi,
+                   const char *tmpl);
+/* One sentence on a group: when it last succeeded, and since when it fails. */
+void render_story(struct strbuf *out, const struct run *r, const struct group *g);
+/* Groups of a finding, most failures first (ties by user, then app).
+ * Returns how many; *out is malloc'd. */
+size_t render_groups(const struct finding *fi, const struct group ***out);
+/* Append s with control characters, DEL, C1 controls and invalid UTF-8
+ * escaped as \xNN, so input cannot drive the terminal. */
+void render_escape_term(struct strbuf *out, const char *s, size_t n);
+/* "1,234" */
+void render_count(struct strbuf *out, uint64_t n);
+/* Number of findings at or above each severity. */
+void render_severity_counts(const struct run *r, size_t counts[3]);
+
+#endif

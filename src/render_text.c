@@ -1,0 +1,318 @@
+/*
+ * render_text.c - the report for a terminal: 80 columns, colour only when
+ * asked for, every input value escaped.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "util.h"
+
+#define RED "\033[1;31m"
+#define YELLOW "\033[1;33m"
+#define CYAN "\033[1;36m"
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define RESET "\033[0m"
+
+struct out {
+	struct strbuf sb;
+	const struct render_opts *o;
+};
+
+static void color(struct out *w, const char *code)
+{
+	if (w->o->color)
+		sb_adds(&w->sb, code);
+}
+
+/* Display width of UTF-8 text, counting each code point as one column. */
+static size_t columns(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+/*
+ * Append text word-wrapped to the width: the first line after `first`
+ * (already written, of first_cols columns), the others indented by indent.
+ */
+static void wrap(struct out *w, const char *text, size_t first_cols, size_t indent)
+{
+	size_t width = (size_t)w->o->width, col = first_cols;
+	const char *p = text;
+	int line_start = 1;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		const char *e = p;
+		while (*e && *e != ' ')
+			e++;
+		size_t wc = columns(p, (size_t)(e - p));
+		if (!line_start && col + 1 + wc > width) {
+			sb_addc(&w->sb, '\n');
+			for (size_t i = 0; i < indent; i++)
+				sb_addc(&w->sb, ' ');
+			col = indent;
+			line_start = 1;
+		}
+		if (!line_start) {
+			sb_addc(&w->sb, ' ');
+			col++;
+		}
+		sb_add(&w->sb, p, (size_t)(e - p));
+		col += wc;
+		line_start = 0;
+		p = e;
+	}
+	sb_addc(&w->sb, '\n');
+}
+
+/* "label" + wrapped, escaped text. */
+static void labelled(struct out *w, const char *label, const char *text)
+{
+	sb_adds(&w->sb, label);
+	wrap(w, text, strlen(label), strlen(label));
+}
+
+static void tally_line(struct out *w, const char *label, const struct tally *t)
+{
+	const struct tally_entry *e[5];
+	size_t n = t ? tally_top(t, e, 5) : 0;
+	struct strbuf s = {0};
+	size_t shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (e[i]->n == 0)
+			continue;
+		if (shown++)
+			sb_adds(&s, ", ");
+		render_escape_term(&s, e[i]->s, e[i]->n);
+		sb_adds(&s, " (");
+		render_count(&s, e[i]->count);
+		sb_addc(&s, ')');
+	}
+	if (shown) {
+		size_t more = t->count - n + (t->untracked ? 1 : 0);
+		if (more)
+			sb_printf(&s, ", +%zu more", more);
+		labelled(w, label, sb_str(&s));
+	}
+	sb_free(&s);
+}
+
+static void finding(struct out *w, const struct run *r, const struct finding *fi)
+{
+	const struct ruleset *rs = r->rs;
+	const struct rule *rule = fi->rule >= 0 ? &rs->rules[fi->rule] : NULL;
+	enum severity sev = finding_severity(&r->f, fi);
+	struct strbuf s = {0};
+	char a[32], b[32];
+
+	color(w, sev == SEV_ERROR ? RED : sev == SEV_WARNING ? YELLOW : CYAN);
+	sb_printf(&w->sb, "%s", sev == SEV_ERROR ? "ERROR" : sev == SEV_WARNING ? "WARNING" : "INFO");
+	color(w, RESET);
+	sb_addc(&w->sb, ' ');
+	color(w, BOLD);
+	sb_printf(&w->sb, "%s", finding_id(&r->f, fi));
+	color(w, RESET);
+	sb_addc(&w->sb, '\n');
+	if (rule)
+		render_expand(&s, r, fi, rule->title);
+	else
+		sb_adds(&s, finding_title(&r->f, fi));
+	labelled(w, "  ", sb_str(&s));
+
+	sb_reset(&s);
+	render_count(&s, fi->count);
+	sb_adds(&s, fi->count == 1 ? " failed login" : " failed logins");
+	if (fi->first != EVENT_NO_TIME) {
+		time_format_short(fi->first, a);
+		time_format_short(fi->last, b);
+		if (fi->first == fi->last)
+			sb_printf(&s, " at %s", a);
+		else
+			sb_printf(&s, ", first %s, last %s", a, b);
+	}
+	if (fi->untimed)
+		sb_printf(&s, " (%llu without a readable time)", (unsigned long long)fi->untimed);
+	labelled(w, "  ", sb_str(&s));
+
+	tally_line(w, "  Users:    ", fi->tally[rs->f_user < 0 ? 0 : rs->f_user]);
+	tally_line(w, "  Apps:     ", rs->f_application >= 0 ? fi->tally[rs->f_application] : NULL);
+	tally_line(w, "  From IPs: ", rs->f_source_ip >= 0 ? fi->tally[rs->f_source_ip] : NULL);
+	tally_line(w, "  Status:   ", fi->tally[rs->f_status]);
+
+	const struct group **g;
+	size_t ng = render_groups(fi, &g);
+	for (size_t i = 0; i < ng && i < 5; i++) {
+		sb_reset(&s);
+		render_story(&s, r, g[i]);
+		labelled(w, "  - ", sb_str(&s));
+	}
+	if (ng > 5 || fi->ungrouped) {
+		sb_reset(&s);
+		sb_printf(&s, "(%zu more user/app pairs", ng > 5 ? ng - 5 : 0);
+		if (fi->ungrouped)
+			sb_printf(&s, "; %llu failures beyond the %d pairs tracked",
+			          (unsigned long long)fi->ungrouped, SFDIAG_MAX_GROUPS);
+		sb_addc(&s, ')');
+		labelled(w, "    ", sb_str(&s));
+	}
+	free(g);
+
+	if (rule && rule->cause) {
+		sb_reset(&s);
+		render_expand(&s, r, fi, rule->cause);
+		labelled(w, "  Why: ", sb_str(&s));
+	}
+	if (rule) {
+		sb_adds(&w->sb, "  Fix:\n");
+		for (size_t i = 0; i < rule->nfix; i++) {
+			char num[32];
+			snprintf(num, sizeof num, "    %zu. ", i + 1);
+			sb_reset(&s);
+			render_expand(&s, r, fi, rule->fix[i]);
+			labelled(w, num, sb_str(&s));
+		}
+	} else {
+		labelled(w, "  Fix: ",
+		         "no rule knows these statuses. Look each one up in the Login History "
+		         "status list of the Salesforce Help, and consider adding a rule (sfdiag "
+		         "rules test checks it); the status texts are listed above.");
+	}
+	sb_reset(&s);
+	for (size_t i = 0; i < fi->nex; i++) {
+		if (i)
+			sb_adds(&s, ", ");
+		render_escape_term(&s, fi->ex[i].file, strlen(fi->ex[i].file));
+		sb_printf(&s, ":%ld", fi->ex[i].line);
+	}
+	if (fi->nex)
+		labelled(w, "  Rows:     ", sb_str(&s));
+	if (rule) {
+		for (size_t i = 0; i < rule->nrefs; i++)
+			labelled(w, "  Ref:      ", rule->refs[i]);
+	}
+	sb_addc(&w->sb, '\n');
+	sb_free(&s);
+}
+
+static const char *level_name(enum note_level l)
+{
+	return l == NOTE_ERROR ? "error" : l == NOTE_WARNING ? "warning" : "note";
+}
+
+static void inputs(struct out *w, const struct run *r)
+{
+	struct strbuf s = {0};
+	color(w, BOLD);
+	sb_adds(&w->sb, "Inputs\n");
+	color(w, RESET);
+	for (size_t i = 0; i < r->ninputs; i++) {
+		const struct input_summary *in = &r->inputs[i];
+		sb_reset(&s);
+		render_escape_term(&s, in->file, strlen(in->file));
+		sb_adds(&s, ": ");
+		if (in->kind) {
+			sb_printf(&s, "%s export", in->kind);
+			if (in->gzip)
+				sb_adds(&s, ", gzip");
+			if (in->encoding == INPUT_UTF16LE || in->encoding == INPUT_UTF16BE)
+				sb_adds(&s, ", UTF-16");
+			if (in->delim && in->delim != ',')
+				sb_printf(&s, ", '%s'-delimited", in->delim == '\t' ? "\\t" : (char[2]){in->delim, 0});
+			sb_adds(&s, ", ");
+			render_count(&s, in->records);
+			sb_adds(&s, in->records == 1 ? " record" : " records");
+			if (in->skipped) {
+				sb_adds(&s, ", ");
+				render_count(&s, in->skipped);
+				sb_adds(&s, " skipped");
+			}
+			if (in->failed)
+				sb_adds(&s, " (not read to the end)");
+		} else {
+			sb_adds(&s, "not read");
+		}
+		labelled(w, "  ", sb_str(&s));
+	}
+	for (size_t i = 0; i < r->nnotes; i++) {
+		const struct note *n = &r->notes[i];
+		sb_reset(&s);
+		sb_printf(&s, "%s: ", level_name(n->level));
+		if (n->file) {
+			render_escape_term(&s, n->file, strlen(n->file));
+			if (n->line)
+				sb_printf(&s, ":%ld", n->line);
+			sb_adds(&s, ": ");
+		}
+		sb_adds(&s, n->msg);
+		labelled(w, "  ", sb_str(&s));
+	}
+	if (r->notes_dropped)
+		sb_printf(&w->sb, "  (%llu more notes not shown: SFDIAG_MAX_NOTES)\n",
+		          (unsigned long long)r->notes_dropped);
+	sb_free(&s);
+}
+
+int render_text(FILE *fp, const struct run *r, const struct render_opts *o)
+{
+	struct out w = {.o = o};
+	const struct finding **v;
+	size_t n = findings_sorted(&r->f, &v);
+	size_t sev[3];
+	uint64_t skipped = 0;
+
+	for (size_t i = 0; i < r->ninputs; i++)
+		skipped += r->inputs[i].skipped;
+	render_severity_counts(r, sev);
+
+	color(&w, BOLD);
+	if (n == 0)
+		sb_adds(&w.sb, "No problems found");
+	else
+		sb_printf(&w.sb, "%zu problem%s found", n, n == 1 ? "" : "s");
+	color(&w, RESET);
+	sb_printf(&w.sb, " (%zu error%s, %zu warning%s, %zu info)\n", sev[SEV_ERROR],
+	          sev[SEV_ERROR] == 1 ? "" : "s", sev[SEV_WARNING], sev[SEV_WARNING] == 1 ? "" : "s",
+	          sev[SEV_INFO]);
+	struct strbuf s = {0};
+	render_count(&s, r->f.events);
+	sb_adds(&s, " logins read from ");
+	render_count(&s, r->ninputs);
+	sb_adds(&s, r->ninputs == 1 ? " input: " : " inputs: ");
+	render_count(&s, r->f.successes);
+	sb_adds(&s, " succeeded, ");
+	render_count(&s, r->f.failures);
+	sb_adds(&s, " failed");
+	if (skipped) {
+		sb_adds(&s, ", ");
+		render_count(&s, skipped);
+		sb_adds(&s, " records skipped");
+	}
+	if (r->f.first != EVENT_NO_TIME) {
+		char a[32], b[32];
+		time_format_short(r->f.first, a);
+		time_format_short(r->f.last, b);
+		sb_printf(&s, "; %s to %s", a, b);
+	}
+	sb_addc(&s, '.');
+	wrap(&w, sb_str(&s), 0, 0);
+	sb_free(&s);
+	sb_addc(&w.sb, '\n');
+
+	for (size_t i = 0; i < n; i++)
+		finding(&w, r, v[i]);
+	free(v);
+	inputs(&w, r);
+
+	size_t len = w.sb.len;
+	int rc = len && fwrite(w.sb.buf, 1, len, fp) != len ? -1 : 0;
+	sb_free(&w.sb);
+	return rc;
+}

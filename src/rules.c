@@ -1,0 +1,857 @@
+/*
+ * rules.c - load and compile a rules directory (see ruleset.h, docs/rules.md).
+ */
+#include "ruleset.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+/* Parser state for one file. */
+struct loader {
+	struct ruleset *rs;
+	rules_error_fn err;
+	void *ctx;
+	const char *file; /* owned by rs->files */
+	int line;         /* line where the current directive starts */
+	int nerrors;
+};
+
+static void lerror(struct loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void lerror(struct loader *ld, const char *fmt, ...)
+{
+	struct strbuf sb = {0};
+	va_list ap;
+	sb_printf(&sb, "%s:%d: ", ld->file, ld->line);
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	ld->err(ld->ctx, sb_str(&sb));
+	sb_free(&sb);
+	ld->nerrors++;
+}
+
+const char *severity_name(enum severity s)
+{
+	switch (s) {
+	case SEV_INFO: return "info";
+	case SEV_WARNING: return "warning";
+	case SEV_ERROR: return "error";
+	case SEV_NONE: break;
+	}
+	return "never";
+}
+
+int severity_parse(const char *name, enum severity *out)
+{
+	static const enum severity all[] = {SEV_INFO, SEV_WARNING, SEV_ERROR, SEV_NONE};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		if (strcmp(name, severity_name(all[i])) == 0) {
+			*out = all[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} kinds[] = {
+	{KIND_LOGIN_HISTORY, "login-history"},
+};
+
+const char *kind_name(unsigned kind_bit)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (kinds[i].bit == kind_bit)
+			return kinds[i].name;
+	return "?";
+}
+
+void rules_normalize_header(const char *s, size_t n, char *out, size_t outlen)
+{
+	size_t o = 0;
+	s = str_trim(s, &n);
+	for (size_t i = 0; i < n && o + 1 < outlen; i++) {
+		char c = s[i];
+		if (c == ' ' || c == '_' || c == '-' || c == '.' || c == '"')
+			continue;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		out[o++] = c;
+	}
+	out[o] = '\0';
+}
+
+int rules_field(const struct ruleset *rs, const char *name)
+{
+	for (size_t i = 0; i < rs->nfields; i++)
+		if (strcmp(rs->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int rules_field_for_header(const struct ruleset *rs, const char *h, int *rank)
+{
+	for (size_t i = 0; i < rs->nfields; i++) {
+		const struct field_def *f = &rs->fields[i];
+		for (size_t a = 0; a < f->naliases; a++) {
+			if (strcmp(f->aliases[a], h) == 0) {
+				*rank = (int)a;
+				return (int)i;
+			}
+		}
+	}
+	return -1;
+}
+
+const struct rule *rules_find(const struct ruleset *rs, const char *id)
+{
+	for (size_t i = 0; i < rs->nrules; i++)
+		if (strcmp(rs->rules[i].id, id) == 0)
+			return &rs->rules[i];
+	return NULL;
+}
+
+/* ---- code tables: open addressing on (field, key) ---- */
+
+static uint64_t code_hash(int field, const char *key, size_t n)
+{
+	return hash_bytes(key, n) ^ ((uint64_t)(unsigned)field * 0x9E3779B97F4A7C15ull);
+}
+
+static void code_put(struct ruleset *rs, int field, const char *key, const char *text)
+{
+	if ((rs->ncodes + 1) * 2 > rs->ncodes_cap) {
+		size_t ncap = rs->ncodes_cap ? rs->ncodes_cap * 2 : 256;
+		struct code_entry *old = rs->codes;
+		size_t ocap = rs->ncodes_cap;
+		rs->codes = xcalloc(ncap, sizeof *rs->codes);
+		rs->ncodes_cap = ncap;
+		rs->ncodes = 0;
+		for (size_t i = 0; i < ocap; i++) {
+			if (old[i].key) {
+				code_put(rs, old[i].field, old[i].key, old[i].text);
+				free(old[i].key);
+				free(old[i].text);
+			}
+		}
+		free(old);
+	}
+	size_t mask = rs->ncodes_cap - 1;
+	size_t i = (size_t)code_hash(field, key, strlen(key)) & mask;
+	while (rs->codes[i].key) {
+		if (rs->codes[i].field == field && strcmp(rs->codes[i].key, key) == 0) {
+			free(rs->codes[i].text);
+			rs->codes[i].text = xstrdup(text);
+			return;
+		}
+		i = (i + 1) & mask;
+	}
+	rs->codes[i].field = field;
+	rs->codes[i].key = xstrdup(key);
+	rs->codes[i].text = xstrdup(text);
+	rs->ncodes++;
+}
+
+const char *rules_code(const struct ruleset *rs, int field, const char *val, size_t n)
+{
+	if (rs->ncodes == 0)
+		return NULL;
+	size_t mask = rs->ncodes_cap - 1;
+	size_t i = (size_t)code_hash(field, val, n) & mask;
+	while (rs->codes[i].key) {
+		const struct code_entry *c = &rs->codes[i];
+		if (c->field == field && strncmp(c->key, val, n) == 0 && c->key[n] == '\0')
+			return c->text;
+		i = (i + 1) & mask;
+	}
+	return NULL;
+}
+
+/* ---- lexical helpers ---- */
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Split "word rest": returns the word (NUL-terminated in place), *rest the
+ * remainder with leading blanks skipped. */
+static char *take_word(char *s, char **rest)
+{
+	while (is_blank(*s))
+		s++;
+	char *w = s;
+	while (*s && !is_blank(*s))
+		s++;
+	if (*s)
+		*s++ = '\0';
+	while (is_blank(*s))
+		s++;
+	*rest = s;
+	return w;
+}
+
+static void rtrim(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (is_blank(s[n - 1]) || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		s[--n] = '\0';
+}
+
+static int valid_name(const char *s, int allow_dash)
+{
+	if (!*s)
+		return 0;
+	for (const char *p = s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')
+			continue;
+		if (allow_dash && *p == '-' && p != s)
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Read the next logical line (joining backslash continuations) into *sb.
+ * Returns 0 at end of file, 1 otherwise; *start gets the first physical line.
+ */
+static int read_logical(FILE *fp, struct strbuf *sb, int *lineno, int *start, struct loader *ld)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	int any = 0;
+	sb_reset(sb);
+	while ((got = getline(&line, &cap, fp)) > 0) {
+		(*lineno)++;
+		if (!any)
+			*start = *lineno;
+		any = 1;
+		rtrim(line);
+		size_t n = strlen(line);
+		if (sb->len + n > SFDIAG_MAX_RULE_LINE) {
+			ld->line = *start;
+			lerror(ld, "line longer than SFDIAG_MAX_RULE_LINE (%d bytes)", SFDIAG_MAX_RULE_LINE);
+			sb_reset(sb);
+			free(line);
+			return 1;
+		}
+		if (n && line[n - 1] == '\\') {
+			line[n - 1] = ' ';
+			sb_add(sb, line, n);
+			continue;
+		}
+		sb_add(sb, line, n);
+		break;
+	}
+	free(line);
+	if (any && sb->len == 0)
+		sb_add(sb, "", 0);
+	return any;
+}
+
+/* ---- conditions ---- */
+
+static int compile_cond(struct loader *ld, struct cond *c, const char *text)
+{
+	char *buf = xstrdup(text), *rest;
+	char *fname = take_word(buf, &rest);
+	char *op = take_word(rest, &rest);
+	int rc = -1;
+
+	memset(c, 0, sizeof *c);
+	c->field = rules_field(ld->rs, fname);
+	if (c->field < 0) {
+		lerror(ld, "unknown field '%s' (declare it in fields.conf)", fname);
+		goto out;
+	}
+	if (strcmp(op, "~") == 0) {
+		c->negate = 0;
+	} else if (strcmp(op, "!~") == 0) {
+		c->negate = 1;
+	} else {
+		lerror(ld, "expected '~' or '!~' after '%s', got '%s'", fname, op);
+		goto out;
+	}
+	char *open = rest, *close = strrchr(rest, '/');
+	if (*open != '/' || close == open) {
+		lerror(ld, "pattern must be written /.../ after '%s'", op);
+		goto out;
+	}
+	uint32_t opts = PCRE2_UTF | PCRE2_NO_AUTO_CAPTURE | PCRE2_NEVER_BACKSLASH_C;
+	for (char *f = close + 1; *f; f++) {
+		switch (*f) {
+		case 'i': opts |= PCRE2_CASELESS; break;
+		case 'x': opts |= PCRE2_EXTENDED; break;
+		case 's': opts |= PCRE2_DOTALL; break;
+		case 'm': opts |= PCRE2_MULTILINE; break;
+		default:
+			lerror(ld, "unknown pattern flag '%c' (use i, x, s or m)", *f);
+			goto out;
+		}
+	}
+	c->pattern = xstrndup(open + 1, (size_t)(close - open - 1));
+	c->flags = xstrdup(close + 1);
+	int errcode;
+	PCRE2_SIZE erroff;
+	c->re = pcre2_compile((PCRE2_SPTR)c->pattern, strlen(c->pattern), opts, &errcode, &erroff, NULL);
+	if (c->re == NULL) {
+		PCRE2_UCHAR msg[120];
+		pcre2_get_error_message(errcode, msg, sizeof msg);
+		/* Column of the offending byte in the directive text, 1-based. */
+		size_t col = (size_t)(open + 1 - buf) + erroff + 1;
+		struct strbuf sb = {0};
+		sb_printf(&sb, "%s:%d:%zu: bad pattern at offset %zu: %s", ld->file, ld->line, col,
+		          (size_t)erroff, (const char *)msg);
+		ld->err(ld->ctx, sb_str(&sb));
+		sb_free(&sb);
+		ld->nerrors++;
+		goto out;
+	}
+	if (ld->rs->use_jit)
+		(void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+	c->id = ld->rs->fields[c->field].nconds++;
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+static void free_cond(struct cond *c)
+{
+	pcre2_code_free(c->re);
+	free(c->pattern);
+	free(c->flags);
+}
+
+/* ---- fields.conf ---- */
+
+static void parse_fields_line(struct loader *ld, char *text)
+{
+	struct ruleset *rs = ld->rs;
+	char *rest;
+	char *kw = take_word(text, &rest);
+
+	if (strcmp(kw, "field") == 0) {
+		char *name = take_word(rest, &rest);
+		if (!valid_name(name, 0)) {
+			lerror(ld, "field name '%s' must be lower case letters, digits and _", name);
+			return;
+		}
+		if (rules_field(rs, name) >= 0) {
+			lerror(ld, "field '%s' declared twice", name);
+			return;
+		}
+		if (rs->nfields >= SFDIAG_MAX_FIELDS) {
+			lerror(ld, "more than SFDIAG_MAX_FIELDS (%d) fields", SFDIAG_MAX_FIELDS);
+			return;
+		}
+		struct field_def *f = &rs->fields[rs->nfields++];
+		f->name = xstrdup(name);
+		size_t cap = 0;
+		while (*rest) {
+			char *bar = strchr(rest, '|');
+			size_t n = bar ? (size_t)(bar - rest) : strlen(rest);
+			char norm[256];
+			rules_normalize_header(rest, n, norm, sizeof norm);
+			if (norm[0]) {
+				int rank;
+				int other = rules_field_for_header(rs, norm, &rank);
+				if (other >= 0 && other != (int)(f - rs->fields))
+					lerror(ld, "alias '%.*s' already belongs to field '%s'", (int)n, rest,
+					       rs->fields[other].name);
+				f->aliases = xgrow(f->aliases, &cap, f->naliases + 1, sizeof *f->aliases);
+				f->aliases[f->naliases++] = xstrdup(norm);
+			}
+			rest = bar ? bar + 1 : rest + n;
+		}
+	} else if (strcmp(kw, "require") == 0) {
+		char *name = take_word(rest, &rest);
+		int f = rules_field(rs, name);
+		if (f < 0)
+			lerror(ld, "require: unknown field '%s'", name);
+		else
+			rs->required[rs->nrequired++] = f;
+	} else if (strcmp(kw, "success") == 0) {
+		size_t cap = rs->nsuccess;
+		struct cond c;
+		if (compile_cond(ld, &c, rest) == 0) {
+			rs->success = xgrow(rs->success, &cap, rs->nsuccess + 1, sizeof *rs->success);
+			rs->success[rs->nsuccess++] = c;
+		}
+	} else {
+		lerror(ld, "unknown directive '%s' (expected field, require or success)", kw);
+	}
+}
+
+/* ---- codes.conf ---- */
+
+static void parse_codes_line(struct loader *ld, char *text)
+{
+	char *rest;
+	char *kw = take_word(text, &rest);
+	if (strcmp(kw, "code") != 0) {
+		lerror(ld, "unknown directive '%s' (expected code)", kw);
+		return;
+	}
+	char *fname = take_word(rest, &rest);
+	char *key = take_word(rest, &rest);
+	int f = rules_field(ld->rs, fname);
+	if (f < 0) {
+		lerror(ld, "code: unknown field '%s'", fname);
+		return;
+	}
+	if (!*key || !*rest) {
+		lerror(ld, "code needs FIELD KEY TEXT");
+		return;
+	}
+	code_put(ld->rs, f, key, rest);
+}
+
+/* ---- *.rules ---- */
+
+static void add_str(char ***v, size_t *n, const char *s)
+{
+	size_t cap = *n;
+	*v = xgrow(*v, &cap, *n + 1, sizeof **v);
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+/* Check the {placeholders} of text and mark the fields they use. */
+static void scan_placeholders(struct loader *ld, struct rule *r, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p != '{')
+			continue;
+		if (p[1] == '{') {
+			p++;
+			continue;
+		}
+		const char *end = strchr(p, '}');
+		if (!end) {
+			lerror(ld, "unclosed '{' in text");
+			return;
+		}
+		char name[64];
+		size_t n = (size_t)(end - p - 1);
+		if (n >= sizeof name)
+			n = sizeof name - 1;
+		memcpy(name, p + 1, n);
+		name[n] = '\0';
+		int f = rules_field(ld->rs, name);
+		if (f >= 0)
+			r->placeholders[f] = 1;
+		else if (strcmp(name, "count") && strcmp(name, "first_seen") && strcmp(name, "last_seen"))
+			lerror(ld, "unknown placeholder {%s}", name);
+		p = end;
+	}
+}
+
+static int parse_sample(struct loader *ld, struct sample *s, const char *text)
+{
+	size_t cap = 0;
+	memset(s, 0, sizeof *s);
+	s->line = ld->line;
+	struct strbuf item = {0};
+	const char *p = text;
+	for (;;) {
+		sb_reset(&item);
+		while (*p && *p != ';') {
+			if (p[0] == '\\' && p[1] == ';')
+				p++;
+			sb_addc(&item, *p++);
+		}
+		if (item.len) {
+			char *it = item.buf;
+			char *eq = strchr(it, '=');
+			if (!eq) {
+				lerror(ld, "example item '%s' is not FIELD=VALUE", it);
+				sb_free(&item);
+				return -1;
+			}
+			*eq = '\0';
+			size_t fn = strlen(it);
+			const char *fname = str_trim(it, &fn);
+			char name[64];
+			snprintf(name, sizeof name, "%.*s", (int)fn, fname);
+			int f = rules_field(ld->rs, name);
+			if (f < 0) {
+				lerror(ld, "example: unknown field '%s'", name);
+				sb_free(&item);
+				return -1;
+			}
+			size_t vn = strlen(eq + 1);
+			const char *v = str_trim(eq + 1, &vn);
+			size_t vcap = s->n;
+			s->field = xgrow(s->field, &cap, s->n + 1, sizeof *s->field);
+			s->value = xgrow(s->value, &vcap, s->n + 1, sizeof *s->value);
+			s->field[s->n] = f;
+			s->value[s->n] = xstrndup(v, vn);
+			s->n++;
+		}
+		if (!*p)
+			break;
+		p++;
+	}
+	sb_free(&item);
+	if (s->n == 0) {
+		lerror(ld, "empty example");
+		return -1;
+	}
+	return 0;
+}
+
+static void free_sample(struct sample *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->value[i]);
+	free(s->value);
+	free(s->field);
+}
+
+static void free_rule(struct rule *r)
+{
+	free(r->id);
+	free(r->title);
+	free(r->cause);
+	for (size_t i = 0; i < r->nconds; i++)
+		free_cond(&r->conds[i]);
+	free(r->conds);
+	for (size_t i = 0; i < r->nfix; i++)
+		free(r->fix[i]);
+	free(r->fix);
+	for (size_t i = 0; i < r->nrefs; i++)
+		free(r->refs[i]);
+	free(r->refs);
+	for (size_t i = 0; i < r->nexamples; i++)
+		free_sample(&r->examples[i]);
+	free(r->examples);
+	for (size_t i = 0; i < r->ncounters; i++)
+		free_sample(&r->counters[i]);
+	free(r->counters);
+}
+
+/* Check a finished stanza; returns 0 when complete. */
+static int finish_rule(struct loader *ld, struct rule *r)
+{
+	int before = ld->nerrors;
+	ld->line = r->line;
+	if (!r->title)
+		lerror(ld, "rule %s has no title", r->id);
+	if ((int)r->severity < 0)
+		lerror(ld, "rule %s has no severity", r->id);
+	if (!r->kinds)
+		lerror(ld, "rule %s has no applies", r->id);
+	if (!r->nconds)
+		lerror(ld, "rule %s has no when", r->id);
+	if (!r->nfix)
+		lerror(ld, "rule %s has no fix", r->id);
+	if (!r->nrefs)
+		lerror(ld, "rule %s has no ref (say where the signature comes from)", r->id);
+	if (!r->nexamples)
+		lerror(ld, "rule %s has no example", r->id);
+	if (!r->ncounters)
+		lerror(ld, "rule %s has no counter", r->id);
+	return ld->nerrors != before;
+}
+
+static void parse_rules_file(struct loader *ld, FILE *fp)
+{
+	struct ruleset *rs = ld->rs;
+	struct strbuf sb = {0};
+	struct rule *r = NULL;
+	int lineno = 0, start = 0;
+	size_t rcap = rs->nrules;
+
+	while (read_logical(fp, &sb, &lineno, &start, ld)) {
+		ld->line = start;
+		char *text = sb.buf, *rest;
+		while (is_blank(*text))
+			text++;
+		if (*text == '\0' || *text == '#')
+			continue;
+		char *kw = take_word(text, &rest);
+
+		if (strcmp(kw, "rule") == 0) {
+			if (r) {
+				lerror(ld, "rule %s is missing its 'end'", r->id);
+				if (finish_rule(ld, r)) {
+					free_rule(r);
+					rs->nrules--;
+				}
+				ld->line = start;
+			}
+			char *id = take_word(rest, &rest);
+			if (!valid_name(id, 1)) {
+				lerror(ld, "rule id '%s' must be lower case letters, digits and -", id);
+				r = NULL;
+				continue;
+			}
+			if (rules_find(rs, id))
+				lerror(ld, "rule id '%s' is used twice", id);
+			if (rs->nrules >= SFDIAG_MAX_RULES) {
+				lerror(ld, "more than SFDIAG_MAX_RULES (%d) rules", SFDIAG_MAX_RULES);
+				break;
+			}
+			rs->rules = xgrow(rs->rules, &rcap, rs->nrules + 1, sizeof *rs->rules);
+			r = &rs->rules[rs->nrules++];
+			memset(r, 0, sizeof *r);
+			r->id = xstrdup(id);
+			r->severity = SEV_NONE;
+			r->file = ld->file;
+			r->line = start;
+			continue;
+		}
+		if (!r) {
+			lerror(ld, "'%s' outside a rule stanza", kw);
+			continue;
+		}
+		if (!*rest && strcmp(kw, "end") != 0) {
+			lerror(ld, "'%s' needs a value", kw);
+			continue;
+		}
+		if (strcmp(kw, "end") == 0) {
+			if (finish_rule(ld, r)) {
+				free_rule(r);
+				rs->nrules--;
+			}
+			r = NULL;
+		} else if (strcmp(kw, "title") == 0) {
+			free(r->title);
+			r->title = xstrdup(rest);
+			scan_placeholders(ld, r, rest);
+		} else if (strcmp(kw, "severity") == 0) {
+			if (severity_parse(rest, &r->severity) != 0 || r->severity == SEV_NONE)
+				lerror(ld, "severity must be info, warning or error, not '%s'", rest);
+		} else if (strcmp(kw, "applies") == 0) {
+			char *w;
+			while (*(w = take_word(rest, &rest))) {
+				unsigned bit = 0;
+				for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+					if (strcmp(kinds[i].name, w) == 0)
+						bit = kinds[i].bit;
+				if (!bit)
+					lerror(ld, "unknown input kind '%s'", w);
+				r->kinds |= bit;
+			}
+		} else if (strcmp(kw, "when") == 0) {
+			struct cond c;
+			size_t cap = r->nconds;
+			if (compile_cond(ld, &c, rest) == 0) {
+				r->conds = xgrow(r->conds, &cap, r->nconds + 1, sizeof *r->conds);
+				r->conds[r->nconds++] = c;
+			}
+		} else if (strcmp(kw, "cause") == 0) {
+			if (r->cause) {
+				size_t n = strlen(r->cause) + strlen(rest) + 2;
+				r->cause = xrealloc(r->cause, n);
+				strcat(r->cause, " ");
+				strcat(r->cause, rest);
+			} else {
+				r->cause = xstrdup(rest);
+			}
+			scan_placeholders(ld, r, rest);
+		} else if (strcmp(kw, "fix") == 0) {
+			add_str(&r->fix, &r->nfix, rest);
+			scan_placeholders(ld, r, rest);
+		} else if (strcmp(kw, "ref") == 0) {
+			add_str(&r->refs, &r->nrefs, rest);
+		} else if (strcmp(kw, "example") == 0 || strcmp(kw, "counter") == 0) {
+			int ex = kw[0] == 'e';
+			struct sample s;
+			if (parse_sample(ld, &s, rest) == 0) {
+				struct sample **v = ex ? &r->examples : &r->counters;
+				size_t *n = ex ? &r->nexamples : &r->ncounters;
+				size_t cap = *n;
+				*v = xgrow(*v, &cap, *n + 1, sizeof **v);
+				(*v)[(*n)++] = s;
+			}
+		} else {
+			lerror(ld, "unknown directive '%s'", kw);
+		}
+	}
+	if (r) {
+		lerror(ld, "rule %s is missing its 'end'", r->id);
+		if (finish_rule(ld, r)) {
+			free_rule(r);
+			rs->nrules--;
+		}
+	}
+	sb_free(&sb);
+}
+
+/* Parse a line-oriented data file (fields.conf or codes.conf). */
+static void parse_data_file(struct loader *ld, FILE *fp, void (*fn)(struct loader *, char *))
+{
+	struct strbuf sb = {0};
+	int lineno = 0, start = 0;
+	while (read_logical(fp, &sb, &lineno, &start, ld)) {
+		ld->line = start;
+		char *text = sb.buf;
+		while (is_blank(*text))
+			text++;
+		if (*text == '\0' || *text == '#')
+			continue;
+		fn(ld, text);
+	}
+	sb_free(&sb);
+}
+
+static const char *keep_name(struct ruleset *rs, const char *path)
+{
+	size_t cap = rs->nfiles;
+	rs->files = xgrow(rs->files, &cap, rs->nfiles + 1, sizeof *rs->files);
+	rs->files[rs->nfiles] = xstrdup(path);
+	return rs->files[rs->nfiles++];
+}
+
+static int load_file(struct loader *ld, const char *path, int which)
+{
+	ld->file = keep_name(ld->rs, path);
+	ld->line = 0;
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		lerror(ld, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (which == 0)
+		parse_data_file(ld, fp, parse_fields_line);
+	else if (which == 1)
+		parse_data_file(ld, fp, parse_codes_line);
+	else
+		parse_rules_file(ld, fp);
+	fclose(fp);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, void *ctx)
+{
+	struct ruleset *rs = xcalloc(1, sizeof *rs);
+	struct loader ld = {.rs = rs, .err = err, .ctx = ctx, .file = path};
+	char **names = NULL;
+	size_t nnames = 0, cap = 0;
+	struct strbuf p = {0};
+
+	rs->use_jit = use_jit;
+	if (is_dir(path)) {
+		rs->dir = xstrdup(path);
+		DIR *d = opendir(path);
+		struct dirent *de;
+		while (d && (de = readdir(d)) != NULL) {
+			size_t n = strlen(de->d_name);
+			if (n > 6 && strcmp(de->d_name + n - 6, ".rules") == 0) {
+				names = xgrow(names, &cap, nnames + 1, sizeof *names);
+				names[nnames++] = xstrdup(de->d_name);
+			}
+		}
+		if (d)
+			closedir(d);
+		qsort(names, nnames, sizeof *names, cmp_str);
+	} else {
+		const char *slash = strrchr(path, '/');
+		rs->dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+		names = xgrow(names, &cap, 1, sizeof *names);
+		names[nnames++] = xstrdup(slash ? slash + 1 : path);
+	}
+
+	sb_printf(&p, "%s/fields.conf", rs->dir);
+	load_file(&ld, sb_str(&p), 0);
+	sb_reset(&p);
+	sb_printf(&p, "%s/codes.conf", rs->dir);
+	load_file(&ld, sb_str(&p), 1);
+	for (size_t i = 0; i < nnames; i++) {
+		sb_reset(&p);
+		sb_printf(&p, "%s/%s", rs->dir, names[i]);
+		load_file(&ld, sb_str(&p), 2);
+		free(names[i]);
+	}
+	free(names);
+	sb_free(&p);
+
+	rs->f_time = rules_field(rs, "time");
+	rs->f_user = rules_field(rs, "user");
+	rs->f_application = rules_field(rs, "application");
+	rs->f_status = rules_field(rs, "status");
+	rs->f_source_ip = rules_field(rs, "source_ip");
+	for (size_t i = 0; i < rs->nfields; i++) {
+		char name[96];
+		snprintf(name, sizeof name, "%s_code", rs->fields[i].name);
+		rs->code_field_of[i] = rules_field(rs, name);
+	}
+	ld.file = rs->dir;
+	ld.line = 0;
+	if (rs->f_status < 0)
+		lerror(&ld, "fields.conf must declare the field 'status'");
+	if (rs->nrules == 0 && ld.nerrors == 0)
+		lerror(&ld, "no rules found (*.rules)");
+	if (ld.nerrors) {
+		rules_free(rs);
+		return NULL;
+	}
+	return rs;
+}
+
+void rules_free(struct ruleset *rs)
+{
+	if (!rs)
+		return;
+	for (size_t i = 0; i < rs->nfields; i++) {
+		free(rs->fields[i].name);
+		for (size_t a = 0; a < rs->fields[i].naliases; a++)
+			free(rs->fields[i].aliases[a]);
+		free(rs->fields[i].aliases);
+	}
+	for (size_t i = 0; i < rs->nsuccess; i++)
+		free_cond(&rs->success[i]);
+	free(rs->success);
+	for (size_t i = 0; i < rs->ncodes_cap; i++) {
+		free(rs->codes[i].key);
+		free(rs->codes[i].text);
+	}
+	free(rs->codes);
+	for (size_t i = 0; i < rs->nrules; i++)
+		free_rule(&rs->rules[i]);
+	free(rs->rules);
+	for (size_t i = 0; i < rs->nfiles; i++)
+		free(rs->files[i]);
+	free(rs->files);
+	free(rs->dir);
+	free(rs);
+}
+
+const char *rules_locate(const char *opt)
+{
+	static const char *const fixed[] = {SFDIAG_DATADIR "/rules", SFDIAG_SRCDIR "/rules"};
+	struct stat st;
+	if (opt)
+		return opt;
+	const char *env = getenv("SFDIAG_RULES");
+	if (env && *env)
+		return env;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (stat(fixed[i], &st) == 0)
+			return fixed[i];
+	return NULL;
+}

@@ -1,0 +1,141 @@
+/*
+ * ruleset.h - the compiled knowledge base: fields, code tables and rules.
+ *
+ * rules_load() reads a rules directory (docs/rules.md describes the language)
+ * and returns an immutable ruleset: every pattern is compiled and JIT-compiled
+ * once, and after loading nothing writes to it, so any number of threads may
+ * share one ruleset, each with its own struct matcher (matcher.h).  This is
+ * the split YARA makes between YR_RULES and YR_SCANNER.
+ *
+ * Ownership: the caller owns the returned ruleset and frees it with
+ * rules_free().  Errors are handed to the caller's callback one at a time as
+ * "FILE:LINE[:COL]: message"; loading goes on after an error to report as many
+ * as possible, and then fails.
+ */
+#ifndef SFDIAG_RULESET_H
+#define SFDIAG_RULESET_H
+
+#include <stddef.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "event.h"
+#include "limits.h"
+
+enum severity {
+	SEV_NONE = -1, /* only for --fail-on never */
+	SEV_INFO = 0,
+	SEV_WARNING = 1,
+	SEV_ERROR = 2,
+};
+
+const char *severity_name(enum severity s);
+/* Returns 0 and sets *out, or -1 for an unknown name. */
+int severity_parse(const char *name, enum severity *out);
+
+const char *kind_name(unsigned kind_bit);
+
+/* One "FIELD ~ /RE/" or "FIELD !~ /RE/" test. */
+struct cond {
+	int field;
+	int negate;
+	unsigned id;        /* index among the conditions on the same field */
+	pcre2_code *re;
+	char *pattern;      /* as written, for --explain and errors */
+	char *flags;
+};
+
+/* An example or counter-example: field=value pairs. */
+struct sample {
+	int line;
+	size_t n;
+	int *field;
+	char **value;
+};
+
+struct rule {
+	char *id;
+	char *title;
+	enum severity severity;
+	unsigned kinds;           /* enum event_kind bits */
+	struct cond *conds;
+	size_t nconds;
+	char *cause;              /* NULL if none */
+	char **fix;
+	size_t nfix;
+	char **refs;
+	size_t nrefs;
+	struct sample *examples;
+	size_t nexamples;
+	struct sample *counters;
+	size_t ncounters;
+	const char *file;         /* owned by the ruleset */
+	int line;
+	unsigned char placeholders[SFDIAG_MAX_FIELDS]; /* fields used as {name} */
+};
+
+struct field_def {
+	char *name;
+	char **aliases;   /* normalized: lower case, no space/_/-/. */
+	size_t naliases;
+	unsigned nconds;  /* conditions that test this field */
+};
+
+struct code_entry {
+	int field;
+	char *key;
+	char *text;
+};
+
+struct ruleset {
+	char *dir;
+	struct field_def fields[SFDIAG_MAX_FIELDS];
+	size_t nfields;
+	/* Fields the engine gives a meaning to; -1 when not declared. */
+	int f_time, f_user, f_application, f_status, f_source_ip;
+	int code_field_of[SFDIAG_MAX_FIELDS]; /* FIELD -> FIELD_code, or -1 */
+	int required[SFDIAG_MAX_FIELDS];
+	size_t nrequired;
+	struct cond *success;
+	size_t nsuccess;
+	struct code_entry *codes; /* open-addressed hash, ncodes_cap slots */
+	size_t ncodes_cap;
+	size_t ncodes;
+	struct rule *rules;
+	size_t nrules;
+	char **files;             /* names of the files loaded */
+	size_t nfiles;
+	int use_jit;
+};
+
+typedef void (*rules_error_fn)(void *ctx, const char *msg);
+
+/*
+ * Load the rules directory dir (or, if dir names a file, that file plus the
+ * fields.conf and codes.conf beside it).  use_jit = 0 keeps the interpreter
+ * (for --no-jit).  Returns NULL after reporting every error through err.
+ */
+struct ruleset *rules_load(const char *dir, int use_jit, rules_error_fn err, void *ctx);
+void rules_free(struct ruleset *rs);
+
+/* Field number of name, or -1. */
+int rules_field(const struct ruleset *rs, const char *name);
+/* Normalize a header or alias for comparison: lower case, drop ' ', '_', '-', '.'. */
+void rules_normalize_header(const char *s, size_t n, char *out, size_t outlen);
+/* Field whose alias list contains the normalized header h; *rank gets the
+ * alias position (lower wins).  -1 when none. */
+int rules_field_for_header(const struct ruleset *rs, const char *h, int *rank);
+/* The replacement text for a coded value, or NULL. */
+const char *rules_code(const struct ruleset *rs, int field, const char *val, size_t n);
+/* Rule by id, or NULL. */
+const struct rule *rules_find(const struct ruleset *rs, const char *id);
+
+/*
+ * Locate the rules directory: --rules, then $SFDIAG_RULES, then the installed
+ * data directory, then rules/ in the source tree.  Returns a static string or
+ * the argument; NULL if none exists.
+ */
+const char *rules_locate(const char *opt);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * run.c - see run.h.
+ */
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+int run_init(struct run *r, const struct ruleset *rs)
+{
+	memset(r, 0, sizeof *r);
+	r->rs = rs;
+	r->m = matcher_new(rs);
+	if (!r->m)
+		return -1;
+	findings_init(&r->f, rs);
+	return 0;
+}
+
+void run_free(struct run *r)
+{
+	matcher_free(r->m);
+	findings_free(&r->f);
+	for (size_t i = 0; i < r->nnotes; i++) {
+		free(r->notes[i].file);
+		free(r->notes[i].msg);
+	}
+	free(r->notes);
+	for (size_t i = 0; i < r->ninputs; i++)
+		free(r->inputs[i].file);
+	free(r->inputs);
+	memset(r, 0, sizeof *r);
+}
+
+void run_note(struct run *r, enum note_level level, const char *file, long line, const char *msg)
+{
+	if (level == NOTE_ERROR)
+		r->errors++;
+	if (r->nnotes >= SFDIAG_MAX_NOTES) {
+		r->notes_dropped++;
+		return;
+	}
+	r->notes = xgrow(r->notes, &r->notes_cap, r->nnotes + 1, sizeof *r->notes);
+	struct note *n = &r->notes[r->nnotes++];
+	n->level = level;
+	n->file = file ? xstrdup(file) : NULL;
+	n->line = line;
+	n->msg = xstrdup(msg);
+}
+
+/* ---- adapter callbacks ---- */
+
+struct file_ctx {
+	struct run *r;
+	struct input_summary *sum;
+};
+
+static void on_event(void *ctx, const struct event *ev)
+{
+	struct file_ctx *fc = ctx;
+	int verdict = matcher_classify(fc->r->m, ev);
+	findings_add(&fc->r->f, ev, verdict);
+}
+
+static void on_note(void *ctx, enum note_level level, long line, const char *msg)
+{
+	struct file_ctx *fc = ctx;
+	if (level == NOTE_ERROR)
+		fc->sum->failed = 1;
+	run_note(fc->r, level, fc->sum->file, line, msg);
+}
+
+/* ---- detection ---- */
+
+static int all_space(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return 0;
+	return 1;
+}
+
+void run_input(struct run *r, struct input *in)
+{
+	char err[256];
+	const char *head;
+	size_t n;
+	char delim;
+
+	r->inputs = xgrow(r->inputs, &r->inputs_cap, r->ninputs + 1, sizeof *r->inputs);
+	struct input_summary *sum = &r->inputs[r->ninputs];
+	memset(sum, 0, sizeof *sum);
+	sum->file = xstrdup(input_name(in));
+	unsigned seq = (unsigned)r->ninputs++;
+	struct file_ctx fc = {r, sum};
+	struct adapter_ctx ac = {
+	    .rs = r->rs, .file = sum->file, .file_seq = seq, .ctx = &fc,
+	    .emit = on_event, .note = on_note,
+	};
+
+	if (input_peek(in, &head, &n, err, sizeof err) != 0) {
+		on_note(&fc, NOTE_ERROR, 0, err);
+		goto done;
+	}
+	sum->gzip = input_was_gzip(in);
+	sum->encoding = input_encoding(in);
+	if (n == 0 || all_space(head, n)) {
+		on_note(&fc, NOTE_ERROR, 0, n ? "empty file (only white space)" : "empty file");
+		goto done;
+	}
+	const char *nul = memchr(head, '\0', n);
+	if (nul) {
+		adapter_note(&ac, NOTE_ERROR, 0, "binary file (NUL byte at offset %zu); not read",
+		             (size_t)(nul - head));
+		goto done;
+	}
+	if (login_csv_sniff(r->rs, head, n, &delim)) {
+		sum->kind = kind_name(KIND_LOGIN_HISTORY);
+		sum->delim = delim;
+		login_csv_read(in, delim, &ac);
+		goto done;
+	}
+	on_note(&fc, NOTE_ERROR, 1,
+	        "not a recognised input: the first line is not a login-export header "
+	        "(no column maps to a required field in fields.conf)");
+done:
+	sum->records = ac.records;
+	sum->skipped = ac.skipped;
+	input_close(in);
+}
+
+void run_file(struct run *r, const char *path)
+{
+	char err[256];
+	struct input *in = input_open_file(path, err, sizeof err);
+	if (!in) {
+		r->inputs = xgrow(r->inputs, &r->inputs_cap, r->ninputs + 1, sizeof *r->inputs);
+		struct input_summary *sum = &r->inputs[r->ninputs++];
+		memset(sum, 0, sizeof *sum);
+		sum->file = xstrdup(path);
+		sum->failed = 1;
+		run_note(r, NOTE_ERROR, path, 0, err);
+		return;
+	}
+	run_input(r, in);
+}
+
+void run_finish(struct run *r)
+{
+	for (size_t i = 0; i <= r->rs->nrules; i++) {
+		unsigned long hits = matcher_limit_hits(r->m, i);
+		if (!hits)
+			continue;
+		char msg[256];
+		snprintf(msg, sizeof msg,
+		         "%s %s: a pattern hit the PCRE2 match limit (SFDIAG_PCRE2_MATCH_LIMIT) on %lu "
+		         "value(s); the rule was skipped for them",
+		         i < r->rs->nrules ? "rule" : "success condition",
+		         i < r->rs->nrules ? r->rs->rules[i].id : "in fields.conf", hits);
+		run_note(r, NOTE_WARNING, NULL, 0, msg);
+	}
+	if (r->f.zone_none || r->f.zone_unknown) {
+		char msg[256];
+		snprintf(msg, sizeof msg,
+		         "%llu time stamp(s) had no time zone and %llu an unknown one; they were read "
+		         "as UTC, so times may be off by the exporting user's offset",
+		         (unsigned long long)r->f.zone_none, (unsigned long long)r->f.zone_unknown);
+		run_note(r, NOTE_INFO, NULL, 0, msg);
+	}
+	if (r->f.ambiguous_dmy) {
+		char msg[200];
+		snprintf(msg, sizeof msg,
+		         "%llu date(s) like 03/11/2026 could be day/month or month/day; they were "
+		         "read month first",
+		         (unsigned long long)r->f.ambiguous_dmy);
+		run_note(r, NOTE_INFO, NULL, 0, msg);
+	}
+}

@@ -1,0 +1,64 @@
+/*
+ * run.h - one diagnosis: a set of inputs read into one set of findings.
+ *
+ * This is the pipeline: input (input.h) -> detect -> adapter (adapter.h) ->
+ * normalized event (event.h) -> rules (matcher.h) -> findings (findings.h).
+ * Renderers read a finished run.  A run never prints; every problem with an
+ * input becomes a note naming the file and line, and the other inputs are
+ * still read.  A run is used by one thread; many runs may share a ruleset.
+ */
+#ifndef SFDIAG_RUN_H
+#define SFDIAG_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adapter.h"
+#include "findings.h"
+#include "matcher.h"
+
+struct note {
+	enum note_level level;
+	char *file;  /* NULL for notes about the whole run */
+	long line;   /* 0 when no line applies */
+	char *msg;
+};
+
+struct input_summary {
+	char *file;
+	const char *kind;          /* "login-history", or NULL if not recognised */
+	enum input_encoding encoding;
+	int gzip;
+	char delim;
+	uint64_t records;
+	uint64_t skipped;
+	int failed;                /* an error note was given for this input */
+};
+
+struct run {
+	const struct ruleset *rs;
+	struct matcher *m;
+	struct findings f;
+	struct note *notes;
+	size_t nnotes, notes_cap;
+	uint64_t notes_dropped;
+	struct input_summary *inputs;
+	size_t ninputs, inputs_cap;
+	int errors;                /* error notes given */
+};
+
+/* Returns 0, or -1 if the matcher could not be allocated. */
+int run_init(struct run *r, const struct ruleset *rs);
+void run_free(struct run *r);
+
+/* Read path ("-" for stdin) into the run. */
+void run_file(struct run *r, const char *path);
+/* Read an already opened input; the run closes it. */
+void run_input(struct run *r, struct input *in);
+/* Turn end-of-run facts (rules skipped at a PCRE2 limit) into notes. */
+void run_finish(struct run *r);
+
+/* Add a note (copied).  file may be NULL. */
+void run_note(struct run *r, enum note_level level, const char *file, long line, const char *msg);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * util.h - allocation that cannot fail, growable strings, small string helpers.
+ *
+ * Ownership: x*alloc and sb_* never return NULL; on out-of-memory they print
+ * "sfdiag: out of memory" and exit(2), as OpenBSD's xmalloc does.  A struct
+ * strbuf owns its buffer; sb_free releases it and leaves an empty buffer.
+ */
+#ifndef SFDIAG_UTIL_H
+#define SFDIAG_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grow an array of *cap elements of size elem so that it holds at least need. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t elem);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+struct strbuf {
+	char *buf; /* NUL-terminated once anything was appended */
+	size_t len;
+	size_t cap;
+};
+
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+void sb_reset(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+/* The contents as a C string ("" when empty). */
+const char *sb_str(const struct strbuf *sb);
+
+/* FNV-1a over n bytes. */
+uint64_t hash_bytes(const void *p, size_t n);
+
+/* Trim ASCII white space at both ends; returns the new start, *n updated. */
+const char *str_trim(const char *s, size_t *n);
+/* Case-insensitive ASCII comparison of s[0..n) with the C string lit. */
+int str_ieq(const char *s, size_t n, const char *lit);
+/* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates); else 0 and
+ * *bad is the offset of the first bad byte. */
+int utf8_valid(const char *s, size_t n, size_t *bad);
+
+#endif
