@@ -43,7 +43,7 @@ SAN_LIB_OBJ = $(LIB_SRC:src/%.c=build/san/%.o)
 REL_UNIT = $(UNIT_SRC:tests/unit/%.c=build/rel/unit/%)
 SAN_UNIT = $(UNIT_SRC:tests/unit/%.c=build/san/unit/%)
 
-.PHONY: all deps demo test check unit cli bench install uninstall clean lint
+.PHONY: all deps demo test test-release check unit cli bench install uninstall clean lint
 
 all: build/sfdiag
 
@@ -90,8 +90,12 @@ unit: $(REL_UNIT)
 cli: build/sfdiag
 	SFDIAG=./build/sfdiag tests/cli/run
 
+# The whole suite twice: the release build, then ASan + UBSan (make check).
 test: deps
-	$(MAKE) build/sfdiag $(REL_UNIT)
+	$(MAKE) test-release
+	$(MAKE) check
+
+test-release: build/sfdiag $(REL_UNIT)
 	@fail=0; \
 	for t in $(REL_UNIT); do $$t || fail=1; done; \
 	./build/sfdiag rules test || fail=1; \

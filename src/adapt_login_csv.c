@@ -228,6 +228,7 @@ static void emit_row(struct csvstate *st)
 		}
 		event_set(ev, rs, f, v, st->len[c]);
 	}
+	event_finish(ev, rs);
 	ac->emit(ac->ctx, ev);
 }
 

@@ -50,3 +50,7 @@ struct ruleset;
  * used.
  */
 void event_set(struct event *ev, const struct ruleset *rs, int f, const char *v, size_t n);
+
+/* Complete an event once all its fields are set: fill absent fields from
+ * their fallback (fields.conf "fallback user user_id"). */
+void event_finish(struct event *ev, const struct ruleset *rs);

@@ -240,7 +240,7 @@ static int sniff(struct input *in)
 			return fail(in, "out of memory inflating gzip stream", NULL);
 		in->z_init = 1;
 	}
-	while (in->mid_len < 3 && !in->mid_eof) {
+	while (in->mid_len < 3 && !in->mid_eof && !in->failed) {
 		long r = fill_mid(in);
 		if (r < 0)
 			return -1;

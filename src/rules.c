@@ -383,6 +383,14 @@ static void parse_fields_line(struct loader *ld, char *text)
 			lerror(ld, "require: unknown field '%s'", name);
 		else
 			rs->required[rs->nrequired++] = f;
+	} else if (strcmp(kw, "fallback") == 0) {
+		char *name = take_word(rest, &rest);
+		char *from = take_word(rest, &rest);
+		int f = rules_field(rs, name), g = rules_field(rs, from);
+		if (f < 0 || g < 0 || f == g)
+			lerror(ld, "fallback needs two different declared fields, not '%s' '%s'", name, from);
+		else
+			rs->fallback[f] = g;
 	} else if (strcmp(kw, "success") == 0) {
 		size_t cap = rs->nsuccess;
 		struct cond c;
@@ -391,7 +399,7 @@ static void parse_fields_line(struct loader *ld, char *text)
 			rs->success[rs->nsuccess++] = c;
 		}
 	} else {
-		lerror(ld, "unknown directive '%s' (expected field, require or success)", kw);
+		lerror(ld, "unknown directive '%s' (expected field, fallback, require or success)", kw);
 	}
 }
 
@@ -755,6 +763,8 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 	struct strbuf p = {0};
 
 	rs->use_jit = use_jit;
+	for (size_t i = 0; i < SFDIAG_MAX_FIELDS; i++)
+		rs->fallback[i] = -1;
 	if (is_dir(path)) {
 		rs->dir = xstrdup(path);
 		DIR *d = opendir(path);

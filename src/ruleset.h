@@ -95,6 +95,7 @@ struct ruleset {
 	/* Fields the engine gives a meaning to; -1 when not declared. */
 	int f_time, f_user, f_application, f_status, f_source_ip;
 	int code_field_of[SFDIAG_MAX_FIELDS]; /* FIELD -> FIELD_code, or -1 */
+	int fallback[SFDIAG_MAX_FIELDS];      /* FIELD -> field used when absent, or -1 */
 	int required[SFDIAG_MAX_FIELDS];
 	size_t nrequired;
 	struct cond *success;

@@ -18,6 +18,7 @@ static void sample_event(struct event *ev, const struct ruleset *rs, const struc
 	ev->line = s->line;
 	for (size_t i = 0; i < s->n; i++)
 		event_set(ev, rs, s->field[i], s->value[i], strlen(s->value[i]));
+	event_finish(ev, rs);
 }
 
 static const char *verdict_name(const struct ruleset *rs, int v)

@@ -1,0 +1,601 @@
+/*
+ * test_input.c - byte sources: plain, BOMs, UTF-16, gzip (single, multi,
+ * truncated, corrupt, bomb limit), peek, errors.
+ *
+ * Files are written under a mkdtemp directory that is removed at the end.
+ * Every case that can is also run through a source that hands out one byte
+ * per read, so that each buffer boundary is crossed at every position.
+ */
+#include "input.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <zlib.h>
+
+#include "util.h"
+#include "unit.h"
+
+/* Not yet in input.h. */
+void input_set_max_decompressed(uint64_t limit);
+
+static char dir[64];
+static int nfiles;
+
+/* Write n bytes to a new file in dir; returns its path (static storage). */
+static const char *put_file(const void *data, size_t n)
+{
+	static char path[128];
+	snprintf(path, sizeof path, "%s/f%d", dir, nfiles++);
+	FILE *f = fopen(path, "wb");
+	if (f == NULL || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
+		perror(path);
+		exit(1);
+	}
+	return path;
+}
+
+/* An in-memory source that gives at most chunk bytes per read and fails
+ * with EIO once fail_at bytes were given (if fail_at is set) or always
+ * (broken). */
+struct mem_src {
+	const unsigned char *p;
+	size_t n, pos, chunk, fail_at;
+	int broken; /* every read fails */
+	int closed;
+};
+
+static long mem_read(void *ctx, void *buf, size_t n)
+{
+	struct mem_src *m = ctx;
+	if (m->broken || (m->fail_at && m->pos >= m->fail_at)) {
+		errno = EIO;
+		return -1;
+	}
+	size_t k = m->n - m->pos;
+	if (k > m->chunk)
+		k = m->chunk;
+	if (k > n)
+		k = n;
+	memcpy(buf, m->p + m->pos, k);
+	m->pos += k;
+	return (long)k;
+}
+
+static void mem_close(void *ctx)
+{
+	((struct mem_src *)ctx)->closed++;
+}
+
+static struct input *open_mem(struct mem_src *m, const void *data, size_t n, size_t chunk)
+{
+	memset(m, 0, sizeof *m);
+	m->p = data;
+	m->n = n;
+	m->chunk = chunk;
+	struct input_source src = {m, mem_read, mem_close};
+	return input_open_source("mem", src);
+}
+
+/* Read everything in reads of chunk bytes; returns 0 at EOF or -1. */
+static int slurp(struct input *in, struct strbuf *sb, size_t chunk, char *err, size_t errlen)
+{
+	char buf[100000];
+	err[0] = '\0';
+	for (;;) {
+		long r = input_read(in, buf, chunk, err, errlen);
+		if (r <= 0)
+			return (int)r;
+		sb_add(sb, buf, (size_t)r);
+	}
+}
+
+/*
+ * Decode data through a file (read in 4096-byte pieces) and through a
+ * one-byte-per-read source (read in 7-byte pieces); both must give want, then
+ * end with wanterr ("" for a clean end).
+ */
+static void expect(const void *data, size_t n, const void *want, size_t wantn,
+                   const char *wanterr, enum input_encoding enc, int gz)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		char err[256];
+		struct strbuf sb = {0};
+		struct mem_src m;
+		struct input *in = pass == 0 ? input_open_file(put_file(data, n), err, sizeof err)
+		                             : open_mem(&m, data, n, 1);
+		CHECK(in != NULL);
+		if (in == NULL)
+			return;
+		int rc = slurp(in, &sb, pass == 0 ? 4096 : 7, err, sizeof err);
+		CHECK_INT(rc, *wanterr ? -1 : 0);
+		CHECK_STR(err, wanterr);
+		CHECK_INT(sb.len, wantn);
+		CHECK(sb.len == wantn && memcmp(sb_str(&sb), want, wantn) == 0);
+		CHECK_INT(input_encoding(in), enc);
+		CHECK_INT(input_was_gzip(in), gz);
+		CHECK(input_raw_bytes(in) <= n);
+		/* Errors are sticky; EOF stays EOF. */
+		char buf[8];
+		CHECK_INT(input_read(in, buf, sizeof buf, err, sizeof err), *wanterr ? -1 : 0);
+		CHECK_STR(err, wanterr);
+		input_close(in);
+		if (pass == 1)
+			CHECK_INT(m.closed, 1);
+		sb_free(&sb);
+	}
+}
+
+/* gzip n bytes in memory (one member); caller frees. */
+static unsigned char *gzip_mem(const void *data, size_t n, size_t *outn)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		exit(1);
+	size_t cap = deflateBound(&z, (uLong)n) + 64;
+	unsigned char *out = xmalloc(cap);
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		exit(1);
+	*outn = (size_t)z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+#define S(lit) lit, sizeof(lit) - 1
+
+static void test_plain(void)
+{
+	expect(S("a,b\nc,d\n"), S("a,b\nc,d\n"), "", INPUT_UTF8, 0);
+	expect(S(""), S(""), "", INPUT_UTF8, 0);
+	expect(S("x"), S("x"), "", INPUT_UTF8, 0);
+	/* Invalid UTF-8 and NULs pass through untouched. */
+	expect(S("\xc3(\0\x80z"), S("\xc3(\0\x80z"), "", INPUT_UTF8, 0);
+	expect(S("\x1f"), S("\x1f"), "", INPUT_UTF8, 0);
+	expect(S("\x1f\x8a\n"), S("\x1f\x8a\n"), "", INPUT_UTF8, 0);
+	/* A BOM only counts at the start. */
+	expect(S("a\xef\xbb\xbf"), S("a\xef\xbb\xbf"), "", INPUT_UTF8, 0);
+}
+
+static void test_utf8_bom(void)
+{
+	expect(S("\xef\xbb\xbf" "a,b\n"), S("a,b\n"), "", INPUT_UTF8_BOM, 0);
+	expect(S("\xef\xbb\xbf"), S(""), "", INPUT_UTF8_BOM, 0);
+	expect(S("\xef\xbb\xbf\xef\xbb\xbf"), S("\xef\xbb\xbf"), "", INPUT_UTF8_BOM, 0);
+	expect(S("\xef\xbb"), S("\xef\xbb"), "", INPUT_UTF8, 0);
+}
+
+static void test_utf16(void)
+{
+	/* "Hé€😀\n": U+1F600 is the pair D83D DE00. */
+	const char *utf8 = "H\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\n";
+	expect(S("\xff\xfe" "H\0\xe9\0\xac\x20\x3d\xd8\x00\xde\n\0"), utf8, strlen(utf8), "",
+	       INPUT_UTF16LE, 0);
+	expect(S("\xfe\xff" "\0H\0\xe9\x20\xac\xd8\x3d\xde\x00\0\n"), utf8, strlen(utf8), "",
+	       INPUT_UTF16BE, 0);
+	expect(S("\xff\xfe"), S(""), "", INPUT_UTF16LE, 0);
+	/* U+0000 and U+FFFF are characters like any other. */
+	expect(S("\xfe\xff\0\0\xff\xff"), S("\0\xef\xbf\xbf"), "", INPUT_UTF16BE, 0);
+	/* Lone surrogates: high then 'A', lone low, high at the end. */
+	expect(S("\xff\xfe\x3d\xd8" "A\0" "\x00\xde" "B\0" "\x3d\xd8"),
+	       S("\xef\xbf\xbd" "A" "\xef\xbf\xbd" "B" "\xef\xbf\xbd"), "", INPUT_UTF16LE, 0);
+	/* Two highs then a low: the first is lone, the second pairs. */
+	expect(S("\xfe\xff\xd8\x3d\xd8\x3d\xde\x00"), S("\xef\xbf\xbd\xf0\x9f\x98\x80"), "",
+	       INPUT_UTF16BE, 0);
+	/* Odd byte count: the whole units are delivered first. */
+	expect(S("\xff\xfe" "A\0B"), S("A"), "truncated UTF-16 (odd byte count)",
+	       INPUT_UTF16LE, 0);
+	expect(S("\xfe\xff\x00"), S(""), "truncated UTF-16 (odd byte count)", INPUT_UTF16BE, 0);
+	expect(S("\xff\xfe\x3d\xd8\x00"), S("\xef\xbf\xbd"), "truncated UTF-16 (odd byte count)",
+	       INPUT_UTF16LE, 0);
+}
+
+/* Large UTF-16 input: every buffer boundary splits pairs somewhere. */
+static void test_utf16_large(void)
+{
+	size_t units = 200001, n = 2 + units * 2;
+	unsigned char *data = xmalloc(n);
+	struct strbuf want = {0};
+	data[0] = 0xFF;
+	data[1] = 0xFE;
+	size_t i = 0;
+	unsigned k = 0;
+	while (i < units) {
+		if (k % 3 == 0 && i + 2 <= units) { /* U+1F600 */
+			data[2 + 2 * i] = 0x3D, data[3 + 2 * i] = 0xD8;
+			data[4 + 2 * i] = 0x00, data[5 + 2 * i] = 0xDE;
+			sb_add(&want, "\xf0\x9f\x98\x80", 4);
+			i += 2;
+		} else if (k % 3 == 1) { /* U+00E9 */
+			data[2 + 2 * i] = 0xE9, data[3 + 2 * i] = 0;
+			sb_add(&want, "\xc3\xa9", 2);
+			i++;
+		} else {
+			data[2 + 2 * i] = (unsigned char)('a' + k % 26), data[3 + 2 * i] = 0;
+			sb_addc(&want, (char)('a' + k % 26));
+			i++;
+		}
+		k++;
+	}
+	expect(data, n, want.buf, want.len, "", INPUT_UTF16LE, 0);
+
+	/* Peek gives exactly SFDIAG_PEEK bytes, the same ones read gives. */
+	char err[128];
+	const char *p;
+	size_t pn;
+	struct input *in = input_open_file(put_file(data, n), err, sizeof err);
+	CHECK_INT(input_peek(in, &p, &pn, err, sizeof err), 0);
+	CHECK_INT(pn, SFDIAG_PEEK);
+	CHECK(memcmp(p, want.buf, SFDIAG_PEEK) == 0);
+	struct strbuf got = {0};
+	CHECK_INT(slurp(in, &got, 65537, err, sizeof err), 0);
+	CHECK(got.len == want.len && memcmp(got.buf, want.buf, want.len) == 0);
+	input_close(in);
+	sb_free(&got);
+	sb_free(&want);
+	free(data);
+}
+
+static void test_gzip(void)
+{
+	const char text[] = "Username,Status\nalice@example.com,Invalid Password\n";
+	size_t gn, n;
+	unsigned char *gz = gzip_mem(text, sizeof text - 1, &gn);
+	expect(gz, gn, S(text), "", INPUT_UTF8, 1);
+
+	char err[128];
+	struct strbuf sb = {0};
+	struct input *in = input_open_file(put_file(gz, gn), err, sizeof err);
+	CHECK_INT(slurp(in, &sb, 100, err, sizeof err), 0);
+	CHECK_INT(input_raw_bytes(in), gn);
+	input_close(in);
+	sb_free(&sb);
+
+	/* gzip of a UTF-16 file with a BOM. */
+	unsigned char *gz16 = gzip_mem(S("\xff\xfe" "O\0K\0"), &n);
+	expect(gz16, n, S("OK"), "", INPUT_UTF16LE, 1);
+	free(gz16);
+
+	/* Empty member. */
+	unsigned char *gz0 = gzip_mem("", 0, &n);
+	expect(gz0, n, S(""), "", INPUT_UTF8, 1);
+	free(gz0);
+	free(gz);
+}
+
+static void test_gzip_multi(void)
+{
+	/* Two members written by zlib's gzopen/gzwrite ("ab" appends a member). */
+	char path[128];
+	snprintf(path, sizeof path, "%s/multi.gz", dir);
+	gzFile g = gzopen(path, "wb");
+	CHECK(g != NULL && gzwrite(g, "first\n", 6) == 6 && gzclose(g) == Z_OK);
+	g = gzopen(path, "ab");
+	CHECK(g != NULL && gzwrite(g, "second\n", 7) == 7 && gzclose(g) == Z_OK);
+	unsigned char data[512];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(data, 1, sizeof data, f) : 0;
+	if (f)
+		fclose(f);
+	unlink(path);
+	CHECK(n > 40 && n < sizeof data);
+	expect(data, n, S("first\nsecond\n"), "", INPUT_UTF8, 1);
+
+	/* Three members, the middle one empty, one of them with a BOM inside. */
+	size_t an, bn, cn;
+	unsigned char *a = gzip_mem(S("\xef\xbb\xbf" "x,"), &an);
+	unsigned char *b = gzip_mem("", 0, &bn);
+	unsigned char *c = gzip_mem(S("y\n"), &cn);
+	unsigned char *all = xmalloc(an + bn + cn + 8);
+	memcpy(all, a, an);
+	memcpy(all + an, b, bn);
+	memcpy(all + an + bn, c, cn);
+	expect(all, an + bn + cn, S("x,y\n"), "", INPUT_UTF8_BOM, 1);
+
+	/* Trailing bytes that do not start a member are ignored, as gzread does. */
+	memcpy(all + an, "\0\0\0\0", 4);
+	expect(all, an + 4, S("x,"), "", INPUT_UTF8_BOM, 1);
+	all[an] = 0x1F;
+	expect(all, an + 1, S("x,"), "", INPUT_UTF8_BOM, 1);
+	/* ...but a second member cut short is truncation. */
+	memcpy(all + an, c, cn);
+	expect(all, an + 2, S("x,"), "truncated gzip stream", INPUT_UTF8_BOM, 1);
+	expect(all, an + cn - 1, S("x,y\n"), "truncated gzip stream", INPUT_UTF8_BOM, 1);
+	free(a);
+	free(b);
+	free(c);
+	free(all);
+}
+
+static unsigned char *make_big(size_t n)
+{
+	unsigned char *big = xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		big[i] = (unsigned char)"0123456789abcdef,\n"[i * 7 % 18] ^ (i % 97 == 0);
+	return big;
+}
+
+static void test_gzip_bad(void)
+{
+	const char text[] = "a,b\n1,2\n";
+	size_t gn, bn;
+	unsigned char *gz = gzip_mem(S(text), &gn);
+	unsigned char *big = make_big(300000);
+	unsigned char *bgz = gzip_mem(big, 300000, &bn);
+
+	/* Truncated: every byte of the data arrives, then the error. */
+	expect(bgz, bn - 8, big, 300000, "truncated gzip stream", INPUT_UTF8, 1);
+	expect(bgz, bn - 1, big, 300000, "truncated gzip stream", INPUT_UTF8, 1);
+	expect(gz, gn - 4, S(text), "truncated gzip stream", INPUT_UTF8, 1);
+	expect(gz, 2, S(""), "truncated gzip stream", INPUT_UTF8, 1);
+	expect(gz, 10, S(""), "truncated gzip stream", INPUT_UTF8, 1);
+
+	/* Corrupt header, body and trailer. */
+	unsigned char *bad = xmalloc(gn);
+	memcpy(bad, gz, gn);
+	bad[2] = 7;
+	expect(bad, gn, S(""), "corrupt gzip stream: unknown compression method", INPUT_UTF8, 1);
+	memcpy(bad, gz, gn);
+	bad[3] = 0xE0;
+	expect(bad, gn, S(""), "corrupt gzip stream: unknown header flags set", INPUT_UTF8, 1);
+	memcpy(bad, gz, gn);
+	bad[10] = 0x07;
+	expect(bad, gn, S(""), "corrupt gzip stream: invalid block type", INPUT_UTF8, 1);
+	memcpy(bad, gz, gn);
+	bad[gn - 8] ^= 1;
+	expect(bad, gn, S(text), "corrupt gzip stream: incorrect data check", INPUT_UTF8, 1);
+	memcpy(bad, gz, gn);
+	bad[gn - 4] ^= 1;
+	expect(bad, gn, S(text), "corrupt gzip stream: incorrect length check", INPUT_UTF8, 1);
+	free(bad);
+	free(bgz);
+	free(big);
+	free(gz);
+}
+
+static void test_limit(void)
+{
+	unsigned char *big = make_big(5000);
+	size_t gn;
+	unsigned char *gz = gzip_mem(big, 5000, &gn);
+	for (size_t chunk = 1; chunk <= 65536; chunk *= 16) {
+		char err[128];
+		struct strbuf sb = {0};
+		struct mem_src m;
+		input_set_max_decompressed(1000);
+		struct input *in = open_mem(&m, gz, gn, chunk);
+		CHECK_INT(slurp(in, &sb, 64, err, sizeof err), -1);
+		CHECK_STR(err, "decompressed size exceeds SFDIAG_MAX_DECOMPRESSED (16 GiB)");
+		CHECK(sb.len <= 1000 && memcmp(sb_str(&sb), big, sb.len) == 0);
+		input_close(in);
+		sb_reset(&sb);
+		/* Exactly at the limit is fine; 0 restores the default. */
+		input_set_max_decompressed(5000);
+		in = open_mem(&m, gz, gn, chunk);
+		CHECK_INT(slurp(in, &sb, 64, err, sizeof err), 0);
+		CHECK_INT(sb.len, 5000);
+		input_close(in);
+		input_set_max_decompressed(0);
+		sb_free(&sb);
+	}
+	/* Plain input is not limited. */
+	input_set_max_decompressed(10);
+	expect(big, 5000, big, 5000, "", INPUT_UTF8, 0);
+	input_set_max_decompressed(0);
+	free(gz);
+	free(big);
+}
+
+static void test_peek(void)
+{
+	char err[128], buf[16];
+	const char *p, *q;
+	size_t n, qn;
+	struct input *in = input_open_file(put_file(S("\xef\xbb\xbf" "abcdef")), err, sizeof err);
+	CHECK_INT(input_peek(in, &p, &n, err, sizeof err), 0);
+	CHECK(n == 6 && memcmp(p, "abcdef", 6) == 0);
+	CHECK_INT(input_peek(in, &q, &qn, err, sizeof err), 0);
+	CHECK(qn == 6 && memcmp(q, "abcdef", 6) == 0);
+	CHECK_INT(input_read(in, buf, 3, err, sizeof err), 3);
+	CHECK(memcmp(buf, "abc", 3) == 0);
+	CHECK_INT(input_peek(in, &p, &n, err, sizeof err), 0);
+	CHECK(n == 3 && memcmp(p, "def", 3) == 0);
+	CHECK_INT(input_read(in, buf, sizeof buf, err, sizeof err), 3);
+	CHECK(memcmp(buf, "def", 3) == 0);
+	CHECK_INT(input_peek(in, &p, &n, err, sizeof err), 0);
+	CHECK_INT(n, 0);
+	CHECK_INT(input_read(in, buf, sizeof buf, err, sizeof err), 0);
+	input_close(in);
+
+	/* Empty input. */
+	in = input_open_file(put_file("", 0), err, sizeof err);
+	CHECK_INT(input_peek(in, &p, &n, err, sizeof err), 0);
+	CHECK_INT(n, 0);
+	CHECK_INT(input_read(in, buf, sizeof buf, err, sizeof err), 0);
+	input_close(in);
+
+	/* Large input, plain through a 1-byte source and gzip from a file:
+	 * exactly SFDIAG_PEEK bytes, and again after a partial read. */
+	unsigned char *big = make_big(300000);
+	size_t gn;
+	unsigned char *gz = gzip_mem(big, 300000, &gn);
+	for (int pass = 0; pass < 2; pass++) {
+		struct mem_src m;
+		in = pass ? input_open_file(put_file(gz, gn), err, sizeof err)
+		          : open_mem(&m, big, 300000, 1);
+		CHECK_INT(input_peek(in, &p, &n, err, sizeof err), 0);
+		CHECK(n == SFDIAG_PEEK && memcmp(p, big, n) == 0);
+		CHECK_INT(input_read(in, buf, 10, err, sizeof err), 10);
+		CHECK(memcmp(buf, big, 10) == 0);
+		CHECK_INT(input_peek(in, &p, &n, err, sizeof err), 0);
+		CHECK(n == SFDIAG_PEEK && memcmp(p, big + 10, n) == 0);
+		struct strbuf sb = {0};
+		CHECK_INT(slurp(in, &sb, 1000, err, sizeof err), 0);
+		CHECK(sb.len == 300000 - 10 && memcmp(sb.buf, big + 10, sb.len) == 0);
+		CHECK_INT(input_was_gzip(in), pass);
+		input_close(in);
+		sb_free(&sb);
+	}
+
+	/* A truncated gzip: peek shows the data, the error comes after it. */
+	size_t tn;
+	unsigned char *tgz = gzip_mem(S("a,b\n"), &tn);
+	in = input_open_file(put_file(tgz, tn - 8), err, sizeof err);
+	CHECK_INT(input_peek(in, &p, &n, err, sizeof err), 0);
+	CHECK(n == 4 && memcmp(p, "a,b\n", 4) == 0);
+	CHECK_INT(input_read(in, buf, sizeof buf, err, sizeof err), 4);
+	CHECK_INT(input_read(in, buf, sizeof buf, err, sizeof err), -1);
+	CHECK_STR(err, "truncated gzip stream");
+	CHECK_INT(input_peek(in, &p, &n, err, sizeof err), -1);
+	input_close(in);
+	/* Nothing before the error: peek fails. */
+	in = input_open_file(put_file(tgz, 5), err, sizeof err);
+	strcpy(err, "x");
+	CHECK_INT(input_peek(in, &p, &n, err, sizeof err), -1);
+	CHECK_STR(err, "truncated gzip stream");
+	CHECK_INT(input_read(in, buf, sizeof buf, err, sizeof err), -1);
+	input_close(in);
+	free(tgz);
+	free(gz);
+	free(big);
+}
+
+static void test_errors(void)
+{
+	char err[128], buf[16];
+	struct input *in = input_open_file("/nonexistent/sfdiag-test", err, sizeof err);
+	CHECK(in == NULL);
+	CHECK_STR(err, "cannot open: No such file or directory");
+	in = input_open_file(dir, err, sizeof err);
+	CHECK(in == NULL);
+	CHECK_STR(err, "cannot open: Is a directory");
+
+	/* A read error after some data: the data, then the error, sticky. */
+	struct mem_src m;
+	struct strbuf sb = {0};
+	in = open_mem(&m, "abcdefgh", 8, 3);
+	m.fail_at = 5;
+	CHECK_STR(input_name(in), "mem");
+	CHECK_INT(slurp(in, &sb, 2, err, sizeof err), -1);
+	CHECK_STR(err, "read error: Input/output error");
+	CHECK(sb.len == 6 && memcmp(sb.buf, "abcdef", 6) == 0);
+	strcpy(err, "x");
+	CHECK_INT(input_read(in, buf, sizeof buf, err, sizeof err), -1);
+	CHECK_STR(err, "read error: Input/output error");
+	input_close(in);
+	CHECK_INT(m.closed, 1);
+	sb_free(&sb);
+
+	/* A read error inside a gzip stream. */
+	size_t gn;
+	unsigned char *big = make_big(100000);
+	unsigned char *gz = gzip_mem(big, 100000, &gn);
+	in = open_mem(&m, gz, gn, 16);
+	m.fail_at = gn / 2;
+	CHECK_INT(slurp(in, &sb, 4096, err, sizeof err), -1);
+	CHECK_STR(err, "read error: Input/output error");
+	CHECK(sb.len < 100000 && memcmp(sb_str(&sb), big, sb.len) == 0);
+	input_close(in);
+	sb_free(&sb);
+	free(gz);
+	free(big);
+
+	/* A NULL name and a NULL err buffer are allowed. */
+	in = open_mem(&m, "", 0, 1);
+	m.fail_at = 0;
+	input_close(in);
+	in = input_open_source(NULL, (struct input_source){&m, mem_read, NULL});
+	CHECK_STR(input_name(in), "<input>");
+	m.broken = 1;
+	CHECK_INT(input_read(in, buf, sizeof buf, NULL, 0), -1);
+	CHECK_INT(input_read(in, buf, sizeof buf, NULL, 0), -1);
+	input_close(in);
+	input_close(NULL);
+}
+
+static void test_stdin(void)
+{
+	char err[128];
+	int fd = open(put_file(S("\xfe\xff\0h\0i")), O_RDONLY);
+	int saved = dup(STDIN_FILENO);
+	CHECK(fd >= 0 && saved >= 0 && dup2(fd, STDIN_FILENO) == STDIN_FILENO);
+	close(fd);
+	struct input *in = input_open_file("-", err, sizeof err);
+	CHECK_STR(input_name(in), "<stdin>");
+	struct strbuf sb = {0};
+	CHECK_INT(slurp(in, &sb, 100, err, sizeof err), 0);
+	CHECK_STR(sb_str(&sb), "hi");
+	CHECK_INT(input_encoding(in), INPUT_UTF16BE);
+	input_close(in);
+	/* stdin is not closed by input_close. */
+	CHECK(fcntl(STDIN_FILENO, F_GETFD) != -1);
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	sb_free(&sb);
+}
+
+/* Mutated gzip and UTF-16 inputs in random chunk sizes never crash. */
+static void test_fuzz(void)
+{
+	unsigned char *big = make_big(20000);
+	size_t gn;
+	unsigned char *gz = gzip_mem(big, 20000, &gn);
+	unsigned char *buf = xmalloc(gn);
+	unsigned char u16[64] = {0xFF, 0xFE, 0x3D, 0xD8, 0x00, 0xDE, 'a', 0, 0xDC, 0xDC};
+	char err[128];
+	srand(4242);
+	for (int i = 0; i < 3000; i++) {
+		int gzip = i % 2 == 0;
+		size_t n = gzip ? gn : sizeof u16;
+		memcpy(buf, gzip ? gz : u16, n);
+		for (int e = 1 + rand() % 4; e > 0; e--)
+			buf[(size_t)rand() % n] = (unsigned char)rand();
+		if (!gzip && rand() % 2)
+			buf[(size_t)rand() % 2] = (unsigned char)(rand() % 2 ? 0xFE : 0xFF);
+		n = (size_t)rand() % (n + 1);
+		struct mem_src m;
+		struct strbuf sb = {0};
+		struct input *in = open_mem(&m, buf, n, 1 + (size_t)rand() % 5000);
+		const char *p;
+		size_t pn;
+		input_peek(in, &p, &pn, err, sizeof err);
+		slurp(in, &sb, 1 + (size_t)rand() % 9000, err, sizeof err);
+		input_close(in);
+		sb_free(&sb);
+	}
+	CHECK(1);
+	free(buf);
+	free(gz);
+	free(big);
+}
+
+static void cleanup(void)
+{
+	char path[128];
+	for (int i = 0; i < nfiles; i++) {
+		snprintf(path, sizeof path, "%s/f%d", dir, i);
+		unlink(path);
+	}
+	CHECK_INT(rmdir(dir), 0);
+}
+
+static void setup(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof dir, "%s/sfdiag-input-XXXXXX", tmp && strlen(tmp) < 30 ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		perror(dir);
+		exit(1);
+	}
+}
+
+UNIT_MAIN(setup, test_plain, test_utf8_bom, test_utf16, test_utf16_large, test_gzip,
+          test_gzip_multi, test_gzip_bad, test_limit, test_peek, test_errors, test_stdin,
+          test_fuzz, cleanup)
