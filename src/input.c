@@ -42,7 +42,7 @@ static uint64_t max_decompressed = SFDIAG_MAX_DECOMPRESSED;
 struct input {
 	char *name;
 	struct input_source src;
-	int src_eof;       /* the source returned 0 */
+	int src_eof;	    /* the source returned 0 */
 	uint64_t raw_total; /* bytes read from the source */
 
 	int sniffed;
@@ -51,12 +51,12 @@ struct input {
 
 	z_stream z;
 	int z_init;
-	int in_member;      /* inside a gzip member */
-	int z_done;         /* all members inflated */
-	uint64_t inflated;  /* decompressed bytes so far */
+	int in_member;	   /* inside a gzip member */
+	int z_done;	   /* all members inflated */
+	uint64_t inflated; /* decompressed bytes so far */
 
-	int mid_eof;        /* nothing more will enter mid */
-	int failed;         /* errmsg holds a sticky error */
+	int mid_eof; /* nothing more will enter mid */
+	int failed;  /* errmsg holds a sticky error */
 	char errmsg[160];
 
 	unsigned char raw[RAW_SIZE];
@@ -81,7 +81,7 @@ static int fail(struct input *in, const char *what, const char *detail)
 {
 	if (!in->failed) {
 		snprintf(in->errmsg, sizeof in->errmsg, "%s%s%s", what, detail ? ": " : "",
-		         detail ? detail : "");
+			 detail ? detail : "");
 		in->failed = 1;
 	}
 	return -1;
@@ -164,8 +164,10 @@ static long inflate_some(struct input *in)
 		in->raw_pos += used;
 		in->inflated += made;
 		if (in->inflated > max_decompressed)
-			return fail(in, "decompressed size exceeds "
-			                "SFDIAG_MAX_DECOMPRESSED (16 GiB)", NULL);
+			return fail(in,
+				    "decompressed size exceeds "
+				    "SFDIAG_MAX_DECOMPRESSED (16 GiB)",
+				    NULL);
 		switch (ret) {
 		case Z_STREAM_END:
 			in->in_member = 0;
@@ -310,7 +312,8 @@ static long decode(struct input *in)
 				break;
 			uint32_t v = 0;
 			if (have >= 4)
-				v = le ? (uint32_t)(p[2] | p[3] << 8) : (uint32_t)(p[2] << 8 | p[3]);
+				v = le ? (uint32_t)(p[2] | p[3] << 8)
+				       : (uint32_t)(p[2] << 8 | p[3]);
 			if (v >= 0xDC00 && v <= 0xDFFF) {
 				u = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
 				used = 4;

@@ -164,7 +164,7 @@ static void code_put(struct ruleset *rs, int field, const char *key, const char 
 
 const char *rules_code(const struct ruleset *rs, int field, const char *val, size_t n)
 {
-	if (rs->ncodes == 0)
+	if (rs->ncodes == 0 || !rs->fields[field].has_codes)
 		return NULL;
 	size_t mask = rs->ncodes_cap - 1;
 	size_t i = (size_t)code_hash(field, val, n) & mask;
@@ -425,6 +425,7 @@ static void parse_codes_line(struct loader *ld, char *text)
 		return;
 	}
 	code_put(ld->rs, f, key, rest);
+	ld->rs->fields[f].has_codes = 1;
 }
 
 /* ---- *.rules ---- */

@@ -80,6 +80,7 @@ struct field_def {
 	char **aliases;   /* normalized: lower case, no space/_/-/. */
 	size_t naliases;
 	unsigned nconds;  /* conditions that test this field */
+	int has_codes;    /* codes.conf has entries for this field */
 };
 
 struct code_entry {

@@ -25,16 +25,14 @@ struct zone_word {
  * (IST is India, BST is British Summer Time, CST is US Central).
  */
 static const struct zone_word zone_words[] = {
-	{"Z", 0},           {"UTC", 0},         {"GMT", 0},
-	{"UT", 0},          {"PST", -8 * 60},   {"PDT", -7 * 60},
-	{"MST", -7 * 60},   {"MDT", -6 * 60},   {"CST", -6 * 60},
-	{"CDT", -5 * 60},   {"EST", -5 * 60},   {"EDT", -4 * 60},
-	{"AKST", -9 * 60},  {"AKDT", -8 * 60},  {"HST", -10 * 60},
-	{"CET", 60},        {"CEST", 2 * 60},   {"EET", 2 * 60},
-	{"EEST", 3 * 60},   {"WET", 0},         {"WEST", 60},
-	{"BST", 60},        {"IST", 5 * 60 + 30}, {"JST", 9 * 60},
-	{"KST", 9 * 60},    {"AEST", 10 * 60},  {"AEDT", 11 * 60},
-	{"NZST", 12 * 60},  {"NZDT", 13 * 60},  {"SGT", 8 * 60},
+    {"Z", 0},	       {"UTC", 0},	  {"GMT", 0},		{"UT", 0},
+    {"PST", -8 * 60},  {"PDT", -7 * 60},  {"MST", -7 * 60},	{"MDT", -6 * 60},
+    {"CST", -6 * 60},  {"CDT", -5 * 60},  {"EST", -5 * 60},	{"EDT", -4 * 60},
+    {"AKST", -9 * 60}, {"AKDT", -8 * 60}, {"HST", -10 * 60},	{"CET", 60},
+    {"CEST", 2 * 60},  {"EET", 2 * 60},	  {"EEST", 3 * 60},	{"WET", 0},
+    {"WEST", 60},      {"BST", 60},	  {"IST", 5 * 60 + 30}, {"JST", 9 * 60},
+    {"KST", 9 * 60},   {"AEST", 10 * 60}, {"AEDT", 11 * 60},	{"NZST", 12 * 60},
+    {"NZDT", 13 * 60}, {"SGT", 8 * 60},
 };
 
 /* The unread part of the input. */
@@ -231,8 +229,8 @@ static int scan_zone(struct scan *sc, int *minutes, enum time_zone *zone)
 	}
 	if (c == '/') {
 		/* IANA name: Area/Location[/More], with _ - + and digits. */
-		while ((c = peek(sc)) != -1 && (is_alpha(c) || is_digit(c) || c == '/' ||
-		                                c == '_' || c == '-' || c == '+'))
+		while ((c = peek(sc)) != -1 &&
+		       (is_alpha(c) || is_digit(c) || c == '/' || c == '_' || c == '-' || c == '+'))
 			sc->p++;
 		*zone = TIME_ZONE_UNKNOWN;
 		return 0;
@@ -266,8 +264,8 @@ static int scan_clock(struct scan *sc, int *h, int *mi, int *s, int *ms)
 		return -1;
 	struct scan save = *sc;
 	skip_blank(sc);
-	if (sc->end - sc->p >= 2 && (sc->p[0] == 'A' || sc->p[0] == 'a' ||
-	                             sc->p[0] == 'P' || sc->p[0] == 'p') &&
+	if (sc->end - sc->p >= 2 &&
+	    (sc->p[0] == 'A' || sc->p[0] == 'a' || sc->p[0] == 'P' || sc->p[0] == 'p') &&
 	    (sc->p[1] == 'M' || sc->p[1] == 'm') &&
 	    (sc->end - sc->p == 2 || !is_alpha((unsigned char)sc->p[2]))) {
 		int pm = sc->p[0] == 'P' || sc->p[0] == 'p';
@@ -285,8 +283,7 @@ static int scan_clock(struct scan *sc, int *h, int *mi, int *s, int *ms)
 }
 
 /* ELF's yyyyMMddHHmmss[.fff], always UTC; the 14 digits are known to be there. */
-static int scan_elf(struct scan *sc, int *y, int *mo, int *d, int *h, int *mi, int *s,
-                    int *ms)
+static int scan_elf(struct scan *sc, int *y, int *mo, int *d, int *h, int *mi, int *s, int *ms)
 {
 	scan_fixed(sc, 4, y);
 	scan_fixed(sc, 2, mo);
