@@ -106,6 +106,7 @@ struct csvstate {
 	long line;                   /* physical line being fed, from 1 */
 	long row_line;               /* first line of the current record */
 	int row_started;
+	int at_line_start;           /* the last byte fed ended a line */
 	unsigned long notes;         /* warnings given for this file */
 	struct event ev;
 };
@@ -203,7 +204,8 @@ static void emit_row(struct csvstate *st)
 		return;
 	}
 	if (st->nfields != st->ncols) {
-		warn_row(st, "record has %zu fields, the header has %zu; skipped", st->nfields, st->ncols);
+		warn_row(st, "record has %zu field%s, the header has %zu; skipped", st->nfields,
+		         st->nfields == 1 ? "" : "s", st->ncols);
 		return;
 	}
 	event_clear(ev);
@@ -281,7 +283,7 @@ int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac)
 	struct csvstate *st = xcalloc(1, sizeof *st);
 	char *buf = xmalloc(64 * 1024);
 	char err[256];
-	long got;
+	long got = 0;
 	int rc = 0, skip_line = 0;
 	const unsigned char opts = CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL;
 
@@ -332,6 +334,7 @@ int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac)
 			}
 			if (nl)
 				st->line++;
+			st->at_line_start = nl != NULL;
 			s = seg;
 		}
 	}
@@ -342,7 +345,7 @@ int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac)
 		if (csv_fini(&p, on_field, on_row, st) != 0) {
 			adapter_note(ac, NOTE_ERROR, st->row_line,
 			             "unterminated quoted field: lines %ld to %ld were not read",
-			             st->row_line, st->line);
+			             st->row_line, st->at_line_start ? st->line - 1 : st->line);
 			ac->records++;
 			ac->skipped++;
 			rc = -1;

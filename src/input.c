@@ -30,8 +30,6 @@
 #include "limits.h"
 #include "util.h"
 
-/* Not yet in input.h: lets tests lower SFDIAG_MAX_DECOMPRESSED. */
-void input_set_max_decompressed(uint64_t limit);
 
 #define RAW_SIZE (64u * 1024u)
 #define MID_SIZE (64u * 1024u)

@@ -39,9 +39,10 @@ struct input *input_open_file(const char *path, char *err, size_t errlen);
 struct input *input_open_source(const char *name, struct input_source src);
 
 /*
- * Look at the first decoded bytes without consuming them.  *p and *n receive up to
- * SFDIAG_PEEK (64 KiB) bytes; fewer only at end of input.  Returns 0, or -1
- * with err filled (the same errors input_read reports).
+ * Look at the first decoded bytes without consuming them.  *p and *n receive
+ * up to SFDIAG_PEEK (64 KiB) bytes; fewer at end of input, or when an error
+ * follows them (input_read then returns those bytes first and the error
+ * after).  Returns 0, or -1 with err filled when no byte precedes the error.
  */
 #define SFDIAG_PEEK (64u * 1024u)
 int input_peek(struct input *in, const char **p, size_t *n, char *err, size_t errlen);
@@ -62,5 +63,9 @@ enum input_encoding input_encoding(const struct input *in);
 uint64_t input_raw_bytes(const struct input *in);
 
 void input_close(struct input *in);
+
+/* Lower the decompressed-size limit (for tests); 0 restores
+ * SFDIAG_MAX_DECOMPRESSED. */
+void input_set_max_decompressed(uint64_t limit);
 
 #endif

@@ -11,14 +11,14 @@
 
 #include "unit.h"
 
-#define T0 INT64_C(1795874221000) /* 2026-11-28T13:57:01Z */
-#define MIN_MS INT64_C(60000)
+#define T0	INT64_C(1795874221000) /* 2026-11-28T13:57:01Z */
+#define MIN_MS	INT64_C(60000)
 #define HOUR_MS (60 * MIN_MS)
 
 /* s parses to want with the given zone kind and flags. */
 static void ok(const char *s, int64_t want, enum time_zone zone, int flags)
 {
-	struct parsed_time t = {-1, (enum time_zone)-1, -1};
+	struct parsed_time t = {-1, (enum time_zone) - 1, -1};
 	int rc = time_parse(s, strlen(s), &t);
 	CHECK_INT(rc, 0);
 	CHECK_INT(t.ms, want);
@@ -137,8 +137,7 @@ static void test_ampm(void)
 	const int64_t day = INT64_C(1767312000000); /* 2026-01-02T00:00:00Z */
 	ok("01/02/2026 12:00 AM", day, TIME_ZONE_NONE, TIME_AMBIGUOUS_DMY);
 	ok("01/02/2026 12:30 AM", day + 30 * MIN_MS, TIME_ZONE_NONE, TIME_AMBIGUOUS_DMY);
-	ok("01/02/2026 12:59:59 am", day + 60 * MIN_MS - 1000, TIME_ZONE_NONE,
-	   TIME_AMBIGUOUS_DMY);
+	ok("01/02/2026 12:59:59 am", day + 60 * MIN_MS - 1000, TIME_ZONE_NONE, TIME_AMBIGUOUS_DMY);
 	ok("01/02/2026 12:00 PM", day + 12 * HOUR_MS, TIME_ZONE_NONE, TIME_AMBIGUOUS_DMY);
 	ok("01/02/2026 12:59 PM", day + 12 * HOUR_MS + 59 * MIN_MS, TIME_ZONE_NONE,
 	   TIME_AMBIGUOUS_DMY);
@@ -148,8 +147,7 @@ static void test_ampm(void)
 	   TIME_AMBIGUOUS_DMY);
 	ok("01/02/2026 0:30 AM", day + 30 * MIN_MS, TIME_ZONE_NONE, TIME_AMBIGUOUS_DMY);
 	ok("01/02/2026 00:00", day, TIME_ZONE_NONE, TIME_AMBIGUOUS_DMY);
-	ok("01/02/2026 23:59:59", day + 24 * HOUR_MS - 1000, TIME_ZONE_NONE,
-	   TIME_AMBIGUOUS_DMY);
+	ok("01/02/2026 23:59:59", day + 24 * HOUR_MS - 1000, TIME_ZONE_NONE, TIME_AMBIGUOUS_DMY);
 	bad("01/02/2026 13:00 PM");
 	bad("01/02/2026 13:00 AM");
 	bad("01/02/2026 24:00");
@@ -163,15 +161,14 @@ static const struct {
 	const char *word;
 	int minutes;
 } zones[] = {
-	{"UTC", 0},     {"GMT", 0},      {"Z", 0},       {"UT", 0},       {"PST", -480},
-	{"PDT", -420},  {"MST", -420},   {"MDT", -360},  {"CST", -360},   {"CDT", -300},
-	{"EST", -300},  {"EDT", -240},   {"AKST", -540}, {"AKDT", -480},  {"HST", -600},
-	{"CET", 60},    {"CEST", 120},   {"EET", 120},   {"EEST", 180},   {"WET", 0},
-	{"WEST", 60},   {"BST", 60},     {"IST", 330},   {"JST", 540},    {"KST", 540},
-	{"AEST", 600},  {"AEDT", 660},   {"NZST", 720},  {"NZDT", 780},   {"SGT", 480},
-	{"pst", -480},  {"Cest", 120},   {"GMT+05:30", 330}, {"UTC-8", -480},
-	{"GMT-08:00", -480}, {"UTC+0530", 330}, {"GMT+5:30", 330}, {"UT+1", 60},
-	{"GMT+0", 0},   {"utc-10", -600},
+    {"UTC", 0},	       {"GMT", 0},	  {"Z", 0},	      {"UT", 0},       {"PST", -480},
+    {"PDT", -420},     {"MST", -420},	  {"MDT", -360},      {"CST", -360},   {"CDT", -300},
+    {"EST", -300},     {"EDT", -240},	  {"AKST", -540},     {"AKDT", -480},  {"HST", -600},
+    {"CET", 60},       {"CEST", 120},	  {"EET", 120},	      {"EEST", 180},   {"WET", 0},
+    {"WEST", 60},      {"BST", 60},	  {"IST", 330},	      {"JST", 540},    {"KST", 540},
+    {"AEST", 600},     {"AEDT", 660},	  {"NZST", 720},      {"NZDT", 780},   {"SGT", 480},
+    {"pst", -480},     {"Cest", 120},	  {"GMT+05:30", 330}, {"UTC-8", -480}, {"GMT-08:00", -480},
+    {"UTC+0530", 330}, {"GMT+5:30", 330}, {"UT+1", 60},	      {"GMT+0", 0},    {"utc-10", -600},
 };
 
 static void test_zones(void)
@@ -269,7 +266,7 @@ static void test_garbage(void)
 
 	/* Random bytes and mutations never crash (the sanitizer build checks). */
 	const char *seeds[] = {"2026-11-28T13:57:01.123+05:30", "11/28/2026, 1:57:01 PM PST",
-	                       "20261128135701.123", "28.11.2026 13:57 GMT-8"};
+			       "20261128135701.123", "28.11.2026 13:57 GMT-8"};
 	char buf[64];
 	srand(12345);
 	for (int i = 0; i < 200000; i++) {
@@ -354,5 +351,5 @@ static void test_round_trip(void)
 	CHECK_STR(buf, "1969-07-20 20:17 UTC");
 }
 
-UNIT_MAIN(test_iso, test_fraction, test_elf, test_locale, test_ambiguous, test_ampm,
-          test_zones, test_calendar, test_garbage, test_format, test_round_trip)
+UNIT_MAIN(test_iso, test_fraction, test_elf, test_locale, test_ambiguous, test_ampm, test_zones,
+	  test_calendar, test_garbage, test_format, test_round_trip)
