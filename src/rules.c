@@ -20,6 +20,7 @@ struct loader {
 	void *ctx;
 	const char *file; /* owned by rs->files */
 	int line;         /* line where the current directive starts */
+	size_t col;       /* column of the directive's argument, 0-based */
 	int nerrors;
 };
 
@@ -263,7 +264,8 @@ static int read_logical(FILE *fp, struct strbuf *sb, int *lineno, int *start, st
 
 /* ---- conditions ---- */
 
-static int compile_cond(struct loader *ld, struct cond *c, const char *text)
+/* text is the condition; col0 its 0-based column in the line, for errors. */
+static int compile_cond(struct loader *ld, struct cond *c, const char *text, size_t col0)
 {
 	char *buf = xstrdup(text), *rest;
 	char *fname = take_word(buf, &rest);
@@ -310,7 +312,7 @@ static int compile_cond(struct loader *ld, struct cond *c, const char *text)
 		PCRE2_UCHAR msg[120];
 		pcre2_get_error_message(errcode, msg, sizeof msg);
 		/* Column of the offending byte in the directive text, 1-based. */
-		size_t col = (size_t)(open + 1 - buf) + erroff + 1;
+		size_t col = col0 + (size_t)(open + 1 - buf) + erroff + 1;
 		struct strbuf sb = {0};
 		sb_printf(&sb, "%s:%d:%zu: bad pattern at offset %zu: %s", ld->file, ld->line, col,
 		          (size_t)erroff, (const char *)msg);
@@ -394,7 +396,7 @@ static void parse_fields_line(struct loader *ld, char *text)
 	} else if (strcmp(kw, "success") == 0) {
 		size_t cap = rs->nsuccess;
 		struct cond c;
-		if (compile_cond(ld, &c, rest) == 0) {
+		if (compile_cond(ld, &c, rest, ld->col) == 0) {
 			rs->success = xgrow(rs->success, &cap, rs->nsuccess + 1, sizeof *rs->success);
 			rs->success[rs->nsuccess++] = c;
 		}
@@ -562,8 +564,10 @@ static int finish_rule(struct loader *ld, struct rule *r)
 		lerror(ld, "rule %s has no severity", r->id);
 	if (!r->kinds)
 		lerror(ld, "rule %s has no applies", r->id);
-	if (!r->nconds)
+	if (!r->nconds && !r->bad_conds)
 		lerror(ld, "rule %s has no when", r->id);
+	if (r->bad_conds)
+		ld->nerrors++; /* already reported; the rule is dropped */
 	if (!r->nfix)
 		lerror(ld, "rule %s has no fix", r->id);
 	if (!r->nrefs)
@@ -657,9 +661,11 @@ static void parse_rules_file(struct loader *ld, FILE *fp)
 		} else if (strcmp(kw, "when") == 0) {
 			struct cond c;
 			size_t cap = r->nconds;
-			if (compile_cond(ld, &c, rest) == 0) {
+			if (compile_cond(ld, &c, rest, (size_t)(rest - sb.buf)) == 0) {
 				r->conds = xgrow(r->conds, &cap, r->nconds + 1, sizeof *r->conds);
 				r->conds[r->nconds++] = c;
+			} else {
+				r->bad_conds++;
 			}
 		} else if (strcmp(kw, "cause") == 0) {
 			if (r->cause) {
@@ -712,6 +718,13 @@ static void parse_data_file(struct loader *ld, FILE *fp, void (*fn)(struct loade
 			text++;
 		if (*text == '\0' || *text == '#')
 			continue;
+		/* The argument starts after the keyword and its blanks. */
+		const char *arg = text;
+		while (*arg && !is_blank(*arg))
+			arg++;
+		while (is_blank(*arg))
+			arg++;
+		ld->col = (size_t)(arg - sb.buf);
 		fn(ld, text);
 	}
 	sb_free(&sb);

@@ -73,6 +73,7 @@ struct rule {
 	const char *file;         /* owned by the ruleset */
 	int line;
 	unsigned char placeholders[SFDIAG_MAX_FIELDS]; /* fields used as {name} */
+	unsigned bad_conds;       /* while loading: conditions that failed */
 };
 
 struct field_def {
