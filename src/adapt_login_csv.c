@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -145,15 +146,21 @@ static void on_field(void *data, size_t n, void *ctx)
 		st->row_started = 1;
 		st->row_line = st->line;
 	}
-	if (st->nfields >= SFDIAG_MAX_COLUMNS) {
+	size_t c = st->nfields++;
+	if (c >= SFDIAG_MAX_COLUMNS) {
 		st->too_wide = 1;
 		return;
 	}
-	st->off[st->nfields] = st->row.len;
-	st->len[st->nfields] = n;
-	sb_add(&st->row, data ? data : "", data ? n : 0);
-	sb_addc(&st->row, '\0');
-	st->nfields++;
+	st->len[c] = n;
+	/* Only the header and the columns something reads are kept. */
+	if (st->have_header && st->col_field[c] < 0)
+		return;
+	st->off[c] = st->row.len;
+	st->row.buf = xgrow(st->row.buf, &st->row.cap, st->row.len + n + 1, 1);
+	if (n)
+		memcpy(st->row.buf + st->row.len, data, n);
+	st->row.buf[st->row.len + n] = '\0';
+	st->row.len += n + 1;
 }
 
 static void map_header(struct csvstate *st)
@@ -183,7 +190,7 @@ static void map_header(struct csvstate *st)
 		}
 	}
 	for (size_t f = 0; f < SFDIAG_MAX_FIELDS; f++)
-		if (best_col[f] >= 0)
+		if (best_col[f] >= 0 && rs->fields[f].used)
 			st->col_field[best_col[f]] = (int)f;
 	if (unused.len)
 		adapter_note(st->ac, NOTE_INFO, st->row_line, "columns not used by any field: %s",
@@ -277,92 +284,182 @@ static int parse_failed(struct csvstate *st, struct csv_parser *p)
 	return 0;
 }
 
-int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac)
-{
+struct login_csv {
 	struct csv_parser p;
-	struct csvstate *st = xcalloc(1, sizeof *st);
-	char *buf = xmalloc(64 * 1024);
-	char err[256];
-	long got = 0;
-	int rc = 0, skip_line = 0;
+	struct csvstate st;
+	int skip_line; /* after a quoting error, resume at the next line */
+	int stopped;   /* a fatal problem was noted; further bytes are ignored */
+};
+
+struct login_csv *login_csv_new(char delim, struct adapter_ctx *ac)
+{
 	const unsigned char opts = CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL;
-
-	st->ac = ac;
-	st->line = 1;
-	if (csv_init(&p, opts) != 0) {
-		free(buf);
-		free(st);
-		adapter_note(ac, NOTE_ERROR, 0, "cannot initialise the CSV parser");
-		return -1;
+	struct login_csv *r = xcalloc(1, sizeof *r);
+	if (csv_init(&r->p, opts) != 0) {
+		free(r);
+		return NULL;
 	}
-	csv_set_delim(&p, (unsigned char)delim);
-	csv_set_realloc_func(&p, capped_realloc);
-	csv_set_blk_size(&p, 4096);
+	csv_set_delim(&r->p, (unsigned char)delim);
+	csv_set_realloc_func(&r->p, capped_realloc);
+	csv_set_blk_size(&r->p, 4096);
+	r->st.ac = ac;
+	r->st.line = 1;
+	r->st.at_line_start = 1;
+	return r;
+}
 
-	while (!st->stop && (got = input_read(in, buf, 64 * 1024, err, sizeof err)) > 0) {
-		const char *s = buf, *end = buf + got;
-		while (s < end && !st->stop) {
-			const char *nl = memchr(s, '\n', (size_t)(end - s));
-			const char *seg = nl ? nl + 1 : end;
-			size_t n = (size_t)(seg - s);
-			if (skip_line) {
-				/* After a quoting error, resume at the next line. */
-				skip_line = nl == NULL;
-			} else {
-				if (!st->row_started) {
-					for (const char *c = s; c < seg; c++) {
-						if (*c != '\r' && *c != '\n') {
-							st->row_started = 1;
-							st->row_line = st->line;
-							break;
-						}
-					}
-				}
-				if (csv_parse(&p, s, n, on_field, on_row, st) != n) {
-					if (parse_failed(st, &p) != 0) {
-						st->stop = 1;
-						rc = -1;
+void login_csv_set_line(struct login_csv *r, long line)
+{
+	r->st.line = line;
+}
+
+int login_csv_at_boundary(const struct login_csv *r)
+{
+	/* No record begun, nothing buffered, and libcsv between rows. */
+	return !r->stopped && !r->skip_line && !r->st.row_started && r->st.at_line_start &&
+	       r->p.pstate == 0 && r->p.entry_pos == 0;
+}
+
+int login_csv_feed(struct login_csv *r, const char *buf, size_t len)
+{
+	struct csvstate *st = &r->st;
+	const char *s = buf, *end = buf + len;
+	while (s < end && !r->stopped) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *seg = nl ? nl + 1 : end;
+		size_t n = (size_t)(seg - s);
+		if (r->skip_line) {
+			r->skip_line = nl == NULL;
+		} else {
+			if (!st->row_started) {
+				for (const char *c = s; c < seg; c++) {
+					if (*c != '\r' && *c != '\n') {
+						st->row_started = 1;
+						st->row_line = st->line;
 						break;
 					}
-					csv_fini(&p, NULL, NULL, NULL);
-					sb_reset(&st->row);
-					st->nfields = 0;
-					st->too_wide = 0;
-					st->row_started = 0;
-					skip_line = nl == NULL;
 				}
 			}
-			if (nl)
-				st->line++;
-			st->at_line_start = nl != NULL;
-			s = seg;
+			if (csv_parse(&r->p, s, n, on_field, on_row, st) != n) {
+				if (parse_failed(st, &r->p) != 0) {
+					r->stopped = 1;
+					break;
+				}
+				csv_fini(&r->p, NULL, NULL, NULL);
+				sb_reset(&st->row);
+				st->nfields = 0;
+				st->too_wide = 0;
+				st->row_started = 0;
+				r->skip_line = nl == NULL;
+			}
 		}
+		if (nl)
+			st->line++;
+		st->at_line_start = nl != NULL;
+		s = seg;
 	}
-	if (!st->stop && got < 0) {
-		adapter_note(ac, NOTE_ERROR, st->line, "%s; the rest of the input was not read", err);
+	if (st->stop)
+		r->stopped = 1;
+	return r->stopped ? -1 : 0;
+}
+
+int login_csv_finish(struct login_csv *r)
+{
+	struct csvstate *st = &r->st;
+	struct adapter_ctx *ac = st->ac;
+	int rc = r->stopped ? -1 : 0;
+	if (!r->stopped && csv_fini(&r->p, on_field, on_row, st) != 0) {
+		adapter_note(ac, NOTE_ERROR, st->row_line,
+		             "unterminated quoted field: lines %ld to %ld were not read", st->row_line,
+		             st->at_line_start ? st->line - 1 : st->line);
+		ac->records++;
+		ac->skipped++;
 		rc = -1;
-	} else if (!st->stop) {
-		if (csv_fini(&p, on_field, on_row, st) != 0) {
-			adapter_note(ac, NOTE_ERROR, st->row_line,
-			             "unterminated quoted field: lines %ld to %ld were not read",
-			             st->row_line, st->at_line_start ? st->line - 1 : st->line);
-			ac->records++;
-			ac->skipped++;
-			rc = -1;
-		}
 	}
 	if (st->notes > SFDIAG_MAX_NOTES_PER_FILE)
 		adapter_note(ac, NOTE_WARNING, 0, "%lu more skipped records are not listed",
 		             st->notes - SFDIAG_MAX_NOTES_PER_FILE);
-	if (st->stop && rc == 0)
-		rc = -1;
 	if (!st->have_header && rc == 0) {
 		adapter_note(ac, NOTE_ERROR, 0, "no header row");
 		rc = -1;
 	}
-	csv_free(&p);
-	sb_free(&st->row);
+	return rc;
+}
+
+void login_csv_free(struct login_csv *r)
+{
+	if (!r)
+		return;
+	csv_free(&r->p);
+	sb_free(&r->st.row);
+	free(r);
+}
+
+int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac)
+{
+	struct login_csv *r = login_csv_new(delim, ac);
+	char *buf = xmalloc(64 * 1024);
+	char err[256];
+	long got = 0;
+
+	if (!r) {
+		free(buf);
+		adapter_note(ac, NOTE_ERROR, 0, "cannot initialise the CSV parser");
+		return -1;
+	}
+	while ((got = input_read(in, buf, 64 * 1024, err, sizeof err)) > 0)
+		if (login_csv_feed(r, buf, (size_t)got) != 0)
+			break;
+	if (got < 0 && !r->stopped) {
+		/* Keep the partial last record out: it was cut, not malformed. */
+		adapter_note(ac, NOTE_ERROR, r->st.line, "%s; the rest of the input was not read", err);
+		r->stopped = 1;
+	}
+	int rc = login_csv_finish(r);
+	login_csv_free(r);
 	free(buf);
-	free(st);
+	return rc;
+}
+
+/*
+ * In well-formed CSV a byte is inside a quoted field exactly when an odd
+ * number of quote characters precede it ("" escapes come in pairs), so one
+ * cheap scan finds a line break that ends a record.  A malformed file can
+ * fool the scan; login_csv_at_boundary() then tells the caller, who must
+ * fall back to reading on from where the first half ended.
+ */
+int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_end,
+                         uint64_t *split, long *split_line)
+{
+	enum { CHUNK = 1 << 20 };
+	char *buf = xmalloc(CHUNK);
+	uint64_t pos = start, quotes = 0, mid = start + (size - start) / 2;
+	long lines = 0;
+	int rc = -1;
+
+	*hdr_end = 0;
+	while (pos < size) {
+		ssize_t got = pread(fd, buf, CHUNK, (off_t)pos);
+		if (got <= 0)
+			break;
+		for (ssize_t i = 0; i < got; i++) {
+			if (buf[i] == '"') {
+				quotes++;
+			} else if (buf[i] == '\n') {
+				lines++;
+				if (!*hdr_end)
+					*hdr_end = pos + (uint64_t)i + 1;
+				if (pos + (uint64_t)i >= mid && (quotes & 1) == 0 && *hdr_end) {
+					*split = pos + (uint64_t)i + 1;
+					*split_line = lines + 1;
+					rc = *split < size ? 0 : -1;
+					goto out;
+				}
+			}
+		}
+		pos += (uint64_t)got;
+	}
+out:
+	free(buf);
 	return rc;
 }

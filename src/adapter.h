@@ -47,4 +47,25 @@ void adapter_note(struct adapter_ctx *ac, enum note_level level, long line, cons
 int login_csv_sniff(const struct ruleset *rs, const char *head, size_t n, char *delim);
 int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac);
 
+/*
+ * The same reader, fed by the caller: bytes are given in order with
+ * login_csv_feed() (-1: reading had to stop, after a note), then
+ * login_csv_finish().  Used to read two halves of one big file in parallel:
+ * login_csv_plan_split() finds a record boundary near the middle of
+ * [start, size) of fd; the second reader is fed the header [start, hdr_end),
+ * told the line number with login_csv_set_line(), and fed [split, size).
+ * login_csv_at_boundary() says whether the first reader really ended between
+ * records at the split; if not, its results stand alone and it must be fed
+ * the rest of the file.
+ */
+struct login_csv;
+struct login_csv *login_csv_new(char delim, struct adapter_ctx *ac);
+int login_csv_feed(struct login_csv *r, const char *buf, size_t n);
+void login_csv_set_line(struct login_csv *r, long line);
+int login_csv_at_boundary(const struct login_csv *r);
+int login_csv_finish(struct login_csv *r);
+void login_csv_free(struct login_csv *r);
+int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_end,
+                         uint64_t *split, long *split_line);
+
 #endif

@@ -28,7 +28,7 @@ void tally_add(struct tally *t, const char *s, size_t n, uint64_t k)
 		}
 		i = (i + 1) & mask;
 	}
-	if (t->count >= SFDIAG_MAX_DISTINCT) {
+	if (t->count >= (t->limit ? t->limit : SFDIAG_MAX_DISTINCT)) {
 		t->untracked += k;
 		return;
 	}
@@ -125,13 +125,13 @@ static void widen(int64_t *first, int64_t *last, int64_t t)
 /* Hash of the (user, application) pair. */
 static uint64_t pair_hash(const char *u, size_t un, const char *a, size_t an)
 {
-	return hash_bytes(u, un) * 31 ^ hash_bytes(a, an);
+	return (hash_bytes(u, un) * 31 ^ hash_bytes(a, an)) | 1;
 }
 
-static int pair_eq(const char *s, const char *u, size_t un)
-{
-	return strncmp(s, u, un) == 0 && s[un] == '\0';
-}
+/* Does the record (user, application) of hash h equal (u, a)? */
+#define PAIR_EQ(rec, h, u, un, a, an)                                                       \
+	((rec)->hash == (h) && (rec)->ulen == (un) && (rec)->alen == (an) &&                 \
+	 memcmp((rec)->user, (u), (un)) == 0 && memcmp((rec)->application, (a), (an)) == 0)
 
 /* ---- findings ---- */
 
@@ -178,10 +178,6 @@ void findings_free(struct findings *f)
 		if (f->by_rule[i])
 			free_finding(f->by_rule[i]);
 	free(f->by_rule);
-	for (size_t i = 0; i < f->scap; i++) {
-		free(f->succ[i].user);
-		free(f->succ[i].application);
-	}
 	free(f->succ);
 	for (size_t i = 0; i < f->nfiles; i++)
 		free(f->files[i]);
@@ -201,58 +197,60 @@ static const char *keep_file(struct findings *f, const char *name)
 	return f->files[f->nfiles++];
 }
 
-static void add_success(struct findings *f, const struct event *ev)
+/* The success record of pair hash h: found, or added with count 0; NULL when
+ * SFDIAG_MAX_SUCCESS_PAIRS are tracked already. */
+static struct success *success_slot(struct findings *f, uint64_t h)
 {
-	const struct ruleset *rs = f->rs;
-	size_t un, an;
-	const char *u = val(ev, rs->f_user, &un), *a = val(ev, rs->f_application, &an);
 	if (f->scap == 0) {
 		f->scap = 64;
 		f->succ = xcalloc(f->scap, sizeof *f->succ);
 	}
-	uint64_t h = pair_hash(u, un, a, an);
 	size_t mask = f->scap - 1, i = (size_t)h & mask;
-	while (f->succ[i].user) {
-		struct success *s = &f->succ[i];
-		if (pair_eq(s->user, u, un) && pair_eq(s->application, a, an)) {
-			s->count++;
-			widen(&s->first, &s->last, ev->time_ms);
-			return;
-		}
+	while (f->succ[i].hash) {
+		if (f->succ[i].hash == h)
+			return &f->succ[i];
 		i = (i + 1) & mask;
 	}
-	if (f->scount >= SFDIAG_MAX_GROUPS * 4) {
-		f->succ_untracked++;
-		return;
-	}
+	if (f->scount >= SFDIAG_MAX_SUCCESS_PAIRS)
+		return NULL;
 	if ((f->scount + 1) * 2 > f->scap) {
 		struct success *old = f->succ;
 		size_t ocap = f->scap;
 		f->scap *= 2;
 		f->succ = xcalloc(f->scap, sizeof *f->succ);
 		for (size_t j = 0; j < ocap; j++) {
-			if (!old[j].user)
+			if (!old[j].hash)
 				continue;
-			uint64_t oh = pair_hash(old[j].user, strlen(old[j].user), old[j].application,
-			                        strlen(old[j].application));
-			size_t x = (size_t)oh & (f->scap - 1);
-			while (f->succ[x].user)
+			size_t x = (size_t)old[j].hash & (f->scap - 1);
+			while (f->succ[x].hash)
 				x = (x + 1) & (f->scap - 1);
 			f->succ[x] = old[j];
 		}
 		free(old);
 		mask = f->scap - 1;
 		i = (size_t)h & mask;
-		while (f->succ[i].user)
+		while (f->succ[i].hash)
 			i = (i + 1) & mask;
 	}
 	struct success *s = &f->succ[i];
-	s->user = xstrndup(u, un);
-	s->application = xstrndup(a, an);
-	s->count = 1;
+	s->hash = h;
 	s->first = s->last = EVENT_NO_TIME;
-	widen(&s->first, &s->last, ev->time_ms);
 	f->scount++;
+	return s;
+}
+
+static void add_success(struct findings *f, const struct event *ev)
+{
+	const struct ruleset *rs = f->rs;
+	size_t un, an;
+	const char *u = val(ev, rs->f_user, &un), *a = val(ev, rs->f_application, &an);
+	struct success *s = success_slot(f, pair_hash(u, un, a, an));
+	if (!s) {
+		f->succ_untracked++;
+		return;
+	}
+	s->count++;
+	widen(&s->first, &s->last, ev->time_ms);
 }
 
 const struct success *findings_success(const struct findings *f, const char *user,
@@ -260,11 +258,10 @@ const struct success *findings_success(const struct findings *f, const char *use
 {
 	if (f->scap == 0)
 		return NULL;
-	size_t un = strlen(user), an = strlen(application);
-	size_t mask = f->scap - 1;
-	size_t i = (size_t)pair_hash(user, un, application, an) & mask;
-	while (f->succ[i].user) {
-		if (strcmp(f->succ[i].user, user) == 0 && strcmp(f->succ[i].application, application) == 0)
+	uint64_t h = pair_hash(user, strlen(user), application, strlen(application));
+	size_t mask = f->scap - 1, i = (size_t)h & mask;
+	while (f->succ[i].hash) {
+		if (f->succ[i].hash == h)
 			return &f->succ[i];
 		i = (i + 1) & mask;
 	}
@@ -282,7 +279,7 @@ static struct group *find_group(struct finding *fi, const char *u, size_t un, co
 	size_t mask = fi->gcap - 1, i = (size_t)h & mask;
 	while (fi->groups[i].user) {
 		struct group *g = &fi->groups[i];
-		if (pair_eq(g->user, u, un) && pair_eq(g->application, a, an))
+		if (PAIR_EQ(g, h, u, un, a, an))
 			return g;
 		i = (i + 1) & mask;
 	}
@@ -296,9 +293,7 @@ static struct group *find_group(struct finding *fi, const char *u, size_t un, co
 		for (size_t j = 0; j < ocap; j++) {
 			if (!old[j].user)
 				continue;
-			uint64_t oh = pair_hash(old[j].user, strlen(old[j].user), old[j].application,
-			                        strlen(old[j].application));
-			size_t x = (size_t)oh & (fi->gcap - 1);
+			size_t x = (size_t)old[j].hash & (fi->gcap - 1);
 			while (fi->groups[x].user)
 				x = (x + 1) & (fi->gcap - 1);
 			fi->groups[x] = old[j];
@@ -312,7 +307,11 @@ static struct group *find_group(struct finding *fi, const char *u, size_t un, co
 	struct group *g = &fi->groups[i];
 	g->user = xstrndup(u, un);
 	g->application = xstrndup(a, an);
+	g->ulen = un;
+	g->alen = an;
+	g->hash = h;
 	g->first = g->last = EVENT_NO_TIME;
+	g->ips.limit = SFDIAG_MAX_GROUP_IPS;
 	fi->ngroups++;
 	return g;
 }
@@ -326,6 +325,19 @@ static void track(struct finding *fi, int field, const struct event *ev)
 	size_t n;
 	const char *v = val(ev, field, &n);
 	tally_add(fi->tally[field], v, n, 1);
+}
+
+/* The finding in slot (a rule index, or nrules for unrecognized), created empty. */
+static struct finding *finding_for(struct findings *f, size_t slot)
+{
+	struct finding *fi = f->by_rule[slot];
+	if (!fi) {
+		fi = xcalloc(1, sizeof *fi);
+		fi->rule = slot < f->rs->nrules ? (int)slot : -1;
+		fi->first = fi->last = EVENT_NO_TIME;
+		f->by_rule[slot] = fi;
+	}
+	return fi;
 }
 
 void findings_add(struct findings *f, const struct event *ev, int verdict)
@@ -348,14 +360,7 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 	}
 	f->failures++;
 
-	size_t slot = verdict >= 0 ? (size_t)verdict : rs->nrules;
-	struct finding *fi = f->by_rule[slot];
-	if (!fi) {
-		fi = xcalloc(1, sizeof *fi);
-		fi->rule = verdict >= 0 ? verdict : -1;
-		fi->first = fi->last = EVENT_NO_TIME;
-		f->by_rule[slot] = fi;
-	}
+	struct finding *fi = finding_for(f, verdict >= 0 ? (size_t)verdict : rs->nrules);
 	fi->count++;
 	widen(&fi->first, &fi->last, ev->time_ms);
 	if (ev->time_ms == EVENT_NO_TIME)
@@ -450,4 +455,105 @@ size_t findings_sorted(const struct findings *f, const struct finding ***out)
 	free(k);
 	*out = v;
 	return n;
+}
+
+static void tally_merge(struct tally *dst, const struct tally *src)
+{
+	for (size_t i = 0; i < src->cap; i++)
+		if (src->slot[i].s)
+			tally_add(dst, src->slot[i].s, src->slot[i].n, src->slot[i].count);
+	dst->untracked += src->untracked;
+	dst->total += src->untracked;
+}
+
+static int example_before(const struct example *a, const struct example *b)
+{
+	return a->file_seq != b->file_seq ? a->file_seq < b->file_seq : a->line < b->line;
+}
+
+/* Keep the earliest SFDIAG_MAX_EXAMPLES rows of both, by (file, line). */
+static void merge_examples(struct findings *dst, struct finding *df, const struct finding *sf)
+{
+	struct example all[2 * SFDIAG_MAX_EXAMPLES];
+	size_t n = 0, i = 0, j = 0;
+	while (n < SFDIAG_MAX_EXAMPLES && (i < df->nex || j < sf->nex)) {
+		if (j >= sf->nex || (i < df->nex && example_before(&df->ex[i], &sf->ex[j]))) {
+			all[n++] = df->ex[i++];
+		} else {
+			const struct example *e = &sf->ex[j++];
+			struct example *c = &all[n++];
+			*c = *e;
+			c->file = keep_file(dst, e->file);
+			c->status = xstrdup(e->status);
+			c->user = xstrdup(e->user);
+			c->application = xstrdup(e->application);
+			c->source_ip = xstrdup(e->source_ip);
+		}
+	}
+	for (; i < df->nex; i++)
+		free_example(&df->ex[i]);
+	memcpy(df->ex, all, n * sizeof *all);
+	df->nex = n;
+}
+
+void findings_merge(struct findings *dst, const struct findings *src)
+{
+	dst->events += src->events;
+	dst->successes += src->successes;
+	dst->failures += src->failures;
+	dst->zone_none += src->zone_none;
+	dst->zone_unknown += src->zone_unknown;
+	dst->ambiguous_dmy += src->ambiguous_dmy;
+	dst->untimed += src->untimed;
+	dst->succ_untracked += src->succ_untracked;
+	widen(&dst->first, &dst->last, src->first);
+	widen(&dst->first, &dst->last, src->last);
+
+	for (size_t i = 0; i < src->scap; i++) {
+		const struct success *s = &src->succ[i];
+		if (!s->hash)
+			continue;
+		struct success *d = success_slot(dst, s->hash);
+		if (!d) {
+			dst->succ_untracked += s->count;
+			continue;
+		}
+		d->count += s->count;
+		widen(&d->first, &d->last, s->first);
+		widen(&d->first, &d->last, s->last);
+	}
+
+	for (size_t slot = 0; slot <= src->rs->nrules; slot++) {
+		const struct finding *sf = src->by_rule[slot];
+		if (!sf)
+			continue;
+		struct finding *df = finding_for(dst, slot);
+		df->count += sf->count;
+		df->untimed += sf->untimed;
+		df->ungrouped += sf->ungrouped;
+		widen(&df->first, &df->last, sf->first);
+		widen(&df->first, &df->last, sf->last);
+		for (size_t f = 0; f < SFDIAG_MAX_FIELDS; f++) {
+			if (!sf->tally[f])
+				continue;
+			if (!df->tally[f])
+				df->tally[f] = xcalloc(1, sizeof *df->tally[f]);
+			tally_merge(df->tally[f], sf->tally[f]);
+		}
+		for (size_t g = 0; g < sf->gcap; g++) {
+			const struct group *sg = &sf->groups[g];
+			if (!sg->user)
+				continue;
+			struct group *dg = find_group(df, sg->user, sg->ulen, sg->application, sg->alen);
+			if (!dg) {
+				df->ungrouped += sg->count;
+				continue;
+			}
+			dg->count += sg->count;
+			widen(&dg->first, &dg->last, sg->first);
+			widen(&dg->first, &dg->last, sg->last);
+			tally_merge(&dg->ips, &sg->ips);
+		}
+		merge_examples(dst, df, sf);
+	}
 }

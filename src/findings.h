@@ -31,6 +31,7 @@ struct tally_entry {
 struct tally {
 	struct tally_entry *slot;
 	size_t cap, count;
+	size_t limit;       /* most distinct values; 0 means SFDIAG_MAX_DISTINCT */
 	uint64_t total;
 	uint64_t untracked; /* occurrences of values that did not fit */
 };
@@ -55,6 +56,8 @@ struct example {
 struct group {
 	char *user;        /* "" when the export has no user column */
 	char *application;
+	size_t ulen, alen;
+	uint64_t hash;     /* of (user, application) */
 	uint64_t count;
 	int64_t first, last;
 	struct tally ips;
@@ -73,10 +76,10 @@ struct finding {
 	size_t nex;
 };
 
-/* The successes of one (user, application), for "last succeeded" evidence. */
+/* The successes of one (user, application), for "last succeeded" evidence.
+ * Only the pair's 64-bit hash is kept (never 0), to keep this table small. */
 struct success {
-	char *user;
-	char *application;
+	uint64_t hash;
 	uint64_t count;
 	int64_t first, last;
 };
@@ -99,6 +102,13 @@ void findings_free(struct findings *f);
 
 /* Count ev under verdict (a rule index, MATCH_SUCCESS or MATCH_NONE). */
 void findings_add(struct findings *f, const struct event *ev, int verdict);
+
+/*
+ * Add everything src counted to dst (both over the same ruleset), as if dst
+ * had seen src's events after its own.  Examples stay the earliest by (file,
+ * line); counts, tallies and groups add up.  src is left unchanged.
+ */
+void findings_merge(struct findings *dst, const struct findings *src);
 
 /* The success record of (user, application), or NULL. */
 const struct success *findings_success(const struct findings *f, const char *user,

@@ -40,6 +40,7 @@ static uint64_t max_decompressed = SFDIAG_MAX_DECOMPRESSED;
 struct input {
 	char *name;
 	struct input_source src;
+	int plain_fd;       /* a regular file opened by name, else -1 */
 	int src_eof;	    /* the source returned 0 */
 	uint64_t raw_total; /* bytes read from the source */
 
@@ -440,7 +441,11 @@ struct input *input_open_file(const char *path, char *err, size_t errlen)
 		}
 	}
 	struct input_source src = {f, file_read, file_close};
-	return input_open_source(name, src);
+	struct input *in = input_open_source(name, src);
+	struct stat st;
+	if (f->owned && fstat(f->fd, &st) == 0 && S_ISREG(st.st_mode))
+		in->plain_fd = f->fd;
+	return in;
 }
 
 struct input *input_open_source(const char *name, struct input_source src)
@@ -449,7 +454,15 @@ struct input *input_open_source(const char *name, struct input_source src)
 	in->name = xstrdup(name ? name : "<input>");
 	in->src = src;
 	in->enc = INPUT_UTF8;
+	in->plain_fd = -1;
 	return in;
+}
+
+int input_fd(const struct input *in)
+{
+	if (!in->sniffed || in->gzip || (in->enc != INPUT_UTF8 && in->enc != INPUT_UTF8_BOM))
+		return -1;
+	return in->plain_fd;
 }
 
 const char *input_name(const struct input *in)

@@ -64,6 +64,14 @@ uint64_t input_raw_bytes(const struct input *in);
 
 void input_close(struct input *in);
 
+/*
+ * The descriptor of a regular file opened by input_open_file whose bytes need
+ * no decoding (not gzip, UTF-8 with or without BOM), for readers that want to
+ * pread() ranges of it in parallel; -1 otherwise.  Valid after the first peek
+ * or read, until input_close; the caller must not close it or move its offset.
+ */
+int input_fd(const struct input *in);
+
 /* Lower the decompressed-size limit (for tests); 0 restores
  * SFDIAG_MAX_DECOMPRESSED. */
 void input_set_max_decompressed(uint64_t limit);

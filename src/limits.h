@@ -36,9 +36,11 @@
 #define SFDIAG_PCRE2_HEAP_LIMIT_KIB 8192u
 
 /* Aggregation bounds: memory is per finding, never per row. */
-#define SFDIAG_MAX_GROUPS 4096      /* (user, application) groups per finding */
+#define SFDIAG_MAX_GROUPS 1024      /* (user, application) groups per finding */
+#define SFDIAG_MAX_GROUP_IPS 16     /* source IPs counted per group */
 #define SFDIAG_MAX_DISTINCT 4096    /* distinct values counted per tracked field */
 #define SFDIAG_MAX_EXAMPLES 3       /* example rows kept per finding and group */
+#define SFDIAG_MAX_SUCCESS_PAIRS 65536 /* (user, application) pairs with successes */
 #define SFDIAG_MAX_CACHE 8192       /* cached condition results per field */
 #define SFDIAG_MAX_NOTES 200        /* input errors/warnings kept per run */
 #define SFDIAG_MAX_NOTES_PER_FILE 20 /* same, per input file */

@@ -32,6 +32,7 @@ static void usage(FILE *fp)
 	      "\n"
 	      "options:\n"
 	      "  -f, --format FMT    text (default) or json\n"
+	      "  -j, --jobs N        threads for one big input (default: CPUs online)\n"
 	      "      --fail-on SEV   exit 1 when a finding is at least SEV:\n"
 	      "                      info, warning, error (default) or never\n"
 	      "      --rules PATH    rules directory (default: $SFDIAG_RULES, then the\n"
@@ -170,6 +171,7 @@ int main(int argc, char **argv)
 	enum { OPT_FAIL_ON = 256, OPT_RULES, OPT_COLOR, OPT_NO_JIT, OPT_EXPLAIN };
 	static const struct option longopts[] = {
 	    {"format", required_argument, NULL, 'f'},
+	    {"jobs", required_argument, NULL, 'j'},
 	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	    {"rules", required_argument, NULL, OPT_RULES},
 	    {"color", required_argument, NULL, OPT_COLOR},
@@ -183,12 +185,22 @@ int main(int argc, char **argv)
 	const char *format = "text", *rules_opt = NULL, *color = "auto", *explain = NULL;
 	enum severity fail_on = SEV_ERROR;
 	int use_jit = 1, c;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 
-	while ((c = getopt_long(argc, argv, "+f:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+f:j:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			format = optarg;
 			break;
+		case 'j': {
+			char *end;
+			jobs = strtol(optarg, &end, 10);
+			if (*end || jobs < 1 || jobs > 256) {
+				fprintf(stderr, "sfdiag: --jobs takes a number from 1 to 256\n");
+				return EXIT_TROUBLE;
+			}
+			break;
+		}
 		case OPT_FAIL_ON:
 			if (severity_parse(optarg, &fail_on) != 0) {
 				fprintf(stderr, "sfdiag: --fail-on takes info, warning, error or never\n");
@@ -265,6 +277,7 @@ int main(int argc, char **argv)
 		rules_free(rs);
 		return EXIT_TROUBLE;
 	}
+	run.jobs = jobs < 1 ? 1 : (int)jobs;
 	for (int i = 0; i < argc; i++)
 		run_file(&run, argv[i]);
 	run_finish(&run);

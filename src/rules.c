@@ -240,7 +240,11 @@ static int read_logical(FILE *fp, struct strbuf *sb, int *lineno, int *start, st
 			*start = *lineno;
 		any = 1;
 		rtrim(line);
-		size_t n = strlen(line);
+		char *text = line;
+		if (sb->len) /* a continuation: its indentation is not part of the text */
+			while (is_blank(*text))
+				text++;
+		size_t n = strlen(text);
 		if (sb->len + n > SFDIAG_MAX_RULE_LINE) {
 			ld->line = *start;
 			lerror(ld, "line longer than SFDIAG_MAX_RULE_LINE (%d bytes)", SFDIAG_MAX_RULE_LINE);
@@ -248,12 +252,15 @@ static int read_logical(FILE *fp, struct strbuf *sb, int *lineno, int *start, st
 			free(line);
 			return 1;
 		}
-		if (n && line[n - 1] == '\\') {
-			line[n - 1] = ' ';
-			sb_add(sb, line, n);
+		if (n && text[n - 1] == '\\') {
+			/* One space joins the lines, whatever blanks were around the break. */
+			text[n - 1] = '\0';
+			rtrim(text);
+			sb_adds(sb, text);
+			sb_addc(sb, ' ');
 			continue;
 		}
-		sb_add(sb, line, n);
+		sb_add(sb, text, n);
 		break;
 	}
 	free(line);
@@ -757,6 +764,33 @@ static int load_file(struct loader *ld, const char *path, int which)
 	return 0;
 }
 
+/* Mark the fields anything reads, so adapters can skip the others. */
+static void mark_used(struct ruleset *rs)
+{
+	const int engine[] = {rs->f_time, rs->f_user, rs->f_application, rs->f_status,
+	                      rs->f_source_ip};
+	for (size_t i = 0; i < sizeof engine / sizeof engine[0]; i++)
+		if (engine[i] >= 0)
+			rs->fields[engine[i]].used = 1;
+	for (size_t i = 0; i < rs->nsuccess; i++)
+		rs->fields[rs->success[i].field].used = 1;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct rule *r = &rs->rules[i];
+		for (size_t k = 0; k < r->nconds; k++)
+			rs->fields[r->conds[k].field].used = 1;
+		for (size_t f = 0; f < rs->nfields; f++)
+			if (r->placeholders[f])
+				rs->fields[f].used = 1;
+	}
+	/* A fallback's source is read too, and a FIELD_code is filled from FIELD. */
+	for (size_t f = 0; f < rs->nfields; f++) {
+		if (rs->fields[f].used && rs->fallback[f] >= 0)
+			rs->fields[rs->fallback[f]].used = 1;
+		if (rs->code_field_of[f] >= 0 && rs->fields[rs->code_field_of[f]].used)
+			rs->fields[f].used = 1;
+	}
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -824,6 +858,7 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 		snprintf(name, sizeof name, "%s_code", rs->fields[i].name);
 		rs->code_field_of[i] = rules_field(rs, name);
 	}
+	mark_used(rs);
 	ld.file = rs->dir;
 	ld.line = 0;
 	if (rs->f_status < 0)

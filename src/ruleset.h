@@ -82,6 +82,8 @@ struct field_def {
 	size_t naliases;
 	unsigned nconds;  /* conditions that test this field */
 	int has_codes;    /* codes.conf has entries for this field */
+	int used;         /* read by a condition, a placeholder or the engine;
+	                     adapters may skip fields that are not */
 };
 
 struct code_entry {

@@ -45,7 +45,11 @@ struct run {
 	struct input_summary *inputs;
 	size_t ninputs, inputs_cap;
 	int errors;                /* error notes given */
+	int jobs;                  /* threads one big input may use (1 by default) */
 };
+
+/* Inputs smaller than this are never split across threads. */
+#define RUN_SPLIT_MIN (32u << 20)
 
 /* Returns 0, or -1 if the matcher could not be allocated. */
 int run_init(struct run *r, const struct ruleset *rs);

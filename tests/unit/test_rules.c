@@ -123,7 +123,7 @@ static void test_load_good(void)
 	}
 	CHECK_INT(rs->nrules, 2);
 	CHECK_INT(rs->nfields, 8);
-	CHECK_STR(rs->rules[0].fix[0], "Reset the token        of {user} ({count} times).");
+	CHECK_STR(rs->rules[0].fix[0], "Reset the token of {user} ({count} times).");
 	CHECK_STR(rs->rules[0].refs[0], "https://example.invalid/a#b");
 	CHECK(rs->rules[0].placeholders[rules_field(rs, "user")]);
 
