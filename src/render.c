@@ -182,7 +182,10 @@ void render_story(struct strbuf *out, const struct run *r, const struct group *g
 		else
 			sb_printf(out, " between %s and %s", a, b);
 	}
-	if (!s) {
+	if (!s && r->f.succ_untracked) {
+		sb_adds(out, "; no success recorded, but successes of some pairs were not tracked "
+		             "(SFDIAG_MAX_SUCCESS_PAIRS).");
+	} else if (!s) {
 		sb_adds(out, "; no successful login in this data.");
 	} else if (s->first != EVENT_NO_TIME && g->last != EVENT_NO_TIME && s->first > g->last) {
 		time_format_short(s->first, a);
