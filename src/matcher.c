@@ -77,7 +77,8 @@ static void value_cache_clear(struct value_cache *vc)
 		free(vc->slot[i].val);
 		free(vc->slot[i].res);
 	}
-	memset(vc->slot, 0, vc->cap * sizeof *vc->slot);
+	if (vc->slot)
+		memset(vc->slot, 0, vc->cap * sizeof *vc->slot);
 	vc->count = 0;
 }
 
@@ -85,7 +86,8 @@ static void verdicts_clear(struct matcher *m)
 {
 	for (size_t i = 0; i < m->vcap; i++)
 		free(m->verdicts[i].key);
-	memset(m->verdicts, 0, m->vcap * sizeof *m->verdicts);
+	if (m->verdicts)
+		memset(m->verdicts, 0, m->vcap * sizeof *m->verdicts);
 	m->vcount = 0;
 }
 

@@ -271,6 +271,13 @@ static int read_logical(FILE *fp, struct strbuf *sb, int *lineno, int *start, st
 
 /* ---- conditions ---- */
 
+static void free_cond(struct cond *c)
+{
+	pcre2_code_free(c->re);
+	free(c->pattern);
+	free(c->flags);
+}
+
 /* text is the condition; col0 its 0-based column in the line, for errors. */
 static int compile_cond(struct loader *ld, struct cond *c, const char *text, size_t col0)
 {
@@ -333,16 +340,12 @@ static int compile_cond(struct loader *ld, struct cond *c, const char *text, siz
 	c->id = ld->rs->fields[c->field].nconds++;
 	rc = 0;
 out:
+	if (rc != 0)
+		free_cond(c);
 	free(buf);
 	return rc;
 }
 
-static void free_cond(struct cond *c)
-{
-	pcre2_code_free(c->re);
-	free(c->pattern);
-	free(c->flags);
-}
 
 /* ---- fields.conf ---- */
 
