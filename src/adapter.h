@@ -68,4 +68,37 @@ void login_csv_free(struct login_csv *r);
 int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_end,
                          uint64_t *split, long *split_line);
 
+/*
+ * JSON inputs (adapt_json.c): a token-endpoint body, a REST error array, a
+ * HAR file, a Postman collection, connection settings, or LoginHistory /
+ * LoginEvent records from a REST or sf CLI JSON export.  json_sniff() says
+ * whether head starts a JSON document; json_read() reads the document (at
+ * most SFDIAG_MAX_JSON_BYTES) and emits its events.
+ */
+int json_sniff(const char *head, size_t n);
+int json_read(struct input *in, struct adapter_ctx *ac);
+
+/*
+ * Fill ev from one parsed JSON object that is a token-endpoint body
+ * ({"error":...} or {"access_token":...}) or one REST error item
+ * ({"errorCode":...,"message":...}), through the `key` aliases of
+ * fields.conf.  Returns the kind (KIND_TOKEN_RESPONSE or KIND_API_ERROR), or
+ * 0 when obj is neither (ev is then untouched).  The event's values point
+ * into obj: keep it until the event is emitted.  ev is not cleared first, so
+ * a caller may set host, path and the like before or after.
+ */
+struct cJSON;
+unsigned json_response_event(const struct ruleset *rs, const struct cJSON *obj, struct event *ev);
+
+/*
+ * HTTP transcripts and pasted text (adapt_text.c).  transcript_sniff() says
+ * whether head is a `curl -i` or `curl -v` transcript; transcript_read()
+ * emits one event per response in it.  text_read() scans any other text line
+ * by line: embedded JSON error objects (plain or with escaped quotes), URL-
+ * encoded error=...&error_description=... pairs, and extract.conf patterns.
+ */
+int transcript_sniff(const char *head, size_t n);
+int transcript_read(struct input *in, struct adapter_ctx *ac);
+int text_read(struct input *in, struct adapter_ctx *ac);
+
 #endif

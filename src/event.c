@@ -15,6 +15,23 @@ void event_clear(struct event *ev)
 	ev->time_ms = EVENT_NO_TIME;
 	ev->zone = TIME_ZONE_NONE;
 	ev->time_flags = 0;
+	ev->scratch_len = 0;
+}
+
+const char *event_keep(struct event *ev, const char *s, size_t *n)
+{
+	size_t room = sizeof ev->scratch - ev->scratch_len;
+	if (room == 0) {
+		*n = 0;
+		return "";
+	}
+	if (*n > room - 1)
+		*n = room - 1;
+	char *d = ev->scratch + ev->scratch_len;
+	memcpy(d, s, *n);
+	d[*n] = '\0';
+	ev->scratch_len += *n + 1;
+	return d;
 }
 
 void event_set(struct event *ev, const struct ruleset *rs, int f, const char *v, size_t n)

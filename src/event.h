@@ -18,8 +18,14 @@
 
 /* Input kinds a rule can apply to (bit set). */
 enum event_kind {
-	KIND_LOGIN_HISTORY = 1u << 0,
+	KIND_LOGIN_HISTORY = 1u << 0,  /* a login export row */
+	KIND_TOKEN_RESPONSE = 1u << 1, /* an OAuth token/authorize response */
+	KIND_API_ERROR = 1u << 2,      /* a REST/SOAP error or admin message */
+	KIND_SETTINGS = 1u << 3,       /* a connection settings file */
 };
+
+/* Kinds whose events are checklists: every rule that holds reports. */
+#define KIND_CHECKLIST KIND_SETTINGS
 
 #define EVENT_NO_TIME INT64_MIN
 
@@ -30,13 +36,19 @@ struct event {
 	int64_t time_ms;        /* EVENT_NO_TIME when absent or unparsable */
 	enum time_zone zone;    /* how time_ms was obtained */
 	int time_flags;         /* TIME_AMBIGUOUS_DMY */
+	char scratch[512];      /* event_keep() copies here */
+	size_t scratch_len;
 	const char *file;       /* input name as given on the command line */
 	unsigned file_seq;      /* order of the file in the run, from 0 */
 	long line;              /* first physical line of the record, from 1 */
 };
 
-/* Reset every field to absent; keeps file. */
+/* Reset every field to absent and empty the scratch area; keeps file. */
 void event_clear(struct event *ev);
+
+/* Copy s[0..n) into the event's scratch area (for values with no other home,
+ * such as a number printed as text); returns the copy, cut to what fits. */
+const char *event_keep(struct event *ev, const char *s, size_t *n);
 
 #endif
 

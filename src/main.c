@@ -10,6 +10,7 @@
 #include "render.h"
 #include "run.h"
 #include "selftest.h"
+#include "triage.h"
 #include "util.h"
 
 #define SFDIAG_VERSION "0.1.0"
@@ -24,6 +25,7 @@ static void usage(FILE *fp)
 {
 	fputs("usage: sfdiag [options] FILE...\n"
 	      "       sfdiag rules check|test|list [--rules PATH]\n"
+	      "       sfdiag triage DIR [options]   (sfdiag triage --help)\n"
 	      "       sfdiag --explain RULE-ID\n"
 	      "\n"
 	      "Diagnose why a Salesforce integration cannot log in, offline, from Login\n"
@@ -245,6 +247,8 @@ int main(int argc, char **argv)
 		int rc = cmd_explain(explain, rules_opt);
 		return close_stdout() ? EXIT_TROUBLE : rc;
 	}
+	if (argc >= 1 && strcmp(argv[0], "triage") == 0)
+		return triage_main(argc, argv, rules_opt, use_jit);
 	if (argc >= 1 && strcmp(argv[0], "rules") == 0) {
 		/* Options may also follow the subcommand: sfdiag rules test --rules DIR */
 		optind = 0; /* GNU getopt: 0 re-initialises its state */

@@ -196,11 +196,17 @@ int matcher_rule_holds(struct matcher *m, size_t idx, const struct event *ev)
 static int classify_slow(struct matcher *m, const struct event *ev)
 {
 	const struct ruleset *rs = m->rs;
-	if ((ev->kind & KIND_LOGIN_HISTORY) && rs->nsuccess) {
-		m->current = rs->nrules;
-		if (conds_hold(m, rs->success, rs->nsuccess, ev))
-			return MATCH_SUCCESS;
+	/* Success: every success condition of the event's kind holds. */
+	int any = 0, all = 1;
+	m->current = rs->nrules;
+	for (size_t i = 0; i < rs->nsuccess && all; i++) {
+		if (!(rs->success_kind[i] & ev->kind))
+			continue;
+		any = 1;
+		all = cond_holds(m, &rs->success[i], ev);
 	}
+	if (any && all)
+		return MATCH_SUCCESS;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		if (!(rs->rules[i].kinds & ev->kind))
 			continue;

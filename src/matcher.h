@@ -30,7 +30,8 @@ struct matcher *matcher_new(const struct ruleset *rs);
 void matcher_free(struct matcher *m);
 
 /* The index of the first rule that explains ev, MATCH_SUCCESS or MATCH_NONE.
- * Success is tested first and only for login-history events. */
+ * Success (the fields.conf "success" conditions of ev's kind, if it has any)
+ * is tested first. */
 int matcher_classify(struct matcher *m, const struct event *ev);
 
 /* 1 if every condition of rules[idx] holds for ev (ignores rule order). */

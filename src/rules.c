@@ -22,6 +22,8 @@ struct loader {
 	int line;         /* line where the current directive starts */
 	size_t col;       /* column of the directive's argument, 0-based */
 	int nerrors;
+	rules_line_fn user_fn; /* rules_read_lines: the caller's line callback */
+	void *user_ctx;
 };
 
 static void lerror(struct loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -67,7 +69,18 @@ static const struct {
 	const char *name;
 } kinds[] = {
 	{KIND_LOGIN_HISTORY, "login-history"},
+	{KIND_TOKEN_RESPONSE, "token-response"},
+	{KIND_API_ERROR, "api-error"},
+	{KIND_SETTINGS, "settings"},
 };
+
+unsigned kind_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return kinds[i].bit;
+	return 0;
+}
 
 const char *kind_name(unsigned kind_bit)
 {
@@ -111,6 +124,14 @@ int rules_field_for_header(const struct ruleset *rs, const char *h, int *rank)
 			}
 		}
 	}
+	return -1;
+}
+
+int rules_field_for_key(const struct ruleset *rs, unsigned kind, const char *norm)
+{
+	for (size_t i = 0; i < rs->nkeys; i++)
+		if ((rs->keys[i].kind & kind) && strcmp(rs->keys[i].alias, norm) == 0)
+			return rs->keys[i].field;
 	return -1;
 }
 
@@ -404,14 +425,67 @@ static void parse_fields_line(struct loader *ld, char *text)
 		else
 			rs->fallback[f] = g;
 	} else if (strcmp(kw, "success") == 0) {
-		size_t cap = rs->nsuccess;
+		/* success [KIND] CONDITION; the kind defaults to login-history. */
+		unsigned kind = KIND_LOGIN_HISTORY;
+		char first[64];
+		size_t wl = strcspn(rest, " \t");
+		snprintf(first, sizeof first, "%.*s", (int)wl, rest);
+		if (kind_parse(first)) {
+			kind = kind_parse(first);
+			char *after = rest + wl;
+			while (is_blank(*after))
+				after++;
+			ld->col += (size_t)(after - rest);
+			rest = after;
+		}
+		size_t cap = rs->nsuccess, kcap = rs->nsuccess;
 		struct cond c;
 		if (compile_cond(ld, &c, rest, ld->col) == 0) {
 			rs->success = xgrow(rs->success, &cap, rs->nsuccess + 1, sizeof *rs->success);
+			rs->success_kind = xgrow(rs->success_kind, &kcap, rs->nsuccess + 1,
+			                         sizeof *rs->success_kind);
+			rs->success_kind[rs->nsuccess] = kind;
 			rs->success[rs->nsuccess++] = c;
 		}
+	} else if (strcmp(kw, "key") == 0) {
+		char *kname = take_word(rest, &rest);
+		char *fname = take_word(rest, &rest);
+		unsigned kind = kind_parse(kname);
+		int f = rules_field(rs, fname);
+		if (!kind) {
+			lerror(ld, "key: unknown input kind '%s'", kname);
+			return;
+		}
+		if (f < 0) {
+			lerror(ld, "key: unknown field '%s'", fname);
+			return;
+		}
+		while (*rest) {
+			char *bar = strchr(rest, '|');
+			size_t n = bar ? (size_t)(bar - rest) : strlen(rest);
+			char norm[256];
+			rules_normalize_header(rest, n, norm, sizeof norm);
+			if (norm[0]) {
+				int other = rules_field_for_key(rs, kind, norm);
+				if (other >= 0 && other != f)
+					lerror(ld, "key '%.*s' of %s already fills field '%s'", (int)n, rest,
+					       kname, rs->fields[other].name);
+				size_t kcap = rs->nkeys;
+				rs->keys = xgrow(rs->keys, &kcap, rs->nkeys + 1, sizeof *rs->keys);
+				rs->keys[rs->nkeys++] = (struct json_key){kind, f, xstrdup(norm)};
+			}
+			rest = bar ? bar + 1 : rest + n;
+		}
+	} else if (strcmp(kw, "secret") == 0) {
+		char *name = take_word(rest, &rest);
+		int f = rules_field(rs, name);
+		if (f < 0)
+			lerror(ld, "secret: unknown field '%s'", name);
+		else
+			rs->fields[f].secret = 1;
 	} else {
-		lerror(ld, "unknown directive '%s' (expected field, fallback, require or success)", kw);
+		lerror(ld, "unknown directive '%s' (expected field, fallback, require, success, key "
+		           "or secret)", kw);
 	}
 }
 
@@ -438,6 +512,56 @@ static void parse_codes_line(struct loader *ld, char *text)
 	}
 	code_put(ld->rs, f, key, rest);
 	ld->rs->fields[f].has_codes = 1;
+}
+
+/* ---- secrets.conf ---- */
+
+static void parse_secrets_line(struct loader *ld, char *text)
+{
+	struct ruleset *rs = ld->rs;
+	char *rest;
+	char *kw = take_word(text, &rest);
+	if (strcmp(kw, "mask") != 0) {
+		lerror(ld, "unknown directive '%s' (expected mask)", kw);
+		return;
+	}
+	/* Reuse the condition compiler on a field-less "x ~ /.../" form. */
+	char *close = strrchr(rest, '/');
+	if (*rest != '/' || close == rest) {
+		lerror(ld, "mask needs a pattern written /.../");
+		return;
+	}
+	uint32_t opts = PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C;
+	for (char *f = close + 1; *f; f++) {
+		if (*f == 'i')
+			opts |= PCRE2_CASELESS;
+		else if (*f == 'x')
+			opts |= PCRE2_EXTENDED;
+		else {
+			lerror(ld, "unknown pattern flag '%c' (use i or x)", *f);
+			return;
+		}
+	}
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)(rest + 1), (size_t)(close - rest - 1), opts,
+	                               &errcode, &erroff, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[120];
+		pcre2_get_error_message(errcode, msg, sizeof msg);
+		struct strbuf sb = {0};
+		sb_printf(&sb, "%s:%d:%zu: bad pattern at offset %zu: %s", ld->file, ld->line,
+		          ld->col + 1 + (size_t)erroff + 1, (size_t)erroff, (const char *)msg);
+		ld->err(ld->ctx, sb_str(&sb));
+		sb_free(&sb);
+		ld->nerrors++;
+		return;
+	}
+	if (rs->use_jit)
+		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	size_t cap = rs->nmasks;
+	rs->masks = xgrow(rs->masks, &cap, rs->nmasks + 1, sizeof *rs->masks);
+	rs->masks[rs->nmasks++] = re;
 }
 
 /* ---- *.rules ---- */
@@ -561,6 +685,13 @@ static void free_rule(struct rule *r)
 	for (size_t i = 0; i < r->ncounters; i++)
 		free_sample(&r->counters[i]);
 	free(r->counters);
+	for (size_t i = 0; i < r->ncandidates; i++)
+		free(r->candidate_ids[i]);
+	free(r->candidate_ids);
+	free(r->candidates);
+	for (size_t i = 0; i < r->ntell; i++)
+		free(r->tell[i]);
+	free(r->tell);
 }
 
 /* Check a finished stanza; returns 0 when complete. */
@@ -692,6 +823,16 @@ static void parse_rules_file(struct loader *ld, FILE *fp)
 			scan_placeholders(ld, r, rest);
 		} else if (strcmp(kw, "ref") == 0) {
 			add_str(&r->refs, &r->nrefs, rest);
+		} else if (strcmp(kw, "candidates") == 0) {
+			char *w;
+			while (*(w = take_word(rest, &rest))) {
+				size_t n = r->ncandidates;
+				add_str(&r->candidate_ids, &n, w);
+				r->ncandidates = n;
+			}
+		} else if (strcmp(kw, "tell") == 0) {
+			add_str(&r->tell, &r->ntell, rest);
+			scan_placeholders(ld, r, rest);
 		} else if (strcmp(kw, "example") == 0 || strcmp(kw, "counter") == 0) {
 			int ex = kw[0] == 'e';
 			struct sample s;
@@ -754,10 +895,14 @@ static int load_file(struct loader *ld, const char *path, int which)
 	ld->line = 0;
 	FILE *fp = fopen(path, "r");
 	if (!fp) {
+		if (which == 3 && errno == ENOENT)
+			return 0; /* secrets.conf is optional */
 		lerror(ld, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	if (which == 0)
+	if (which == 3)
+		parse_data_file(ld, fp, parse_secrets_line);
+	else if (which == 0)
 		parse_data_file(ld, fp, parse_fields_line);
 	else if (which == 1)
 		parse_data_file(ld, fp, parse_codes_line);
@@ -765,6 +910,28 @@ static int load_file(struct loader *ld, const char *path, int which)
 		parse_rules_file(ld, fp);
 	fclose(fp);
 	return 0;
+}
+
+/* Turn each rule's candidate ids into rule indexes. */
+static void resolve_candidates(struct loader *ld)
+{
+	struct ruleset *rs = ld->rs;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		struct rule *r = &rs->rules[i];
+		if (!r->ncandidates)
+			continue;
+		r->candidates = xcalloc(r->ncandidates, sizeof *r->candidates);
+		for (size_t k = 0; k < r->ncandidates; k++) {
+			const struct rule *c = rules_find(rs, r->candidate_ids[k]);
+			r->candidates[k] = c ? (int)(c - rs->rules) : -1;
+			if (!c || c == r) {
+				ld->file = r->file;
+				ld->line = r->line;
+				lerror(ld, "rule %s: candidate '%s' is %s", r->id, r->candidate_ids[k],
+				       c ? "the rule itself" : "not a rule");
+			}
+		}
+	}
 }
 
 /* Mark the fields anything reads, so adapters can skip the others. */
@@ -842,6 +1009,9 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 	sb_reset(&p);
 	sb_printf(&p, "%s/codes.conf", rs->dir);
 	load_file(&ld, sb_str(&p), 1);
+	sb_reset(&p);
+	sb_printf(&p, "%s/secrets.conf", rs->dir);
+	load_file(&ld, sb_str(&p), 3);
 	for (size_t i = 0; i < nnames; i++) {
 		sb_reset(&p);
 		sb_printf(&p, "%s/%s", rs->dir, names[i]);
@@ -861,6 +1031,7 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 		snprintf(name, sizeof name, "%s_code", rs->fields[i].name);
 		rs->code_field_of[i] = rules_field(rs, name);
 	}
+	resolve_candidates(&ld);
 	mark_used(rs);
 	ld.file = rs->dir;
 	ld.line = 0;
@@ -888,6 +1059,13 @@ void rules_free(struct ruleset *rs)
 	for (size_t i = 0; i < rs->nsuccess; i++)
 		free_cond(&rs->success[i]);
 	free(rs->success);
+	free(rs->success_kind);
+	for (size_t i = 0; i < rs->nkeys; i++)
+		free(rs->keys[i].alias);
+	free(rs->keys);
+	for (size_t i = 0; i < rs->nmasks; i++)
+		pcre2_code_free(rs->masks[i]);
+	free(rs->masks);
 	for (size_t i = 0; i < rs->ncodes_cap; i++) {
 		free(rs->codes[i].key);
 		free(rs->codes[i].text);
@@ -916,4 +1094,28 @@ const char *rules_locate(const char *opt)
 		if (stat(fixed[i], &st) == 0)
 			return fixed[i];
 	return NULL;
+}
+
+static void forward_line(struct loader *ld, char *text)
+{
+	ld->user_fn(ld->user_ctx, ld->file, ld->line, text);
+}
+
+int rules_read_lines(const char *path, rules_line_fn line, void *ctx, rules_error_fn err,
+                     void *errctx)
+{
+	struct ruleset dummy;
+	memset(&dummy, 0, sizeof dummy);
+	struct loader ld = {.rs = &dummy, .err = err, .ctx = errctx, .file = path,
+	                    .user_fn = line, .user_ctx = ctx};
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		if (errno == ENOENT)
+			return -1;
+		lerror(&ld, "cannot open: %s", strerror(errno));
+		return ld.nerrors;
+	}
+	parse_data_file(&ld, fp, forward_line);
+	fclose(fp);
+	return ld.nerrors;
 }

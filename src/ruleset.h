@@ -36,6 +36,13 @@ int severity_parse(const char *name, enum severity *out);
 
 const char *kind_name(unsigned kind_bit);
 
+/* A JSON object key that fills a field, for one input kind. */
+struct json_key {
+	unsigned kind;
+	int field;
+	char *alias; /* normalized like a header */
+};
+
 /* One "FIELD ~ /RE/" or "FIELD !~ /RE/" test. */
 struct cond {
 	int field;
@@ -70,6 +77,11 @@ struct rule {
 	size_t nexamples;
 	struct sample *counters;
 	size_t ncounters;
+	int *candidates;          /* rule indexes that may be the real cause */
+	size_t ncandidates;
+	char **candidate_ids;     /* as written, resolved after loading */
+	char **tell;              /* how to tell the candidates apart */
+	size_t ntell;
 	const char *file;         /* owned by the ruleset */
 	int line;
 	unsigned char placeholders[SFDIAG_MAX_FIELDS]; /* fields used as {name} */
@@ -84,6 +96,7 @@ struct field_def {
 	int has_codes;    /* codes.conf has entries for this field */
 	int used;         /* read by a condition, a placeholder or the engine;
 	                     adapters may skip fields that are not */
+	int secret;       /* never printed; evidence shows its shape only */
 };
 
 struct code_entry {
@@ -102,8 +115,14 @@ struct ruleset {
 	int fallback[SFDIAG_MAX_FIELDS];      /* FIELD -> field used when absent, or -1 */
 	int required[SFDIAG_MAX_FIELDS];
 	size_t nrequired;
-	struct cond *success;
+	struct cond *success;     /* ANDed per kind: success_kind[i] is cond i's kind */
+	unsigned *success_kind;
 	size_t nsuccess;
+	struct json_key *keys;
+	size_t nkeys;
+	pcre2_code **masks;       /* secrets.conf */
+	size_t nmasks;
+	struct extract_set *extract; /* extract.conf (extract.h), or NULL */
 	struct code_entry *codes; /* open-addressed hash, ncodes_cap slots */
 	size_t ncodes_cap;
 	size_t ncodes;
@@ -115,6 +134,14 @@ struct ruleset {
 };
 
 typedef void (*rules_error_fn)(void *ctx, const char *msg);
+
+/* For loaders of other rule files (extract.c): open path, call line() for
+ * each logical line (comments and blank lines skipped, continuations joined)
+ * with its number; errors go through err as "FILE:LINE: message".  Returns
+ * the number of errors, or -1 when the file does not exist. */
+typedef void (*rules_line_fn)(void *ctx, const char *file, int line, char *text);
+int rules_read_lines(const char *path, rules_line_fn line, void *ctx, rules_error_fn err,
+                     void *errctx);
 
 /*
  * Load the rules directory dir (or, if dir names a file, that file plus the
@@ -133,6 +160,10 @@ void rules_normalize_header(const char *s, size_t n, char *out, size_t outlen);
 int rules_field_for_header(const struct ruleset *rs, const char *h, int *rank);
 /* The replacement text for a coded value, or NULL. */
 const char *rules_code(const struct ruleset *rs, int field, const char *val, size_t n);
+/* Field that JSON key (normalized) fills for kind, or -1. */
+int rules_field_for_key(const struct ruleset *rs, unsigned kind, const char *norm);
+/* Kind bit for a name ("token-response"), or 0. */
+unsigned kind_parse(const char *name);
 /* Rule by id, or NULL. */
 const struct rule *rules_find(const struct ruleset *rs, const char *id);
 

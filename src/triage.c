@@ -297,7 +297,8 @@ static void read_dir(struct ticket_ctx *c, const char *dir)
 {
 	struct entries e = {0};
 	walk(c->r, dir, 0, &e);
-	qsort(e.v, e.n, sizeof *e.v, cmp_entry);
+	if (e.n > 1)
+		qsort(e.v, e.n, sizeof *e.v, cmp_entry);
 	for (size_t i = 0; i < e.n; i++) {
 		const char *p = e.v[i].path;
 		switch (e.v[i].type) {
@@ -543,7 +544,8 @@ static int list_tickets(struct triage *tr)
 	closedir(d);
 	if (loose.nloose || loose.npre) {
 		struct ticket *tk = ticket_new(tr, LOOSE_NAME, NULL, TICKET_LOOSE);
-		qsort(loose.loose, loose.nloose, sizeof *loose.loose, cmp_str);
+		if (loose.nloose > 1)
+			qsort(loose.loose, loose.nloose, sizeof *loose.loose, cmp_str);
 		tk->loose = loose.loose;
 		tk->nloose = loose.nloose;
 		tk->pre = loose.pre;
@@ -640,7 +642,8 @@ static size_t rollup(const struct triage *tr, struct cause **out)
 	for (size_t i = 0; i < slots; i++)
 		if (c[i].tickets)
 			c[n++] = c[i];
-	qsort(c, n, sizeof *c, cmp_cause);
+	if (n > 1)
+		qsort(c, n, sizeof *c, cmp_cause);
 	*out = c;
 	return n;
 }
@@ -1459,6 +1462,9 @@ int triage_main(int argc, char **argv, const char *rules_opt, int use_jit)
 	name_outputs(&tr);
 	pthread_mutex_init(&tr.mu, NULL);
 	pthread_cond_init(&tr.cv, NULL);
+	/* libarchive converts zip (DOS) times with mktime, whose first tzset
+	 * allocates; do it here once rather than in racing workers. */
+	tzset();
 
 	int werr = run_workers(&tr, jobs, !quiet && isatty(STDERR_FILENO));
 	int serr = print_summary(&tr);
