@@ -145,6 +145,7 @@ void findings_init(struct findings *f, const struct ruleset *rs)
 
 static void free_example(struct example *e)
 {
+	free(e->detail);
 	free(e->status);
 	free(e->user);
 	free(e->application);
@@ -159,6 +160,7 @@ static void free_finding(struct finding *fi)
 			free(fi->tally[i]);
 		}
 	}
+	tally_free(&fi->said);
 	for (size_t i = 0; i < fi->gcap; i++) {
 		if (!fi->groups[i].user)
 			continue;
@@ -334,16 +336,19 @@ static struct finding *finding_for(struct findings *f, size_t slot)
 	if (!fi) {
 		fi = xcalloc(1, sizeof *fi);
 		fi->rule = slot < f->rs->nrules ? (int)slot : -1;
+		fi->explained_by = -1;
 		fi->first = fi->last = EVENT_NO_TIME;
 		f->by_rule[slot] = fi;
 	}
 	return fi;
 }
 
-void findings_add(struct findings *f, const struct event *ev, int verdict)
+void findings_count(struct findings *f, const struct event *ev)
 {
-	const struct ruleset *rs = f->rs;
 	f->events++;
+	for (unsigned k = 0; k < FINDINGS_KINDS; k++)
+		if (ev->kind == 1u << k)
+			f->kind_events[k]++;
 	widen(&f->first, &f->last, ev->time_ms);
 	if (ev->time_ms == EVENT_NO_TIME)
 		f->untimed++;
@@ -353,12 +358,18 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 		f->zone_unknown++;
 	if (ev->time_flags & TIME_AMBIGUOUS_DMY)
 		f->ambiguous_dmy++;
+}
+
+void findings_add(struct findings *f, const struct event *ev, int verdict)
+{
+	const struct ruleset *rs = f->rs;
 	if (verdict == MATCH_SUCCESS) {
 		f->successes++;
 		add_success(f, ev);
 		return;
 	}
-	f->failures++;
+	if (!(ev->kind & KIND_CHECKLIST))
+		f->failures++;
 
 	struct finding *fi = finding_for(f, verdict >= 0 ? (size_t)verdict : rs->nrules);
 	fi->count++;
@@ -366,19 +377,26 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 	if (ev->time_ms == EVENT_NO_TIME)
 		fi->untimed++;
 
-	track(fi, rs->f_user, ev);
-	track(fi, rs->f_application, ev);
-	track(fi, rs->f_source_ip, ev);
-	track(fi, rs->f_status, ev);
-	if (verdict >= 0) {
-		const struct rule *r = &rs->rules[verdict];
-		for (size_t i = 0; i < rs->nfields; i++) {
-			int fld = (int)i;
-			if (r->placeholders[i] && fld != rs->f_time && fld != rs->f_user &&
-			    fld != rs->f_application && fld != rs->f_source_ip && fld != rs->f_status)
-				track(fi, fld, ev);
+	/* Each evidence field once: the engine's, a response's, the rule's. */
+	unsigned char want[SFDIAG_MAX_FIELDS] = {0};
+	const int engine[] = {rs->f_user, rs->f_application, rs->f_source_ip, rs->f_status};
+	for (size_t i = 0; i < sizeof engine / sizeof engine[0]; i++)
+		if (engine[i] >= 0)
+			want[engine[i]] = 1;
+	if (ev->kind != KIND_LOGIN_HISTORY) {
+		static const char *const names[] = {"host", "http_status", "client", "grant_type"};
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+			int fld = rules_field(rs, names[i]);
+			if (fld >= 0)
+				want[fld] = 1;
 		}
 	}
+	if (verdict >= 0)
+		for (size_t i = 0; i < rs->nfields; i++)
+			want[i] |= rs->rules[verdict].placeholders[i];
+	for (size_t i = 0; i < rs->nfields; i++)
+		if (want[i] && (int)i != rs->f_time)
+			track(fi, (int)i, ev);
 
 	size_t un, an;
 	const char *u = val(ev, rs->f_user, &un), *a = val(ev, rs->f_application, &an);
@@ -393,8 +411,15 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 		fi->ungrouped++;
 	}
 
+	struct strbuf said = {0};
+	if (ev->kind != KIND_LOGIN_HISTORY) {
+		findings_signature(rs, ev, &said);
+		if (said.len)
+			tally_add(&fi->said, said.buf, said.len, 1);
+	}
 	if (fi->nex < SFDIAG_MAX_EXAMPLES) {
 		struct example *e = &fi->ex[fi->nex++];
+		e->detail = said.len ? xstrdup(said.buf) : NULL;
 		e->file = keep_file(f, ev->file);
 		e->file_seq = ev->file_seq;
 		e->line = ev->line;
@@ -404,6 +429,7 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 		e->application = val_dup(ev, rs->f_application);
 		e->source_ip = val_dup(ev, rs->f_source_ip);
 	}
+	sb_free(&said);
 }
 
 enum severity finding_severity(const struct findings *f, const struct finding *fi)
@@ -445,7 +471,7 @@ size_t findings_sorted(const struct findings *f, const struct finding ***out)
 	struct sort_key *k = xmalloc((f->rs->nrules + 1) * sizeof *k);
 	for (size_t i = 0; i <= f->rs->nrules; i++) {
 		const struct finding *fi = f->by_rule[i];
-		if (fi)
+		if (fi && fi->explained_by < 0)
 			k[n++] = (struct sort_key){finding_severity(f, fi), fi->count, finding_id(f, fi), fi};
 	}
 	qsort(k, n, sizeof *k, cmp_key);
@@ -488,6 +514,7 @@ static void merge_examples(struct findings *dst, struct finding *df, const struc
 			c->user = xstrdup(e->user);
 			c->application = xstrdup(e->application);
 			c->source_ip = xstrdup(e->source_ip);
+			c->detail = e->detail ? xstrdup(e->detail) : NULL;
 		}
 	}
 	for (; i < df->nex; i++)
@@ -499,6 +526,8 @@ static void merge_examples(struct findings *dst, struct finding *df, const struc
 void findings_merge(struct findings *dst, const struct findings *src)
 {
 	dst->events += src->events;
+	for (unsigned k = 0; k < FINDINGS_KINDS; k++)
+		dst->kind_events[k] += src->kind_events[k];
 	dst->successes += src->successes;
 	dst->failures += src->failures;
 	dst->zone_none += src->zone_none;
@@ -540,6 +569,7 @@ void findings_merge(struct findings *dst, const struct findings *src)
 				df->tally[f] = xcalloc(1, sizeof *df->tally[f]);
 			tally_merge(df->tally[f], sf->tally[f]);
 		}
+		tally_merge(&df->said, &sf->said);
 		for (size_t g = 0; g < sf->gcap; g++) {
 			const struct group *sg = &sf->groups[g];
 			if (!sg->user)
@@ -555,5 +585,36 @@ void findings_merge(struct findings *dst, const struct findings *src)
 			tally_merge(&dg->ips, &sg->ips);
 		}
 		merge_examples(dst, df, sf);
+	}
+}
+
+void findings_signature(const struct ruleset *rs, const struct event *ev, struct strbuf *out)
+{
+	static const char *const pairs[][2] = {
+	    {"error", "error_description"},
+	    {"error_code", "message"},
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		int a = rules_field(rs, pairs[i][0]), b = rules_field(rs, pairs[i][1]);
+		if (a < 0 || !ev->val[a] || ev->len[a] == 0)
+			continue;
+		sb_add(out, ev->val[a], ev->len[a]);
+		if (b >= 0 && ev->val[b] && ev->len[b]) {
+			sb_adds(out, ": ");
+			sb_add(out, ev->val[b], ev->len[b] > 300 ? 300 : ev->len[b]);
+		}
+		return;
+	}
+	int st = rules_field(rs, "http_status"), bk = rules_field(rs, "body_kind");
+	int msg = rules_field(rs, "message");
+	if (st >= 0 && ev->val[st] && ev->len[st]) {
+		sb_adds(out, "HTTP ");
+		sb_add(out, ev->val[st], ev->len[st]);
+		if (bk >= 0 && ev->val[bk] && ev->len[bk]) {
+			sb_addc(out, ' ');
+			sb_add(out, ev->val[bk], ev->len[bk]);
+		}
+	} else if (msg >= 0 && ev->val[msg] && ev->len[msg]) {
+		sb_add(out, ev->val[msg], ev->len[msg] > 300 ? 300 : ev->len[msg]);
 	}
 }

@@ -19,6 +19,7 @@
 
 #include "event.h"
 #include "ruleset.h"
+#include "util.h"
 
 struct tally_entry {
 	char *s;
@@ -51,6 +52,7 @@ struct example {
 	char *user;
 	char *application;
 	char *source_ip;
+	char *detail;     /* responses and errors: what they said (findings_signature) */
 };
 
 struct group {
@@ -65,10 +67,13 @@ struct group {
 
 struct finding {
 	int rule;          /* index into the ruleset, or -1: unrecognized failure */
+	int explained_by;  /* correlate.c: rule index of the finding that explains
+	                      this one (it is then reported inside that one), or -1 */
 	uint64_t count;
 	int64_t first, last; /* EVENT_NO_TIME when no event had a time */
 	uint64_t untimed;
 	struct tally *tally[SFDIAG_MAX_FIELDS]; /* fields kept as evidence */
+	struct tally said;  /* responses and errors: what they said */
 	struct group *groups;
 	size_t ngroups, gcap;
 	uint64_t ungrouped; /* events beyond SFDIAG_MAX_GROUPS groups */
@@ -84,13 +89,16 @@ struct success {
 	int64_t first, last;
 };
 
+#define FINDINGS_KINDS 4 /* event kinds, by bit number (event.h) */
+
 struct findings {
 	const struct ruleset *rs;
 	struct finding **by_rule;   /* nrules + 1 slots; the last is unrecognized */
 	struct success *succ;       /* open-addressed on (user, application) */
 	size_t scap, scount;
 	uint64_t succ_untracked;
-	uint64_t events, successes, failures;
+	uint64_t events, successes, failures; /* failures: explained or not, not settings */
+	uint64_t kind_events[FINDINGS_KINDS];  /* events per kind bit 0.. */
 	uint64_t zone_none, zone_unknown, ambiguous_dmy, untimed;
 	int64_t first, last;        /* over all events */
 	char **files;
@@ -100,7 +108,10 @@ struct findings {
 void findings_init(struct findings *f, const struct ruleset *rs);
 void findings_free(struct findings *f);
 
-/* Count ev under verdict (a rule index, MATCH_SUCCESS or MATCH_NONE). */
+/* Count one event (once, whatever it matches): totals, kinds, time range. */
+void findings_count(struct findings *f, const struct event *ev);
+/* Count ev under verdict (a rule index, MATCH_SUCCESS or MATCH_NONE); a
+ * checklist event may be added under several rules. */
 void findings_add(struct findings *f, const struct event *ev, int verdict);
 
 /*
@@ -114,9 +125,18 @@ void findings_merge(struct findings *dst, const struct findings *src);
 const struct success *findings_success(const struct findings *f, const char *user,
                                        const char *application);
 
-/* Findings in report order: severity, then count (both descending), then id.
- * Returns how many; *out is malloc'd and points into f. */
+/* Findings in report order: severity, then count (both descending), then id;
+ * findings explained by another (correlate.c) are left out: they are shown
+ * inside the finding that explains them.  Returns how many; *out is malloc'd
+ * and points into f. */
 size_t findings_sorted(const struct findings *f, const struct finding ***out);
+
+/*
+ * What a response or error said, as one line: "error: error_description"
+ * (OAuth), "error_code: message" (REST, SOAP, admin messages), or the HTTP
+ * status and body kind.  Empty for login rows.  Written into out.
+ */
+void findings_signature(const struct ruleset *rs, const struct event *ev, struct strbuf *out);
 
 /* Severity of a finding (unrecognized failures are warnings). */
 enum severity finding_severity(const struct findings *f, const struct finding *fi);

@@ -45,6 +45,14 @@
 #define SFDIAG_MAX_NOTES 200        /* input errors/warnings kept per run */
 #define SFDIAG_MAX_NOTES_PER_FILE 20 /* same, per input file */
 
+/* Correlation: how far apart in time a response and the Login History
+ * failures that explain it may be. */
+#define SFDIAG_CORRELATE_WINDOW_MS (15 * 60 * 1000)
+
+/* Events other than Login History rows held until the run's context (host,
+ * user from settings) is known; beyond this they are classified at once. */
+#define SFDIAG_MAX_BUFFERED 100000
+
 /* Rule files. */
 #define SFDIAG_MAX_RULE_LINE 8192
 #define SFDIAG_MAX_RULES 2048

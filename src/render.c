@@ -47,15 +47,93 @@ void render_escape_term(struct strbuf *out, const char *s, size_t n)
 	}
 }
 
+void render_shape(struct strbuf *out, const char *s, size_t n)
+{
+	int up = 0, low = 0, dig = 0, other = 0, space = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			up = 1;
+		else if (c >= 'a' && c <= 'z')
+			low = 1;
+		else if (c >= '0' && c <= '9')
+			dig = 1;
+		else if (c == ' ' || c == '\t')
+			space = 1;
+		else
+			other = 1;
+	}
+	sb_printf(out, "[secret: %zu char%s", n, n == 1 ? "" : "s");
+	if (n)
+		sb_printf(out, ",%s%s%s%s%s", up ? " A-Z" : "", low ? " a-z" : "", dig ? " 0-9" : "",
+		          other ? " symbols" : "", space ? " spaces" : "");
+	sb_addc(out, ']');
+}
+
+void render_text_value(struct strbuf *out, const struct ruleset *rs, const char *s, size_t n)
+{
+	if (rs->nmasks == 0) {
+		render_escape_term(out, s, n);
+		return;
+	}
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	struct strbuf cur = {0}, next = {0};
+	sb_add(&cur, s, n);
+	for (size_t m = 0; md && m < rs->nmasks; m++) {
+		size_t pos = 0;
+		sb_reset(&next);
+		while (pos <= cur.len) {
+			int rc = pcre2_match(rs->masks[m], (PCRE2_SPTR)sb_str(&cur), cur.len, pos, 0, md, NULL);
+			if (rc < 0)
+				break;
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+			size_t a = ov[0], b = ov[1];
+			if (b < a)
+				b = a; /* \K in a lookahead: treat as empty */
+			sb_add(&next, cur.buf + pos, a - pos);
+			sb_adds(&next, "[masked]");
+			pos = b > a ? b : b + 1;
+			if (b == a && a < cur.len)
+				sb_addc(&next, cur.buf[a]);
+		}
+		if (pos < cur.len)
+			sb_add(&next, cur.buf + pos, cur.len - pos);
+		struct strbuf t = cur;
+		cur = next;
+		next = t;
+	}
+	pcre2_match_data_free(md);
+	render_escape_term(out, sb_str(&cur), cur.len);
+	sb_free(&cur);
+	sb_free(&next);
+}
+
+void render_value(struct strbuf *out, const struct ruleset *rs, int field, const char *s, size_t n)
+{
+	if (field >= 0 && rs->fields[field].secret)
+		render_shape(out, s, n);
+	else
+		render_text_value(out, rs, s, n);
+}
+
+/* A field with no value, in words: {source_ip} -> "the source ip". */
+static void field_words(struct strbuf *out, const char *name)
+{
+	sb_adds(out, "the ");
+	for (const char *p = name; *p; p++)
+		sb_addc(out, *p == '_' ? ' ' : *p);
+}
+
 /* The most frequent value of a tracked field, with "(+N more)". */
-static void top_value(struct strbuf *out, const struct tally *t)
+static void top_value(struct strbuf *out, const struct ruleset *rs, int field,
+                      const struct tally *t)
 {
 	const struct tally_entry *e[1];
 	if (!t || tally_top(t, e, 1) == 0 || e[0]->n == 0) {
-		sb_adds(out, "(unknown)");
+		field_words(out, rs->fields[field].name);
 		return;
 	}
-	render_escape_term(out, e[0]->s, e[0]->n);
+	render_value(out, rs, field, e[0]->s, e[0]->n);
 	size_t others = t->count - 1 + (t->untracked ? 1 : 0);
 	if (others)
 		sb_printf(out, " (+%zu more)", others);
@@ -86,11 +164,14 @@ void render_expand(struct strbuf *out, const struct run *r, const struct finding
 		snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
 		int f = rules_field(rs, name);
 		if (f >= 0) {
-			top_value(out, fi->tally[f]);
+			top_value(out, rs, f, fi ? fi->tally[f] : NULL);
 		} else if (strcmp(name, "count") == 0) {
-			render_count(out, fi->count);
+			if (fi)
+				render_count(out, fi->count);
+			else
+				sb_adds(out, "the number of failures");
 		} else if (strcmp(name, "first_seen") == 0 || strcmp(name, "last_seen") == 0) {
-			int64_t t = name[0] == 'f' ? fi->first : fi->last;
+			int64_t t = !fi ? EVENT_NO_TIME : name[0] == 'f' ? fi->first : fi->last;
 			if (t == EVENT_NO_TIME) {
 				sb_adds(out, "(unknown)");
 			} else {
@@ -126,20 +207,20 @@ size_t render_groups(const struct finding *fi, const struct group ***out)
 	return n;
 }
 
-static void who(struct strbuf *out, const struct group *g)
+static void who(struct strbuf *out, const struct ruleset *rs, const struct group *g)
 {
 	size_t un = strlen(g->user), an = strlen(g->application);
 	if (un)
-		render_escape_term(out, g->user, un);
+		render_text_value(out, rs, g->user, un);
 	else
-		sb_adds(out, "(no user column)");
+		sb_adds(out, "(no user named)");
 	if (an) {
 		sb_adds(out, " via ");
-		render_escape_term(out, g->application, an);
+		render_text_value(out, rs, g->application, an);
 	}
 }
 
-static void top_ips(struct strbuf *out, const struct group *g)
+static void top_ips(struct strbuf *out, const struct ruleset *rs, const struct group *g)
 {
 	const struct tally_entry *e[3];
 	size_t n = tally_top(&g->ips, e, 3);
@@ -148,7 +229,7 @@ static void top_ips(struct strbuf *out, const struct group *g)
 		if (e[i]->n == 0)
 			continue;
 		sb_adds(out, shown ? ", " : " from ");
-		render_escape_term(out, e[i]->s, e[i]->n);
+		render_text_value(out, rs, e[i]->s, e[i]->n);
 		shown++;
 	}
 	if (shown && g->ips.count > shown)
@@ -160,20 +241,20 @@ void render_story(struct strbuf *out, const struct run *r, const struct group *g
 	const struct success *s = findings_success(&r->f, g->user, g->application);
 	char a[32], b[32];
 
-	who(out, g);
+	who(out, r->rs, g);
 	if (s && s->last != EVENT_NO_TIME && g->first != EVENT_NO_TIME && s->last < g->first) {
 		time_format_short(s->last, a);
 		sb_printf(out, " logged in fine until %s; since then ", a);
 		render_count(out, g->count);
 		sb_adds(out, g->count == 1 ? " failure" : " failures");
-		top_ips(out, g);
+		top_ips(out, r->rs, g);
 		sb_addc(out, '.');
 		return;
 	}
 	sb_adds(out, ": ");
 	render_count(out, g->count);
 	sb_adds(out, g->count == 1 ? " failure" : " failures");
-	top_ips(out, g);
+	top_ips(out, r->rs, g);
 	if (g->first != EVENT_NO_TIME) {
 		time_format_short(g->first, a);
 		time_format_short(g->last, b);

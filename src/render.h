@@ -25,7 +25,9 @@ int render_json(FILE *fp, const struct run *r, const struct render_opts *o);
 
 /* ---- shared by the renderers (render.c) ---- */
 
-/* Expand {placeholders} of a rule text with the finding's evidence. */
+/* Expand {placeholders} of a rule text with the finding's evidence; fi may
+ * be NULL (a rule shown without evidence), and a field with no value reads
+ * "the <field name>". */
 void render_expand(struct strbuf *out, const struct run *r, const struct finding *fi,
                    const char *tmpl);
 /* One sentence on a group: when it last succeeded, and since when it fails. */
@@ -36,6 +38,12 @@ size_t render_groups(const struct finding *fi, const struct group ***out);
 /* Append s with control characters, DEL, C1 controls and invalid UTF-8
  * escaped as \xNN, so input cannot drive the terminal. */
 void render_escape_term(struct strbuf *out, const char *s, size_t n);
+/* Input text for output: secrets.conf masks applied, then escaped. */
+void render_text_value(struct strbuf *out, const struct ruleset *rs, const char *s, size_t n);
+/* A field's value: a secret field as its shape only, else as above. */
+void render_value(struct strbuf *out, const struct ruleset *rs, int field, const char *s, size_t n);
+/* "[secret: 24 chars, A-Z a-z 0-9]" */
+void render_shape(struct strbuf *out, const char *s, size_t n);
 /* "1,234" */
 void render_count(struct strbuf *out, uint64_t n);
 /* Number of findings at or above each severity. */

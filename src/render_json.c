@@ -21,15 +21,19 @@ static void add_time(cJSON *o, const char *key, int64_t t)
 	cJSON_AddStringToObject(o, key, buf);
 }
 
-static void add_strn(cJSON *o, const char *key, const char *s, size_t n)
+/* Input text as a JSON string: masked (secrets.conf), secret fields as shape. */
+static void add_value(cJSON *o, const char *key, const struct ruleset *rs, int field,
+                      const char *s, size_t n)
 {
-	char *c = xstrndup(s, n);
-	cJSON_AddStringToObject(o, key, c);
-	free(c);
+	struct strbuf sb = {0};
+	render_value(&sb, rs, field, s, n);
+	cJSON_AddStringToObject(o, key, sb_str(&sb));
+	sb_free(&sb);
 }
 
 /* [{"value": ..., "count": ...}], most frequent first, and the untracked count. */
-static void add_tally(cJSON *o, const char *key, const struct tally *t)
+static void add_tally(cJSON *o, const char *key, const struct ruleset *rs, int field,
+                      const struct tally *t)
 {
 	cJSON *arr = cJSON_AddArrayToObject(o, key);
 	if (!t)
@@ -38,7 +42,7 @@ static void add_tally(cJSON *o, const char *key, const struct tally *t)
 	size_t n = tally_top(t, e, 20);
 	for (size_t i = 0; i < n; i++) {
 		cJSON *it = cJSON_CreateObject();
-		add_strn(it, "value", e[i]->s, e[i]->n);
+		add_value(it, "value", rs, field, e[i]->s, e[i]->n);
 		cJSON_AddNumberToObject(it, "count", (double)e[i]->count);
 		cJSON_AddItemToArray(arr, it);
 	}
@@ -52,6 +56,13 @@ static void add_tally(cJSON *o, const char *key, const struct tally *t)
 		cJSON_AddBoolToObject(it, "other", 1);
 		cJSON_AddItemToArray(arr, it);
 	}
+}
+
+static const struct tally *field_tally(const struct ruleset *rs, const struct finding *fi,
+                                       const char *name)
+{
+	int f = rules_field(rs, name);
+	return f >= 0 ? fi->tally[f] : NULL;
 }
 
 static const char *level_name(enum note_level l)
@@ -95,10 +106,17 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 		cJSON_AddItemToArray(refs, cJSON_CreateString(rule->refs[i]));
 
 	cJSON *ev = cJSON_AddObjectToObject(o, "evidence");
-	add_tally(ev, "users", rs->f_user >= 0 ? fi->tally[rs->f_user] : NULL);
-	add_tally(ev, "applications", rs->f_application >= 0 ? fi->tally[rs->f_application] : NULL);
-	add_tally(ev, "source_ips", rs->f_source_ip >= 0 ? fi->tally[rs->f_source_ip] : NULL);
-	add_tally(ev, "statuses", fi->tally[rs->f_status]);
+	add_tally(ev, "users", rs, rs->f_user, rs->f_user >= 0 ? fi->tally[rs->f_user] : NULL);
+	add_tally(ev, "applications", rs, rs->f_application,
+	          rs->f_application >= 0 ? fi->tally[rs->f_application] : NULL);
+	add_tally(ev, "source_ips", rs, rs->f_source_ip,
+	          rs->f_source_ip >= 0 ? fi->tally[rs->f_source_ip] : NULL);
+	add_tally(ev, "statuses", rs, rs->f_status, fi->tally[rs->f_status]);
+	add_tally(ev, "said", rs, -1, &fi->said);
+	add_tally(ev, "hosts", rs, rules_field(rs, "host"), field_tally(rs, fi, "host"));
+	add_tally(ev, "http_statuses", rs, rules_field(rs, "http_status"),
+	          field_tally(rs, fi, "http_status"));
+	add_tally(ev, "clients", rs, rules_field(rs, "client"), field_tally(rs, fi, "client"));
 
 	cJSON *groups = cJSON_AddArrayToObject(ev, "groups");
 	const struct group **g;
@@ -106,12 +124,13 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 	for (size_t i = 0; i < ng; i++) {
 		cJSON *go = cJSON_CreateObject();
 		const struct success *su = findings_success(&r->f, g[i]->user, g[i]->application);
-		cJSON_AddStringToObject(go, "user", g[i]->user);
-		cJSON_AddStringToObject(go, "application", g[i]->application);
+		add_value(go, "user", rs, rs->f_user, g[i]->user, strlen(g[i]->user));
+		add_value(go, "application", rs, rs->f_application, g[i]->application,
+		          strlen(g[i]->application));
 		cJSON_AddNumberToObject(go, "count", (double)g[i]->count);
 		add_time(go, "first_seen", g[i]->first);
 		add_time(go, "last_seen", g[i]->last);
-		add_tally(go, "source_ips", &g[i]->ips);
+		add_tally(go, "source_ips", rs, rs->f_source_ip, &g[i]->ips);
 		cJSON_AddNumberToObject(go, "successes", su ? (double)su->count : 0);
 		add_time(go, "last_success", su ? su->last : EVENT_NO_TIME);
 		sb_reset(&s);
@@ -128,11 +147,44 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 		cJSON_AddStringToObject(eo, "file", fi->ex[i].file);
 		cJSON_AddNumberToObject(eo, "line", (double)fi->ex[i].line);
 		add_time(eo, "time", fi->ex[i].time_ms);
-		cJSON_AddStringToObject(eo, "status", fi->ex[i].status);
-		cJSON_AddStringToObject(eo, "user", fi->ex[i].user);
-		cJSON_AddStringToObject(eo, "application", fi->ex[i].application);
-		cJSON_AddStringToObject(eo, "source_ip", fi->ex[i].source_ip);
+		const struct example *x = &fi->ex[i];
+		add_value(eo, "status", rs, rs->f_status, x->status, strlen(x->status));
+		add_value(eo, "user", rs, rs->f_user, x->user, strlen(x->user));
+		add_value(eo, "application", rs, rs->f_application, x->application,
+		          strlen(x->application));
+		add_value(eo, "source_ip", rs, rs->f_source_ip, x->source_ip, strlen(x->source_ip));
+		if (x->detail)
+			add_value(eo, "said", rs, -1, x->detail, strlen(x->detail));
+		else
+			cJSON_AddNullToObject(eo, "said");
 		cJSON_AddItemToArray(ex, eo);
+	}
+	/* Correlation: what this finding explains, or its candidate causes. */
+	cJSON *explains = cJSON_AddArrayToObject(o, "explains");
+	for (size_t i = 0; rule && i < rs->nrules; i++) {
+		const struct finding *other = r->f.by_rule[i];
+		if (other && other->explained_by == fi->rule)
+			cJSON_AddItemToArray(explains, finding_json(r, other));
+	}
+	if (fi->explained_by >= 0)
+		cJSON_AddStringToObject(o, "explained_by", rs->rules[fi->explained_by].id);
+	else
+		cJSON_AddNullToObject(o, "explained_by");
+	cJSON *cands = cJSON_AddArrayToObject(o, "candidates");
+	for (size_t k = 0; rule && fi->explained_by < 0 && k < rule->ncandidates; k++) {
+		cJSON *co = cJSON_CreateObject();
+		const struct rule *c = &rs->rules[rule->candidates[k]];
+		cJSON_AddStringToObject(co, "id", c->id);
+		sb_reset(&s);
+		render_expand(&s, r, fi, c->title);
+		cJSON_AddStringToObject(co, "title", sb_str(&s));
+		cJSON_AddItemToArray(cands, co);
+	}
+	cJSON *tell = cJSON_AddArrayToObject(o, "tell");
+	for (size_t k = 0; rule && fi->explained_by < 0 && k < rule->ntell; k++) {
+		sb_reset(&s);
+		render_expand(&s, r, fi, rule->tell[k]);
+		cJSON_AddItemToArray(tell, cJSON_CreateString(sb_str(&s)));
 	}
 	sb_free(&s);
 	return o;
@@ -164,7 +216,11 @@ int render_json(FILE *fp, const struct run *r, const struct render_opts *o)
 	cJSON_AddNumberToObject(sum, "inputs", (double)r->ninputs);
 	cJSON_AddNumberToObject(sum, "records", (double)records);
 	cJSON_AddNumberToObject(sum, "skipped", (double)skipped);
-	cJSON_AddNumberToObject(sum, "logins", (double)r->f.events);
+	cJSON_AddNumberToObject(sum, "events", (double)r->f.events);
+	cJSON_AddNumberToObject(sum, "logins", (double)r->f.kind_events[0]);
+	cJSON_AddNumberToObject(sum, "token_responses", (double)r->f.kind_events[1]);
+	cJSON_AddNumberToObject(sum, "api_errors", (double)r->f.kind_events[2]);
+	cJSON_AddNumberToObject(sum, "settings", (double)r->f.kind_events[3]);
 	cJSON_AddNumberToObject(sum, "successes", (double)r->f.successes);
 	cJSON_AddNumberToObject(sum, "failures", (double)r->f.failures);
 	add_time(sum, "first_seen", r->f.first);

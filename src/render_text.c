@@ -80,7 +80,10 @@ static void labelled(struct out *w, const char *label, const char *text)
 	wrap(w, text, strlen(label), strlen(label));
 }
 
-static void tally_line(struct out *w, const char *label, const struct tally *t)
+/* "Label: a (3), b (1), +2 more", values rendered as field (secret-aware);
+ * field -1 renders free text (masked). */
+static void tally_line(struct out *w, const struct ruleset *rs, const char *label, int field,
+                       const struct tally *t)
 {
 	const struct tally_entry *e[5];
 	size_t n = t ? tally_top(t, e, 5) : 0;
@@ -91,7 +94,7 @@ static void tally_line(struct out *w, const char *label, const struct tally *t)
 			continue;
 		if (shown++)
 			sb_adds(&s, ", ");
-		render_escape_term(&s, e[i]->s, e[i]->n);
+		render_value(&s, rs, field, e[i]->s, e[i]->n);
 		sb_adds(&s, " (");
 		render_count(&s, e[i]->count);
 		sb_addc(&s, ')');
@@ -105,13 +108,144 @@ static void tally_line(struct out *w, const char *label, const struct tally *t)
 	sb_free(&s);
 }
 
+static const struct tally *field_tally(const struct ruleset *rs, const struct finding *fi,
+                                       const char *name)
+{
+	int f = rules_field(rs, name);
+	return f >= 0 ? fi->tally[f] : NULL;
+}
+
+/* What one event of this finding is called: by its rule's first kind. */
+static const char *noun(const struct ruleset *rs, const struct finding *fi, int plural)
+{
+	unsigned kinds = fi->rule >= 0 ? rs->rules[fi->rule].kinds : 0;
+	if (kinds & KIND_LOGIN_HISTORY)
+		return plural ? "failed logins" : "failed login";
+	if (kinds & KIND_TOKEN_RESPONSE)
+		return plural ? "token responses" : "token response";
+	if (kinds & KIND_API_ERROR)
+		return plural ? "API errors" : "API error";
+	if (kinds & KIND_SETTINGS)
+		return plural ? "settings files" : "settings file";
+	return plural ? "failures" : "failure";
+}
+
+static void count_line(struct out *w, const struct run *r, const struct finding *fi,
+                       const char *indent)
+{
+	struct strbuf s = {0};
+	char a[32], b[32];
+	render_count(&s, fi->count);
+	sb_printf(&s, " %s", noun(r->rs, fi, fi->count != 1));
+	if (fi->first != EVENT_NO_TIME) {
+		time_format_short(fi->first, a);
+		time_format_short(fi->last, b);
+		if (fi->first == fi->last)
+			sb_printf(&s, " at %s", a);
+		else
+			sb_printf(&s, ", first %s, last %s", a, b);
+	}
+	if (fi->untimed && fi->untimed != fi->count)
+		sb_printf(&s, " (%llu without a readable time)", (unsigned long long)fi->untimed);
+	labelled(w, indent, sb_str(&s));
+	sb_free(&s);
+}
+
+static void evidence(struct out *w, const struct run *r, const struct finding *fi)
+{
+	const struct ruleset *rs = r->rs;
+	tally_line(w, rs, "  Said:     ", -1, &fi->said);
+	tally_line(w, rs, "  Users:    ", rs->f_user, rs->f_user >= 0 ? fi->tally[rs->f_user] : NULL);
+	tally_line(w, rs, "  Apps:     ", rs->f_application,
+	           rs->f_application >= 0 ? fi->tally[rs->f_application] : NULL);
+	tally_line(w, rs, "  From IPs: ", rs->f_source_ip,
+	           rs->f_source_ip >= 0 ? fi->tally[rs->f_source_ip] : NULL);
+	tally_line(w, rs, "  Status:   ", rs->f_status, fi->tally[rs->f_status]);
+	tally_line(w, rs, "  Hosts:    ", rules_field(rs, "host"), field_tally(rs, fi, "host"));
+	tally_line(w, rs, "  Clients:  ", rules_field(rs, "client"), field_tally(rs, fi, "client"));
+}
+
+static void rows_line(struct out *w, const struct run *r, const struct finding *fi,
+                      const char *label)
+{
+	struct strbuf s = {0};
+	for (size_t i = 0; i < fi->nex; i++) {
+		if (i)
+			sb_adds(&s, ", ");
+		render_escape_term(&s, fi->ex[i].file, strlen(fi->ex[i].file));
+		sb_printf(&s, ":%ld", fi->ex[i].line);
+	}
+	(void)r;
+	if (fi->nex)
+		labelled(w, label, sb_str(&s));
+	sb_free(&s);
+}
+
+/* The findings that this one explains (correlate.h), as cited evidence. */
+static void explained(struct out *w, const struct run *r, const struct finding *fi)
+{
+	const struct ruleset *rs = r->rs;
+	struct strbuf s = {0};
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct finding *o = r->f.by_rule[i];
+		if (!o || o->explained_by != fi->rule)
+			continue;
+		sb_reset(&s);
+		sb_adds(&s, "Also explains ");
+		render_count(&s, o->count);
+		sb_printf(&s, " %s (%s", noun(rs, o, o->count != 1), rs->rules[i].id);
+		const struct tally_entry *e[1];
+		if (tally_top(&o->said, e, 1) == 1) {
+			sb_adds(&s, ": ");
+			render_text_value(&s, rs, e[0]->s, e[0]->n);
+		}
+		sb_adds(&s, ") in ");
+		for (size_t k = 0; k < o->nex; k++) {
+			if (k)
+				sb_adds(&s, ", ");
+			render_escape_term(&s, o->ex[k].file, strlen(o->ex[k].file));
+			sb_printf(&s, ":%ld", o->ex[k].line);
+		}
+		sb_adds(&s, ": the same cause.");
+		labelled(w, "  + ", sb_str(&s));
+	}
+	sb_free(&s);
+}
+
+/* For a catch-all that nothing in the data narrowed: the candidates. */
+static void candidates(struct out *w, const struct run *r, const struct finding *fi,
+                       const struct rule *rule)
+{
+	const struct ruleset *rs = r->rs;
+	struct strbuf s = {0};
+	if (!rule->ncandidates)
+		return;
+	sb_adds(&w->sb, rule->ncandidates == 1 ? "  Same cause as (no other evidence of it here):\n"
+	                                       : "  Possible causes, most likely first (no other "
+	                                         "evidence in this data narrows it):\n");
+	for (size_t k = 0; k < rule->ncandidates; k++) {
+		const struct rule *c = &rs->rules[rule->candidates[k]];
+		char num[32];
+		snprintf(num, sizeof num, "    %zu. ", k + 1);
+		sb_reset(&s);
+		sb_printf(&s, "%s: ", c->id);
+		render_expand(&s, r, fi, c->title);
+		labelled(w, num, sb_str(&s));
+	}
+	for (size_t k = 0; k < rule->ntell; k++) {
+		sb_reset(&s);
+		render_expand(&s, r, fi, rule->tell[k]);
+		labelled(w, "  Tell: ", sb_str(&s));
+	}
+	sb_free(&s);
+}
+
 static void finding(struct out *w, const struct run *r, const struct finding *fi)
 {
 	const struct ruleset *rs = r->rs;
 	const struct rule *rule = fi->rule >= 0 ? &rs->rules[fi->rule] : NULL;
 	enum severity sev = finding_severity(&r->f, fi);
 	struct strbuf s = {0};
-	char a[32], b[32];
 
 	color(w, sev == SEV_ERROR ? RED : sev == SEV_WARNING ? YELLOW : CYAN);
 	sb_printf(&w->sb, "%s", sev == SEV_ERROR ? "ERROR" : sev == SEV_WARNING ? "WARNING" : "INFO");
@@ -126,35 +260,21 @@ static void finding(struct out *w, const struct run *r, const struct finding *fi
 	else
 		sb_adds(&s, finding_title(&r->f, fi));
 	labelled(w, "  ", sb_str(&s));
-
-	sb_reset(&s);
-	render_count(&s, fi->count);
-	sb_adds(&s, fi->count == 1 ? " failed login" : " failed logins");
-	if (fi->first != EVENT_NO_TIME) {
-		time_format_short(fi->first, a);
-		time_format_short(fi->last, b);
-		if (fi->first == fi->last)
-			sb_printf(&s, " at %s", a);
-		else
-			sb_printf(&s, ", first %s, last %s", a, b);
-	}
-	if (fi->untimed)
-		sb_printf(&s, " (%llu without a readable time)", (unsigned long long)fi->untimed);
-	labelled(w, "  ", sb_str(&s));
-
-	tally_line(w, "  Users:    ", fi->tally[rs->f_user < 0 ? 0 : rs->f_user]);
-	tally_line(w, "  Apps:     ", rs->f_application >= 0 ? fi->tally[rs->f_application] : NULL);
-	tally_line(w, "  From IPs: ", rs->f_source_ip >= 0 ? fi->tally[rs->f_source_ip] : NULL);
-	tally_line(w, "  Status:   ", fi->tally[rs->f_status]);
+	count_line(w, r, fi, "  ");
+	evidence(w, r, fi);
 
 	const struct group **g;
 	size_t ng = render_groups(fi, &g);
-	for (size_t i = 0; i < ng && i < 5; i++) {
+	/* Stories about when a user last succeeded make sense for logins only. */
+	int named = 0;
+	for (size_t i = 0; rule && (rule->kinds & KIND_LOGIN_HISTORY) && i < ng; i++)
+		named |= g[i]->user[0] || g[i]->application[0];
+	for (size_t i = 0; named && i < ng && i < 5; i++) {
 		sb_reset(&s);
 		render_story(&s, r, g[i]);
 		labelled(w, "  - ", sb_str(&s));
 	}
-	if (ng > 5 || fi->ungrouped) {
+	if (named && (ng > 5 || fi->ungrouped)) {
 		sb_reset(&s);
 		sb_printf(&s, "(%zu more user/app pairs", ng > 5 ? ng - 5 : 0);
 		if (fi->ungrouped)
@@ -164,12 +284,15 @@ static void finding(struct out *w, const struct run *r, const struct finding *fi
 		labelled(w, "    ", sb_str(&s));
 	}
 	free(g);
+	explained(w, r, fi);
 
 	if (rule && rule->cause) {
 		sb_reset(&s);
 		render_expand(&s, r, fi, rule->cause);
 		labelled(w, "  Why: ", sb_str(&s));
 	}
+	if (rule)
+		candidates(w, r, fi, rule);
 	if (rule) {
 		sb_adds(&w->sb, "  Fix:\n");
 		for (size_t i = 0; i < rule->nfix; i++) {
@@ -181,23 +304,13 @@ static void finding(struct out *w, const struct run *r, const struct finding *fi
 		}
 	} else {
 		labelled(w, "  Fix: ",
-		         "no rule knows these statuses. Look each one up in the Login History "
-		         "status list of the Salesforce Help, and consider adding a rule (sfdiag "
-		         "rules test checks it); the status texts are listed above.");
+		         "no rule knows these failures. Look the status or error texts shown "
+		         "above up in the Salesforce Help, and consider adding a rule to rules/ "
+		         "(sfdiag rules test checks it).");
 	}
-	sb_reset(&s);
-	for (size_t i = 0; i < fi->nex; i++) {
-		if (i)
-			sb_adds(&s, ", ");
-		render_escape_term(&s, fi->ex[i].file, strlen(fi->ex[i].file));
-		sb_printf(&s, ":%ld", fi->ex[i].line);
-	}
-	if (fi->nex)
-		labelled(w, "  Rows:     ", sb_str(&s));
-	if (rule) {
-		for (size_t i = 0; i < rule->nrefs; i++)
-			labelled(w, "  Ref:      ", rule->refs[i]);
-	}
+	rows_line(w, r, fi, "  Rows:     ");
+	for (size_t i = 0; rule && i < rule->nrefs; i++)
+		labelled(w, "  Ref:      ", rule->refs[i]);
 	sb_addc(&w->sb, '\n');
 	sb_free(&s);
 }
@@ -282,14 +395,33 @@ int render_text(FILE *fp, const struct run *r, const struct render_opts *o)
 	          sev[SEV_ERROR] == 1 ? "" : "s", sev[SEV_WARNING], sev[SEV_WARNING] == 1 ? "" : "s",
 	          sev[SEV_INFO]);
 	struct strbuf s = {0};
-	render_count(&s, r->f.events);
-	sb_adds(&s, " logins read from ");
+	static const char *const kind_words[FINDINGS_KINDS][2] = {
+	    {"login", "logins"},
+	    {"token response", "token responses"},
+	    {"API error", "API errors"},
+	    {"settings file", "settings files"},
+	};
+	sb_adds(&s, "Read ");
 	render_count(&s, r->ninputs);
-	sb_adds(&s, r->ninputs == 1 ? " input: " : " inputs: ");
-	render_count(&s, r->f.successes);
-	sb_adds(&s, " succeeded, ");
-	render_count(&s, r->f.failures);
-	sb_adds(&s, " failed");
+	sb_adds(&s, r->ninputs == 1 ? " input:" : " inputs:");
+	int parts = 0;
+	for (unsigned k = 0; k < FINDINGS_KINDS; k++) {
+		uint64_t kn = r->f.kind_events[k];
+		if (!kn)
+			continue;
+		sb_adds(&s, parts++ ? ", " : " ");
+		render_count(&s, kn);
+		sb_printf(&s, " %s", kind_words[k][kn != 1]);
+		if (k == 0) {
+			sb_adds(&s, " (");
+			render_count(&s, r->f.successes);
+			sb_adds(&s, " succeeded, ");
+			render_count(&s, r->f.kind_events[0] - r->f.successes);
+			sb_adds(&s, " failed)");
+		}
+	}
+	if (!parts)
+		sb_adds(&s, " nothing to diagnose");
 	if (skipped) {
 		sb_adds(&s, ", ");
 		render_count(&s, skipped);

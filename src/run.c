@@ -10,7 +10,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "correlate.h"
 #include "util.h"
+
+/* An event copied with its values, kept until run_finish. */
+struct held_event {
+	struct event ev;
+	char *mem;
+};
 
 int run_init(struct run *r, const struct ruleset *rs)
 {
@@ -36,6 +43,9 @@ void run_free(struct run *r)
 	for (size_t i = 0; i < r->ninputs; i++)
 		free(r->inputs[i].file);
 	free(r->inputs);
+	for (size_t i = 0; i < r->nheld; i++)
+		free(r->held[i].mem);
+	free(r->held);
 	memset(r, 0, sizeof *r);
 }
 
@@ -62,11 +72,89 @@ struct file_ctx {
 	struct input_summary *sum;
 };
 
+/* Classify one event into findings: the first rule that explains it, or,
+ * for checklist kinds (settings), every rule that holds. */
+static void classify(struct matcher *m, struct findings *f, const struct event *ev)
+{
+	findings_count(f, ev);
+	if (ev->kind & KIND_CHECKLIST) {
+		const struct ruleset *rs = f->rs;
+		for (size_t i = 0; i < rs->nrules; i++)
+			if ((rs->rules[i].kinds & ev->kind) && matcher_rule_holds(m, i, ev))
+				findings_add(f, ev, (int)i);
+		return;
+	}
+	findings_add(f, ev, matcher_classify(m, ev));
+}
+
+static void hold(struct run *r, const struct event *ev)
+{
+	size_t total = 0;
+	for (size_t f = 0; f < r->rs->nfields; f++)
+		if (ev->val[f])
+			total += ev->len[f] + 1;
+	r->held = xgrow(r->held, &r->held_cap, r->nheld + 1, sizeof *r->held);
+	struct held_event *h = &r->held[r->nheld++];
+	h->ev = *ev;
+	h->mem = xmalloc(total ? total : 1);
+	char *p = h->mem;
+	for (size_t f = 0; f < r->rs->nfields; f++) {
+		if (!ev->val[f])
+			continue;
+		memcpy(p, ev->val[f], ev->len[f]);
+		p[ev->len[f]] = '\0';
+		h->ev.val[f] = p;
+		p += ev->len[f] + 1;
+	}
+	h->ev.scratch_len = 0;
+}
+
 static void on_event(void *ctx, const struct event *ev)
 {
 	struct file_ctx *fc = ctx;
-	int verdict = matcher_classify(fc->r->m, ev);
-	findings_add(&fc->r->f, ev, verdict);
+	struct run *r = fc->r;
+	if (ev->kind != KIND_LOGIN_HISTORY && r->nheld < SFDIAG_MAX_BUFFERED)
+		hold(r, ev);
+	else
+		classify(r->m, &r->f, ev);
+}
+
+/*
+ * The one value of field f among the held events that have it, or NULL
+ * when none or several different ones.
+ */
+static const char *sole_value(const struct run *r, int f, size_t *n)
+{
+	const char *one = NULL;
+	for (size_t i = 0; f >= 0 && i < r->nheld; i++) {
+		const struct event *ev = &r->held[i].ev;
+		if (!ev->val[f] || ev->len[f] == 0)
+			continue;
+		if (one && (*n != ev->len[f] || memcmp(one, ev->val[f], *n) != 0))
+			return NULL;
+		one = ev->val[f];
+		*n = ev->len[f];
+	}
+	return one;
+}
+
+/* Fill host and user of responses and errors that lack them. */
+static void fill_context(struct run *r)
+{
+	const int fields[] = {rules_field(r->rs, "host"), r->rs->f_user};
+	for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+		size_t n = 0;
+		const char *v = sole_value(r, fields[k], &n);
+		if (!v)
+			continue;
+		for (size_t i = 0; i < r->nheld; i++) {
+			struct event *ev = &r->held[i].ev;
+			if ((ev->kind & (KIND_TOKEN_RESPONSE | KIND_API_ERROR)) && !ev->val[fields[k]]) {
+				ev->val[fields[k]] = v;
+				ev->len[fields[k]] = n;
+			}
+		}
+	}
 }
 
 static void on_note(void *ctx, enum note_level level, long line, const char *msg)
@@ -106,7 +194,7 @@ struct half {
 static void half_event(void *ctx, const struct event *ev)
 {
 	struct half *h = ctx;
-	findings_add(&h->f, ev, matcher_classify(h->m, ev));
+	classify(h->m, &h->f, ev);
 }
 
 static void half_note(void *ctx, enum note_level level, long line, const char *msg)
@@ -253,6 +341,11 @@ void run_input(struct run *r, struct input *in)
 			login_csv_read(in, delim, &ac);
 		goto done;
 	}
+	if (json_sniff(head, n)) {
+		sum->kind = "json";
+		json_read(in, &ac);
+		goto done;
+	}
 	on_note(&fc, NOTE_ERROR, 1,
 	        "not a recognised input: the first line is not a login-export header "
 	        "(no column maps to a required field in fields.conf)");
@@ -280,6 +373,16 @@ void run_file(struct run *r, const char *path)
 
 void run_finish(struct run *r)
 {
+	fill_context(r);
+	for (size_t i = 0; i < r->nheld; i++)
+		classify(r->m, &r->f, &r->held[i].ev);
+	for (size_t i = 0; i < r->nheld; i++)
+		free(r->held[i].mem);
+	free(r->held);
+	r->held = NULL;
+	r->nheld = r->held_cap = 0;
+	correlate(&r->f);
+
 	for (size_t i = 0; i <= r->rs->nrules; i++) {
 		unsigned long hits = matcher_limit_hits(r->m, i);
 		if (!hits)

@@ -45,6 +45,8 @@ struct run {
 	struct input_summary *inputs;
 	size_t ninputs, inputs_cap;
 	int errors;                /* error notes given */
+	struct held_event *held;   /* non-login events waiting for run_finish */
+	size_t nheld, held_cap;
 	int jobs;                  /* threads one big input may use (1 by default) */
 };
 
@@ -59,7 +61,13 @@ void run_free(struct run *r);
 void run_file(struct run *r, const char *path);
 /* Read an already opened input; the run closes it. */
 void run_input(struct run *r, struct input *in);
-/* Turn end-of-run facts (rules skipped at a PCRE2 limit) into notes. */
+/*
+ * End the run: give held events (responses, errors, settings) the context
+ * the whole run provides (a host or user named once by the settings or a
+ * transcript), classify them, correlate findings (correlate.h), and turn
+ * end-of-run facts (rules skipped at a PCRE2 limit, guessed time zones) into
+ * notes.  Call once, after the last input.
+ */
 void run_finish(struct run *r);
 
 /* Add a note (copied).  file may be NULL. */
