@@ -422,43 +422,48 @@ int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac)
 }
 
 /*
- * In well-formed CSV a byte is inside a quoted field exactly when an odd
- * number of quote characters precede it ("" escapes come in pairs), so one
- * cheap scan finds a line break that ends a record.  A malformed file can
- * fool the scan; login_csv_at_boundary() then tells the caller, who must
- * fall back to reading on from where the first half ended.
+ * Take the first line break after the middle as the split.  It may fall
+ * inside a quoted field that holds a line break; the caller then finds the
+ * first reader not at a record boundary there (login_csv_at_boundary) and
+ * reads on sequentially, so a wrong guess costs time, never correctness.
+ * Export rows rarely hold line breaks, so the guess is almost always right.
  */
 int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_end,
                          uint64_t *split, long *split_line)
 {
 	enum { CHUNK = 1 << 20 };
 	char *buf = xmalloc(CHUNK);
-	uint64_t pos = start, quotes = 0, mid = start + (size - start) / 2;
-	long lines = 0;
+	uint64_t mid = start + (size - start) / 2;
 	int rc = -1;
 
 	*hdr_end = 0;
-	while (pos < size) {
-		ssize_t got = pread(fd, buf, CHUNK, (off_t)pos);
+	ssize_t got = pread(fd, buf, CHUNK, (off_t)start);
+	const char *nl = got > 0 ? memchr(buf, '\n', (size_t)got) : NULL;
+	if (!nl)
+		goto out;
+	*hdr_end = start + (uint64_t)(nl - buf) + 1;
+	if (mid < *hdr_end)
+		goto out;
+	got = pread(fd, buf, CHUNK, (off_t)mid);
+	nl = got > 0 ? memchr(buf, '\n', (size_t)got) : NULL;
+	if (!nl)
+		goto out;
+	*split = mid + (uint64_t)(nl - buf) + 1;
+	if (*split >= size)
+		goto out;
+	/* Number the second half's lines: count the line breaks before it. */
+	long lines = 0;
+	for (uint64_t pos = start; pos < *split;) {
+		size_t want = *split - pos < CHUNK ? (size_t)(*split - pos) : CHUNK;
+		got = pread(fd, buf, want, (off_t)pos);
 		if (got <= 0)
-			break;
-		for (ssize_t i = 0; i < got; i++) {
-			if (buf[i] == '"') {
-				quotes++;
-			} else if (buf[i] == '\n') {
-				lines++;
-				if (!*hdr_end)
-					*hdr_end = pos + (uint64_t)i + 1;
-				if (pos + (uint64_t)i >= mid && (quotes & 1) == 0 && *hdr_end) {
-					*split = pos + (uint64_t)i + 1;
-					*split_line = lines + 1;
-					rc = *split < size ? 0 : -1;
-					goto out;
-				}
-			}
-		}
+			goto out;
+		for (const char *p = buf, *e = buf + got; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+			lines++;
 		pos += (uint64_t)got;
 	}
+	*split_line = lines + 1;
+	rc = 0;
 out:
 	free(buf);
 	return rc;

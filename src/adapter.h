@@ -51,7 +51,7 @@ int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac);
  * The same reader, fed by the caller: bytes are given in order with
  * login_csv_feed() (-1: reading had to stop, after a note), then
  * login_csv_finish().  Used to read two halves of one big file in parallel:
- * login_csv_plan_split() finds a record boundary near the middle of
+ * login_csv_plan_split() picks the first line break after the middle of
  * [start, size) of fd; the second reader is fed the header [start, hdr_end),
  * told the line number with login_csv_set_line(), and fed [split, size).
  * login_csv_at_boundary() says whether the first reader really ended between

@@ -69,9 +69,9 @@ void event_set(struct event *ev, const struct ruleset *rs, int f, const char *v,
 
 void event_finish(struct event *ev, const struct ruleset *rs)
 {
-	for (size_t f = 0; f < rs->nfields; f++) {
-		int g = rs->fallback[f];
-		if (g >= 0 && (!ev->val[f] || ev->len[f] == 0) && ev->val[g]) {
+	for (size_t i = 0; i < rs->nfallbacks; i++) {
+		int f = rs->fallback_list[i], g = rs->fallback[f];
+		if ((!ev->val[f] || ev->len[f] == 0) && ev->val[g]) {
 			ev->val[f] = ev->val[g];
 			ev->len[f] = ev->len[g];
 		}

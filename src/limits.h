@@ -38,6 +38,7 @@
 /* Aggregation bounds: memory is per finding, never per row. */
 #define SFDIAG_MAX_GROUPS 1024      /* (user, application) groups per finding */
 #define SFDIAG_MAX_GROUP_IPS 16     /* source IPs counted per group */
+#define SFDIAG_MAX_REPORT_GROUPS 50 /* groups listed per finding in a JSON report */
 #define SFDIAG_MAX_DISTINCT 4096    /* distinct values counted per tracked field */
 #define SFDIAG_MAX_EXAMPLES 3       /* example rows kept per finding and group */
 #define SFDIAG_MAX_SUCCESS_PAIRS 65536 /* (user, application) pairs with successes */

@@ -216,19 +216,30 @@ static int classify_slow(struct matcher *m, const struct event *ev)
 	return MATCH_NONE;
 }
 
+/* Does the stored key (tested values joined by 0x1F) hold ev's values? */
+static int key_equals(const struct matcher *m, const char *key, size_t klen,
+                      const struct event *ev)
+{
+	size_t off = 0;
+	for (size_t i = 0; i < m->ntested; i++) {
+		int f = m->tested[i];
+		size_t n = ev->val[f] ? ev->len[f] : 0;
+		if (off + n >= klen || (n && memcmp(key + off, ev->val[f], n) != 0) ||
+		    key[off + n] != '\x1f')
+			return 0;
+		off += n + 1;
+	}
+	return off == klen;
+}
+
 int matcher_classify(struct matcher *m, const struct event *ev)
 {
 	/* The verdict depends only on the kind and the tested fields. */
-	sb_reset(&m->key);
+	uint64_t h = ev->kind;
 	for (size_t i = 0; i < m->ntested; i++) {
 		int f = m->tested[i];
-		if (ev->val[f])
-			sb_add(&m->key, ev->val[f], ev->len[f]);
-		sb_addc(&m->key, '\x1f');
+		h = (h ^ (ev->val[f] ? hash_bytes(ev->val[f], ev->len[f]) : 0)) * 0x9E3779B97F4A7C15ull;
 	}
-	const char *k = sb_str(&m->key);
-	size_t kn = m->key.len;
-	uint64_t h = hash_bytes(k, kn) ^ ev->kind;
 
 	if (m->vcap == 0) {
 		m->vcap = 256;
@@ -255,14 +266,21 @@ int matcher_classify(struct matcher *m, const struct event *ev)
 	size_t mask = m->vcap - 1, i = (size_t)h & mask;
 	while (m->verdicts[i].key) {
 		struct verdict_entry *e = &m->verdicts[i];
-		if (e->hash == h && e->kind == ev->kind && e->len == kn && memcmp(e->key, k, kn) == 0)
+		if (e->hash == h && e->kind == ev->kind && key_equals(m, e->key, e->len, ev))
 			return e->verdict;
 		i = (i + 1) & mask;
 	}
 	int verdict = classify_slow(m, ev);
+	sb_reset(&m->key);
+	for (size_t k = 0; k < m->ntested; k++) {
+		int f = m->tested[k];
+		if (ev->val[f])
+			sb_add(&m->key, ev->val[f], ev->len[f]);
+		sb_addc(&m->key, '\x1f');
+	}
 	struct verdict_entry *e = &m->verdicts[i];
-	e->key = xstrndup(k, kn);
-	e->len = kn;
+	e->key = xstrndup(sb_str(&m->key), m->key.len);
+	e->len = m->key.len;
 	e->hash = h;
 	e->kind = ev->kind;
 	e->verdict = verdict;

@@ -121,7 +121,7 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 	cJSON *groups = cJSON_AddArrayToObject(ev, "groups");
 	const struct group **g;
 	size_t ng = render_groups(fi, &g);
-	for (size_t i = 0; i < ng; i++) {
+	for (size_t i = 0; i < ng && i < SFDIAG_MAX_REPORT_GROUPS; i++) {
 		cJSON *go = cJSON_CreateObject();
 		const struct success *su = findings_success(&r->f, g[i]->user, g[i]->application);
 		add_value(go, "user", rs, rs->f_user, g[i]->user, strlen(g[i]->user));
@@ -139,6 +139,8 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 		cJSON_AddItemToArray(groups, go);
 	}
 	free(g);
+	cJSON_AddNumberToObject(ev, "groups_not_shown",
+	                        (double)(ng > SFDIAG_MAX_REPORT_GROUPS ? ng - SFDIAG_MAX_REPORT_GROUPS : 0));
 	cJSON_AddNumberToObject(ev, "ungrouped", (double)fi->ungrouped);
 
 	cJSON *ex = cJSON_AddArrayToObject(ev, "examples");

@@ -1033,6 +1033,9 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 	}
 	resolve_candidates(&ld);
 	mark_used(rs);
+	for (size_t f = 0; f < rs->nfields; f++)
+		if (rs->fallback[f] >= 0)
+			rs->fallback_list[rs->nfallbacks++] = (int)f;
 	ld.file = rs->dir;
 	ld.line = 0;
 	if (rs->f_status < 0)

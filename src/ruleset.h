@@ -113,6 +113,8 @@ struct ruleset {
 	int f_time, f_user, f_application, f_status, f_source_ip;
 	int code_field_of[SFDIAG_MAX_FIELDS]; /* FIELD -> FIELD_code, or -1 */
 	int fallback[SFDIAG_MAX_FIELDS];      /* FIELD -> field used when absent, or -1 */
+	int fallback_list[SFDIAG_MAX_FIELDS]; /* the fields that have a fallback */
+	size_t nfallbacks;
 	int required[SFDIAG_MAX_FIELDS];
 	size_t nrequired;
 	struct cond *success;     /* ANDed per kind: success_kind[i] is cond i's kind */

@@ -283,7 +283,7 @@ static int read_split(struct run *r, struct input *in, char delim, struct adapte
 		ac->records += h.ac.records;
 		ac->skipped += h.ac.skipped;
 	} else if (rd) {
-		/* The split was inside a record (malformed quoting): read on. */
+		/* The split fell inside a quoted field: read on from there. */
 		if (ok)
 			feed_range(rd, fd, h.split, h.size, buf, 64 * 1024);
 		login_csv_finish(rd);
