@@ -110,6 +110,17 @@ check: deps
 	SFDIAG=./build/san/sfdiag tests/cli/run || fail=1; \
 	exit $$fail
 
+# Speed and memory against peer tools (bench/README.md).  BENCH_ARGS=--quick
+# for a fast run.
+build/csvfloor: bench/csvfloor.c | build/rel
+	$(CC) -std=c11 -O2 $(WARN) $(WERROR) -o $@ bench/csvfloor.c -lcsv
+
+build/runrss: bench/runrss.c | build/rel
+	$(CC) -std=c11 -O2 -D_DEFAULT_SOURCE $(WARN) $(WERROR) -o $@ bench/runrss.c
+
+bench: build/sfdiag build/csvfloor build/runrss
+	python3 bench/bench.py $(BENCH_ARGS)
+
 install: build/sfdiag
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules
 	install -m 755 build/sfdiag $(DESTDIR)$(BINDIR)/sfdiag
