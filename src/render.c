@@ -116,12 +116,23 @@ void render_value(struct strbuf *out, const struct ruleset *rs, int field, const
 		render_text_value(out, rs, s, n);
 }
 
-/* A field with no value, in words: {source_ip} -> "the source ip". */
+/* A field with no value, in words: {source_ip} -> "the source IP". */
 static void field_words(struct strbuf *out, const char *name)
 {
-	sb_adds(out, "the ");
-	for (const char *p = name; *p; p++)
-		sb_addc(out, *p == '_' ? ' ' : *p);
+	static const char *const acronyms[] = {"ip", "url", "id", "api", "tls", "http", "uri"};
+	sb_adds(out, "the");
+	for (const char *p = name; *p;) {
+		size_t n = strcspn(p, "_");
+		int upper = 0;
+		for (size_t i = 0; i < sizeof acronyms / sizeof acronyms[0]; i++)
+			upper |= strlen(acronyms[i]) == n && strncmp(p, acronyms[i], n) == 0;
+		sb_addc(out, ' ');
+		for (size_t i = 0; i < n; i++)
+			sb_addc(out, upper && p[i] >= 'a' && p[i] <= 'z' ? (char)(p[i] - 32) : p[i]);
+		p += n;
+		if (*p == '_')
+			p++;
+	}
 }
 
 /* The most frequent value of a tracked field, with "(+N more)". */

@@ -598,6 +598,7 @@ struct cause {
 	uint64_t count;
 	int64_t first;
 	const char *title;   /* common expanded title, or NULL if they differ */
+	char *generic;       /* the rule's title with no evidence, when they differ */
 	size_t *which;       /* ticket indexes, in ticket order */
 };
 
@@ -639,9 +640,19 @@ static size_t rollup(const struct triage *tr, struct cause **out)
 		}
 	}
 	size_t n = 0;
-	for (size_t i = 0; i < slots; i++)
-		if (c[i].tickets)
-			c[n++] = c[i];
+	for (size_t i = 0; i < slots; i++) {
+		if (!c[i].tickets)
+			continue;
+		if (!c[i].title && c[i].rule >= 0) {
+			/* Tickets disagree on the details: say it without them. */
+			struct run dummy = {.rs = tr->rs};
+			struct strbuf sb = {0};
+			render_expand(&sb, &dummy, NULL, tr->rs->rules[c[i].rule].title);
+			c[i].generic = xstrdup(sb_str(&sb));
+			sb_free(&sb);
+		}
+		c[n++] = c[i];
+	}
 	if (n > 1)
 		qsort(c, n, sizeof *c, cmp_cause);
 	*out = c;
@@ -649,18 +660,21 @@ static size_t rollup(const struct triage *tr, struct cause **out)
 }
 
 /* The title of a cause: the tickets' own when they all agree, else the rule's
- * template with its {placeholders}. */
+ * title told without evidence ("... of the user"). */
 static const char *cause_title(const struct triage *tr, const struct cause *c)
 {
+	(void)tr;
 	if (c->title)
 		return c->title;
-	return c->rule >= 0 ? tr->rs->rules[c->rule].title : "Login failures that no rule explains";
+	return c->generic ? c->generic : "Login failures that no rule explains";
 }
 
 static void free_rollup(struct cause *c, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(c[i].which);
+		free(c[i].generic);
+	}
 	free(c);
 }
 
