@@ -100,6 +100,7 @@ test-release: build/sfdiag $(REL_UNIT)
 	for t in $(REL_UNIT); do $$t || fail=1; done; \
 	./build/sfdiag rules test || fail=1; \
 	SFDIAG=./build/sfdiag tests/cli/run || fail=1; \
+	SFDIAG=./build/sfdiag tests/secrets/run || fail=1; \
 	exit $$fail
 
 check: deps
@@ -108,6 +109,7 @@ check: deps
 	for t in $(SAN_UNIT); do $$t || fail=1; done; \
 	./build/san/sfdiag rules test || fail=1; \
 	SFDIAG=./build/san/sfdiag tests/cli/run || fail=1; \
+	SFDIAG=./build/san/sfdiag tests/secrets/run || fail=1; \
 	exit $$fail
 
 # Speed and memory against peer tools (bench/README.md).  BENCH_ARGS=--quick
