@@ -8,11 +8,13 @@
 #include "util.h"
 
 /* Does any user of a also appear among the users of b?  A finding with no
- * user (a bare token response) is compatible with every other. */
+ * user (a bare token response) is compatible with every other, and so is
+ * one whose users are only ids standing in for names (fields.conf fallback,
+ * e.g. a Data Loader export): names and ids cannot be compared. */
 static int share_user(const struct findings *f, const struct finding *a, const struct finding *b)
 {
 	int fu = f->rs->f_user;
-	if (fu < 0)
+	if (fu < 0 || a->user_fell_back == a->count || b->user_fell_back == b->count)
 		return 1;
 	const struct tally *ta = a->tally[fu], *tb = b->tally[fu];
 	int a_named = 0;

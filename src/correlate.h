@@ -5,7 +5,8 @@
  * cause of its events (docs/rules.md, "Correlation").  After a run has read
  * all its inputs, correlate() looks at each finding of such a rule and at
  * its candidates' findings in list order; the first one that shares a user
- * with it (or any, when it names no user) and whose time span comes within
+ * with it (or any, when either names no user, or only user ids standing in
+ * for names) and whose time span comes within
  * SFDIAG_CORRELATE_WINDOW_MS of its own (or any, when either has no time)
  * explains it: finding->explained_by is set, and the renderers show it
  * inside the explaining finding instead of on its own.

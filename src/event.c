@@ -15,6 +15,7 @@ void event_clear(struct event *ev)
 	ev->time_ms = EVENT_NO_TIME;
 	ev->zone = TIME_ZONE_NONE;
 	ev->time_flags = 0;
+	ev->fell_back = 0;
 	ev->scratch_len = 0;
 }
 
@@ -74,6 +75,7 @@ void event_finish(struct event *ev, const struct ruleset *rs)
 		if ((!ev->val[f] || ev->len[f] == 0) && ev->val[g]) {
 			ev->val[f] = ev->val[g];
 			ev->len[f] = ev->len[g];
+			ev->fell_back |= 1ull << f;
 		}
 	}
 }

@@ -36,6 +36,7 @@ struct event {
 	int64_t time_ms;        /* EVENT_NO_TIME when absent or unparsable */
 	enum time_zone zone;    /* how time_ms was obtained */
 	int time_flags;         /* TIME_AMBIGUOUS_DMY */
+	uint64_t fell_back;     /* bit f: field f was filled by its fallback */
 	char scratch[512];      /* event_keep() copies here */
 	size_t scratch_len;
 	const char *file;       /* input name as given on the command line */

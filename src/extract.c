@@ -35,17 +35,17 @@ struct xsample {
 
 struct extractor {
 	char *id;
-	int line;             /* of the `extract` line */
+	int line; /* of the `extract` line */
 	unsigned kind;
 	pcre2_code *re;
-	uint32_t ngroups;     /* capture groups */
-	int *group_field;     /* group number -> field, or -1; [0] unused */
+	uint32_t ngroups; /* capture groups */
+	int *group_field; /* group number -> field, or -1; [0] unused */
 	struct fixed *fixed;
 	size_t nfixed;
 	struct xsample *examples;
 	size_t nexamples;
 	int has_client;
-	int bad;              /* a directive failed: drop at `end` */
+	int bad; /* a directive failed: drop at `end` */
 };
 
 struct extract_set {
@@ -160,14 +160,22 @@ static int compile_pattern(struct xloader *ld, struct extractor *e, const char *
 		xerror(ld, "pattern must be written /.../");
 		return -1;
 	}
-	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C |
-	                PCRE2_DUPNAMES;
+	uint32_t opts =
+	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C | PCRE2_DUPNAMES;
 	for (const char *f = close + 1; *f; f++) {
 		switch (*f) {
-		case 'i': opts |= PCRE2_CASELESS; break;
-		case 'x': opts |= PCRE2_EXTENDED; break;
-		case 's': opts |= PCRE2_DOTALL; break;
-		case 'm': opts |= PCRE2_MULTILINE; break;
+		case 'i':
+			opts |= PCRE2_CASELESS;
+			break;
+		case 'x':
+			opts |= PCRE2_EXTENDED;
+			break;
+		case 's':
+			opts |= PCRE2_DOTALL;
+			break;
+		case 'm':
+			opts |= PCRE2_MULTILINE;
+			break;
 		default:
 			xerror(ld, "unknown pattern flag '%c' (use i, x, s or m)", *f);
 			return -1;
@@ -182,7 +190,7 @@ static int compile_pattern(struct xloader *ld, struct extractor *e, const char *
 		pcre2_get_error_message(errcode, msg, sizeof msg);
 		struct strbuf sb = {0};
 		sb_printf(&sb, "%s:%d:%zu: bad pattern at offset %zu: %s", ld->set->file, ld->line,
-		          col0 + 1 + (size_t)erroff + 1, (size_t)erroff, (const char *)msg);
+			  col0 + 1 + (size_t)erroff + 1, (size_t)erroff, (const char *)msg);
 		ld->err(ld->ctx, sb_str(&sb));
 		sb_free(&sb);
 		ld->nerrors++;
@@ -339,8 +347,10 @@ static void parse_line(struct xloader *ld, char *text)
 		char *name = take_word(rest, &rest);
 		unsigned k = kind_parse(name);
 		if (!k || *rest) {
-			xerror(ld, "kind: expected one input kind (token-response, api-error, ...), "
-			           "got '%s%s%s'", name, *rest ? " " : "", rest);
+			xerror(ld,
+			       "kind: expected one input kind (token-response, api-error, ...), "
+			       "got '%s%s%s'",
+			       name, *rest ? " " : "", rest);
 			e->bad = 1;
 		} else if (e->kind) {
 			xerror(ld, "extract %s: 'kind' given twice", e->id);
@@ -392,8 +402,10 @@ static void parse_line(struct xloader *ld, char *text)
 		e->examples[e->nexamples].text = xstrdup(rest);
 		e->nexamples++;
 	} else {
-		xerror(ld, "extract %s: unknown directive '%s' (kind, client, field, pattern, "
-		           "example, end)", e->id, kw);
+		xerror(ld,
+		       "extract %s: unknown directive '%s' (kind, client, field, pattern, "
+		       "example, end)",
+		       e->id, kw);
 		e->bad = 1;
 	}
 }
@@ -435,7 +447,8 @@ static int read_file(struct xloader *ld, FILE *fp)
 		}
 		if (!skipping && sb.len + n + 1 > SFDIAG_MAX_RULE_LINE) {
 			ld->line = start;
-			xerror(ld, "line longer than SFDIAG_MAX_RULE_LINE (%d bytes)", SFDIAG_MAX_RULE_LINE);
+			xerror(ld, "line longer than SFDIAG_MAX_RULE_LINE (%d bytes)",
+			       SFDIAG_MAX_RULE_LINE);
 			skipping = 1;
 		}
 		if (skipping)
@@ -459,7 +472,7 @@ static int read_file(struct xloader *ld, FILE *fp)
 }
 
 struct extract_set *extract_load(const struct ruleset *rs, const char *path, int use_jit,
-                                 rules_error_fn err, void *ctx, int *nerr)
+				 rules_error_fn err, void *ctx, int *nerr)
 {
 	*nerr = 0;
 	FILE *fp = fopen(path, "r");
@@ -558,7 +571,7 @@ static int run(struct extract_scanner *sc, const struct extractor *e, const char
 }
 
 static void set_value(struct event *ev, const struct ruleset *rs, const struct extract_set *x,
-                      int f, const char *v, size_t n)
+		      int f, const char *v, size_t n)
 {
 	if (f == x->f_host) {
 		/* Host names are compared in lower case everywhere. */
@@ -578,8 +591,8 @@ static void set_value(struct event *ev, const struct ruleset *rs, const struct e
 /* Fill the fields of e's named groups from the last match; *filled counts
  * the fields set (only_absent: leave fields that already have a value). */
 static size_t take_groups(struct extract_scanner *sc, const struct ruleset *rs,
-                          const struct extractor *e, const char *line, struct event *ev,
-                          int only_absent)
+			  const struct extractor *e, const char *line, struct event *ev,
+			  int only_absent)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
 	size_t filled = 0;
@@ -598,7 +611,7 @@ static size_t take_groups(struct extract_scanner *sc, const struct ruleset *rs,
 /* Index of the first extractor that matches, filling ev; -1 when none.
  * *filled gets the fields its named groups set. */
 static long match_first(struct extract_scanner *sc, const struct ruleset *rs, const char *line,
-                        size_t n, struct event *ev, size_t *filled)
+			size_t n, struct event *ev, size_t *filled)
 {
 	const struct extract_set *x = sc->set;
 	for (size_t i = 0; i < x->n; i++) {
@@ -609,7 +622,7 @@ static long match_first(struct extract_scanner *sc, const struct ruleset *rs, co
 		ev->kind = e->kind;
 		for (size_t k = 0; k < e->nfixed; k++)
 			event_set(ev, rs, e->fixed[k].field, e->fixed[k].value,
-			          strlen(e->fixed[k].value));
+				  strlen(e->fixed[k].value));
 		*filled = take_groups(sc, rs, e, line, ev, 0);
 		if (x->has_prefix && run(sc, &x->prefix, line, n))
 			take_groups(sc, rs, &x->prefix, line, ev, 1);
@@ -618,8 +631,8 @@ static long match_first(struct extract_scanner *sc, const struct ruleset *rs, co
 	return -1;
 }
 
-int extract_line(struct extract_scanner *sc, const struct ruleset *rs, const char *line,
-                 size_t n, struct event *ev)
+int extract_line(struct extract_scanner *sc, const struct ruleset *rs, const char *line, size_t n,
+		 struct event *ev)
 {
 	size_t filled;
 	if (!sc)
@@ -652,14 +665,16 @@ void extract_selftest(const struct ruleset *rs, FILE *out, int *pass, int *fail)
 			}
 			(*fail)++;
 			if (got < 0)
-				fprintf(out, "%s:%d: extract %s: example matches no extractor\n", x->file,
-				        e->examples[k].line, e->id);
+				fprintf(out, "%s:%d: extract %s: example matches no extractor\n",
+					x->file, e->examples[k].line, e->id);
 			else if (got != (long)i)
-				fprintf(out, "%s:%d: extract %s: example is matched first by extract %s\n",
-				        x->file, e->examples[k].line, e->id, x->x[got].id);
+				fprintf(
+				    out,
+				    "%s:%d: extract %s: example is matched first by extract %s\n",
+				    x->file, e->examples[k].line, e->id, x->x[got].id);
 			else
 				fprintf(out, "%s:%d: extract %s: example fills no field\n", x->file,
-				        e->examples[k].line, e->id);
+					e->examples[k].line, e->id);
 		}
 	}
 	free(ev);

@@ -373,6 +373,8 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 
 	struct finding *fi = finding_for(f, verdict >= 0 ? (size_t)verdict : rs->nrules);
 	fi->count++;
+	if (rs->f_user >= 0 && (ev->fell_back >> rs->f_user & 1))
+		fi->user_fell_back++;
 	widen(&fi->first, &fi->last, ev->time_ms);
 	if (ev->time_ms == EVENT_NO_TIME)
 		fi->untimed++;
@@ -559,6 +561,7 @@ void findings_merge(struct findings *dst, const struct findings *src)
 		struct finding *df = finding_for(dst, slot);
 		df->count += sf->count;
 		df->untimed += sf->untimed;
+		df->user_fell_back += sf->user_fell_back;
 		df->ungrouped += sf->ungrouped;
 		widen(&df->first, &df->last, sf->first);
 		widen(&df->first, &df->last, sf->last);

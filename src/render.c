@@ -299,7 +299,7 @@ void render_severity_counts(const struct run *r, size_t counts[3])
 	counts[0] = counts[1] = counts[2] = 0;
 	for (size_t i = 0; i <= r->rs->nrules; i++) {
 		const struct finding *fi = r->f.by_rule[i];
-		if (fi)
+		if (fi && fi->explained_by < 0)
 			counts[finding_severity(&r->f, fi)]++;
 	}
 }

@@ -22,6 +22,8 @@ struct render_opts {
 
 int render_text(FILE *fp, const struct run *r, const struct render_opts *o);
 int render_json(FILE *fp, const struct run *r, const struct render_opts *o);
+int render_md(FILE *fp, const struct run *r, const struct render_opts *o);
+int render_html(FILE *fp, const struct run *r, const struct render_opts *o);
 
 /* ---- shared by the renderers (render.c) ---- */
 

@@ -332,7 +332,10 @@ static void inputs(struct out *w, const struct run *r)
 		render_escape_term(&s, in->file, strlen(in->file));
 		sb_adds(&s, ": ");
 		if (in->kind) {
-			sb_printf(&s, "%s export", in->kind);
+			if (strcmp(in->kind, "login-history") == 0)
+				sb_adds(&s, "login-history export");
+			else
+				sb_adds(&s, in->kind);
 			if (in->gzip)
 				sb_adds(&s, ", gzip");
 			if (in->encoding == INPUT_UTF16LE || in->encoding == INPUT_UTF16BE)

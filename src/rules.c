@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "extract.h"
 #include "util.h"
 
 /* Parser state for one file. */
@@ -1012,6 +1013,11 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 	sb_reset(&p);
 	sb_printf(&p, "%s/secrets.conf", rs->dir);
 	load_file(&ld, sb_str(&p), 3);
+	sb_reset(&p);
+	sb_printf(&p, "%s/extract.conf", rs->dir);
+	int xerr = 0;
+	rs->extract = extract_load(rs, sb_str(&p), use_jit, err, ctx, &xerr);
+	ld.nerrors += xerr;
 	for (size_t i = 0; i < nnames; i++) {
 		sb_reset(&p);
 		sb_printf(&p, "%s/%s", rs->dir, names[i]);
@@ -1069,6 +1075,7 @@ void rules_free(struct ruleset *rs)
 	for (size_t i = 0; i < rs->nmasks; i++)
 		pcre2_code_free(rs->masks[i]);
 	free(rs->masks);
+	extract_free(rs->extract);
 	for (size_t i = 0; i < rs->ncodes_cap; i++) {
 		free(rs->codes[i].key);
 		free(rs->codes[i].text);

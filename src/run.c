@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "correlate.h"
+#include "extract.h"
 #include "util.h"
 
 /* An event copied with its values, kept until run_finish. */
@@ -70,6 +71,7 @@ void run_note(struct run *r, enum note_level level, const char *file, long line,
 struct file_ctx {
 	struct run *r;
 	struct input_summary *sum;
+	unsigned kinds; /* kinds of the events this input gave */
 };
 
 /* Classify one event into findings: the first rule that explains it, or,
@@ -113,6 +115,7 @@ static void on_event(void *ctx, const struct event *ev)
 {
 	struct file_ctx *fc = ctx;
 	struct run *r = fc->r;
+	fc->kinds |= ev->kind;
 	if (ev->kind != KIND_LOGIN_HISTORY && r->nheld < SFDIAG_MAX_BUFFERED)
 		hold(r, ev);
 	else
@@ -298,6 +301,47 @@ static int read_split(struct run *r, struct input *in, char delim, struct adapte
 	return 0;
 }
 
+/* What an input turned out to hold, for the report: "JSON: settings". */
+static const char *describe(unsigned kinds, const char *format)
+{
+	static const struct {
+		unsigned kinds;
+		const char *json, *text;
+	} names[] = {
+	    {KIND_TOKEN_RESPONSE, "JSON: token response", "text: token response"},
+	    {KIND_API_ERROR, "JSON: API error", "text: API error"},
+	    {KIND_SETTINGS, "JSON: connection settings", "text: connection settings"},
+	    {KIND_LOGIN_HISTORY, "JSON: login records", "text: login records"},
+	};
+	int json = strcmp(format, "JSON") == 0, http = strcmp(format, "HTTP transcript") == 0;
+	if (http)
+		return kinds == KIND_API_ERROR ? "HTTP transcript: API error"
+		                               : "HTTP transcript: token response";
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (kinds == names[i].kinds)
+			return json ? names[i].json : names[i].text;
+	if (kinds)
+		return json ? "JSON: responses and errors" : "text: responses and errors";
+	return json ? "JSON: nothing to diagnose" : "text: no signature found";
+}
+
+/* A first line with at least two of one delimiter and no spaces around words
+ * in most cells: the shape of a CSV header, not of a log line. */
+static int looks_like_csv_header(const char *head, size_t n)
+{
+	const char *nl = memchr(head, '\n', n);
+	size_t len = nl ? (size_t)(nl - head) : n;
+	static const char delims[] = {',', ';', '\t'};
+	for (size_t d = 0; d < sizeof delims; d++) {
+		size_t count = 0;
+		for (size_t i = 0; i < len; i++)
+			count += head[i] == delims[d];
+		if (count >= 2)
+			return 1;
+	}
+	return 0;
+}
+
 void run_input(struct run *r, struct input *in)
 {
 	char err[256];
@@ -310,7 +354,7 @@ void run_input(struct run *r, struct input *in)
 	memset(sum, 0, sizeof *sum);
 	sum->file = xstrdup(input_name(in));
 	unsigned seq = (unsigned)r->ninputs++;
-	struct file_ctx fc = {r, sum};
+	struct file_ctx fc = {r, sum, 0};
 	struct adapter_ctx ac = {
 	    .rs = r->rs, .file = sum->file, .file_seq = seq, .ctx = &fc,
 	    .emit = on_event, .note = on_note,
@@ -342,13 +386,33 @@ void run_input(struct run *r, struct input *in)
 		goto done;
 	}
 	if (json_sniff(head, n)) {
-		sum->kind = "json";
 		json_read(in, &ac);
+		sum->kind = describe(fc.kinds, "JSON");
 		goto done;
 	}
-	on_note(&fc, NOTE_ERROR, 1,
-	        "not a recognised input: the first line is not a login-export header "
-	        "(no column maps to a required field in fields.conf)");
+	if (transcript_sniff(head, n)) {
+		transcript_read(in, &ac);
+		sum->kind = fc.kinds ? describe(fc.kinds, "HTTP transcript")
+		                     : "HTTP transcript: no response found";
+		goto done;
+	}
+	/* Before scanning consumes it: does the first line look like a CSV header? */
+	int csv_like = looks_like_csv_header(head, n);
+	text_read(in, &ac);
+	sum->kind = describe(fc.kinds, "text");
+	if (!fc.kinds && csv_like)
+		on_note(&fc, NOTE_ERROR, 1,
+		        "not a recognised input: the first line looks like a CSV header, but no "
+		        "column maps to a required field in fields.conf (and no error signature "
+		        "was found in the text)");
+	if (!fc.kinds && csv_like)
+		sum->failed = 0; /* it was read to the end; it just held nothing */
+	else if (!fc.kinds && ac.records)
+		adapter_note(&ac, NOTE_INFO, 0,
+		             "no error signature found in %llu lines (looked for token-endpoint "
+		             "JSON, REST error arrays, error=... redirects and the %zu patterns of "
+		             "extract.conf)",
+		             (unsigned long long)ac.records, extract_count(r->rs->extract));
 done:
 	sum->records = ac.records;
 	sum->skipped = ac.skipped;

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "extract.h"
 #include "matcher.h"
 #include "util.h"
 
@@ -63,6 +64,7 @@ int selftest_run(const struct ruleset *rs, FILE *out)
 		}
 	}
 	matcher_free(m);
+	extract_selftest(rs, out, &pass, &fail);
 	fprintf(out, "rules test: %d passed, %d failed\n", pass, fail);
 	return fail;
 }
