@@ -1,0 +1,260 @@
+/*
+ * test_json.c - JSON inputs (token bodies, REST errors, HAR, Postman,
+ * settings), correlation and secret masking, against the shipped rules/.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapter.h"
+#include "correlate.h"
+#include "render.h"
+#include "run.h"
+#include "unit.h"
+#include "util.h"
+
+static struct ruleset *rs;
+
+static void quiet(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "rules: %s\n", msg);
+}
+
+/* A reader over a string, for input_open_source. */
+struct mem {
+	const char *p;
+	size_t n, off;
+};
+
+static long mem_read(void *ctx, void *buf, size_t n)
+{
+	struct mem *m = ctx;
+	size_t k = m->n - m->off < n ? m->n - m->off : n;
+	memcpy(buf, m->p + m->off, k);
+	m->off += k;
+	return (long)k;
+}
+
+static void mem_close(void *ctx)
+{
+	free(ctx);
+}
+
+static void feed(struct run *r, const char *name, const char *text)
+{
+	struct mem *m = xcalloc(1, sizeof *m);
+	m->p = text;
+	m->n = strlen(text);
+	struct input_source src = {m, mem_read, mem_close};
+	run_input(r, input_open_source(name, src));
+}
+
+/* The first event a JSON text gives, through json_read's classification. */
+struct grab {
+	struct event ev;
+	int n;
+	char store[4096];
+	char notes[512];
+};
+
+static void grab_emit(void *ctx, const struct event *ev)
+{
+	struct grab *g = ctx;
+	if (g->n++ == 0) {
+		/* Copy the values we check into store, as run.c does. */
+		size_t off = 0;
+		g->ev = *ev;
+		for (size_t f = 0; f < rs->nfields; f++) {
+			if (!ev->val[f] || off + ev->len[f] + 1 > sizeof g->store)
+				continue;
+			memcpy(g->store + off, ev->val[f], ev->len[f]);
+			g->store[off + ev->len[f]] = '\0';
+			g->ev.val[f] = g->store + off;
+			off += ev->len[f] + 1;
+		}
+	}
+}
+
+static void grab_note(void *ctx, enum note_level level, long line, const char *msg)
+{
+	struct grab *g = ctx;
+	(void)level;
+	(void)line;
+	snprintf(g->notes + strlen(g->notes), sizeof g->notes - strlen(g->notes), "%s|", msg);
+}
+
+static struct grab *read_json(const char *text)
+{
+	static struct grab g;
+	memset(&g, 0, sizeof g);
+	struct adapter_ctx ac = {.rs = rs, .file = "t.json", .ctx = &g, .emit = grab_emit,
+	                         .note = grab_note};
+	struct mem *m = xcalloc(1, sizeof *m);
+	m->p = text;
+	m->n = strlen(text);
+	struct input_source src = {m, mem_read, mem_close};
+	struct input *in = input_open_source("t.json", src);
+	json_read(in, &ac);
+	input_close(in);
+	return &g;
+}
+
+static const char *field(const struct event *ev, const char *name)
+{
+	int f = rules_field(rs, name);
+	return f >= 0 && ev->val[f] ? ev->val[f] : "";
+}
+
+static void test_token_body(void)
+{
+	struct grab *g = read_json("{\"error_description\":\"authentication failure\","
+	                           "\"error\":\"invalid_grant\"}");
+	CHECK_INT(g->n, 1);
+	CHECK_INT(g->ev.kind, KIND_TOKEN_RESPONSE);
+	CHECK_STR(field(&g->ev, "error"), "invalid_grant");
+	CHECK_STR(field(&g->ev, "error_description"), "authentication failure");
+	CHECK_STR(field(&g->ev, "body_kind"), "json");
+
+	g = read_json("[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"},"
+	              "{\"message\":\"x\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]");
+	CHECK_INT(g->n, 2);
+	CHECK_INT(g->ev.kind, KIND_API_ERROR);
+	CHECK_STR(field(&g->ev, "error_code"), "INVALID_SESSION_ID");
+
+	/* A success body is a token response with no error. */
+	g = read_json("{\"access_token\":\"00Dx!y\",\"instance_url\":\"https://a.my.salesforce.com\"}");
+	CHECK_INT(g->n, 1);
+	CHECK_STR(field(&g->ev, "error"), "");
+	CHECK_STR(field(&g->ev, "instance_url"), "https://a.my.salesforce.com");
+}
+
+static void test_har(void)
+{
+	struct grab *g = read_json(
+	    "{\"log\":{\"entries\":[{\"startedDateTime\":\"2026-11-03T14:02:00.000Z\","
+	    "\"request\":{\"method\":\"GET\",\"url\":\"https://cdn.example.com/app.js\"},"
+	    "\"response\":{\"status\":200,\"content\":{\"text\":\"x\"}}},"
+	    "{\"startedDateTime\":\"2026-11-03T14:02:01.000Z\",\"request\":{\"method\":\"POST\","
+	    "\"url\":\"https://Acme.My.Salesforce.com:443/services/oauth2/token?x=1\","
+	    "\"postData\":{\"text\":\"grant_type=password&username=a%40b.com\"}},"
+	    "\"response\":{\"status\":400,\"content\":{\"mimeType\":\"application/json\","
+	    "\"text\":\"{\\\"error\\\":\\\"invalid_client\\\",\\\"error_description\\\":"
+	    "\\\"invalid client credentials\\\"}\"}}}]}}");
+	CHECK_INT(g->n, 1); /* the CDN entry does not count */
+	CHECK_STR(field(&g->ev, "host"), "acme.my.salesforce.com");
+	CHECK_STR(field(&g->ev, "path"), "/services/oauth2/token");
+	CHECK_STR(field(&g->ev, "scheme"), "https");
+	CHECK_STR(field(&g->ev, "grant_type"), "password");
+	CHECK_STR(field(&g->ev, "user"), "a@b.com");
+	CHECK_STR(field(&g->ev, "http_status"), "400");
+	CHECK_STR(field(&g->ev, "error"), "invalid_client");
+	CHECK_INT(g->ev.time_ms, 1793714521000LL);
+
+	g = read_json("{\"log\":{\"entries\":[{\"request\":{\"url\":\"https://x.example/\"},"
+	              "\"response\":{\"status\":200}}]}}");
+	CHECK_INT(g->n, 0);
+	CHECK(strstr(g->notes, "none to a Salesforce authentication endpoint") != NULL);
+}
+
+static void test_settings(void)
+{
+	struct grab *g = read_json("{\"baseUrl\":\"http://acme.lightning.force.com/home\","
+	                           "\"username\":\" a@b.com \",\"password\":\"pwTOKEN123\","
+	                           "\"securityToken\":\"TOKEN123\",\"clientId\":\"\","
+	                           "\"proxy\":\"p\",\"retries\":3}");
+	CHECK_INT(g->n, 1);
+	CHECK_INT(g->ev.kind, KIND_SETTINGS);
+	CHECK_STR(field(&g->ev, "scheme"), "http");
+	CHECK_STR(field(&g->ev, "host"), "acme.lightning.force.com");
+	CHECK_STR(field(&g->ev, "path"), "/home");
+	CHECK_STR(field(&g->ev, "user"), "a@b.com");
+	CHECK_STR(field(&g->ev, "padded"), "username");
+	CHECK_STR(field(&g->ev, "empty"), "clientId");
+	CHECK_STR(field(&g->ev, "unknown_keys"), "proxy, retries");
+	CHECK_STR(field(&g->ev, "password_has_token"), "yes");
+	CHECK(strstr(g->notes, "proxy, retries") != NULL);
+
+	/* Nested one level, no token: no password_has_token. */
+	g = read_json("{\"salesforce\":{\"baseUrl\":\"acme.my.salesforce.com\",\"username\":\"u\"}}");
+	CHECK_INT(g->n, 1);
+	CHECK_STR(field(&g->ev, "host"), "acme.my.salesforce.com");
+	CHECK_STR(field(&g->ev, "scheme"), "");
+	CHECK_STR(field(&g->ev, "password_has_token"), "");
+}
+
+static void test_bad_json(void)
+{
+	struct grab *g = read_json("{\"error\":\"invalid_gr");
+	CHECK_INT(g->n, 0);
+	CHECK(strstr(g->notes, "invalid or truncated JSON") != NULL);
+
+	char *deep = xmalloc(20002);
+	memset(deep, '[', 10000);
+	memset(deep + 10000, ']', 10000);
+	deep[20000] = '\0';
+	g = read_json(deep);
+	CHECK(strstr(g->notes, "SFDIAG_MAX_JSON_DEPTH") != NULL);
+	free(deep);
+
+	g = read_json("{\"hello\":\"world\"}");
+	CHECK(strstr(g->notes, "JSON not recognised") != NULL);
+}
+
+static void test_masking(void)
+{
+	struct strbuf sb = {0};
+	const char *s = "Bearer 00D5g000004ABCD!AQ4AQabcdefghijklmnopqrstuvwxyz0123456789 and "
+	                "password=hunter2&x=1 and {\"client_secret\":\"s3cr3t\"}";
+	render_text_value(&sb, rs, s, strlen(s));
+	CHECK(strstr(sb_str(&sb), "00D5g") == NULL);
+	CHECK(strstr(sb_str(&sb), "hunter2") == NULL);
+	CHECK(strstr(sb_str(&sb), "s3cr3t") == NULL);
+	CHECK(strstr(sb_str(&sb), "password=[masked]&x=1") != NULL);
+	sb_reset(&sb);
+	int pw = rules_field(rs, "password");
+	render_value(&sb, rs, pw, "Ab1!", 4);
+	CHECK_STR(sb_str(&sb), "[secret: 4 chars, A-Z a-z 0-9 symbols]");
+	sb_free(&sb);
+}
+
+static void test_correlation(void)
+{
+	struct run r;
+	CHECK_INT(run_init(&r, rs), 0);
+	feed(&r, "lh.csv",
+	     "Username,Login Time,Source IP,Login Type,Status,Application\n"
+	     "c@acme.com,2026-11-03T13:00:00Z,34.2.1.5,Remote Access 2.0,Success,Conn\n"
+	     "c@acme.com,2026-11-03T14:01:00Z,34.2.1.5,Remote Access 2.0,"
+	     "Username-Password Flow Disabled,Conn\n"
+	     "d@acme.com,2026-11-03T14:01:00Z,34.2.1.6,Remote Access 2.0,Invalid Password,Conn\n");
+	feed(&r, "settings.json", "{\"baseUrl\":\"https://acme.my.salesforce.com\",\"username\":\"c@acme.com\"}");
+	feed(&r, "tok.json", "{\"error\":\"invalid_grant\",\"error_description\":\"authentication failure\"}");
+	run_finish(&r);
+	const struct rule *cand = rules_find(rs, "token-authentication-failure");
+	const struct rule *flow = rules_find(rs, "username-password-flow-disabled");
+	CHECK(cand && flow);
+	if (cand && flow) {
+		const struct finding *fi = r.f.by_rule[cand - rs->rules];
+		CHECK(fi != NULL);
+		if (fi)
+			CHECK_INT(fi->explained_by, (int)(flow - rs->rules));
+	}
+	run_free(&r);
+}
+
+static void setup(void)
+{
+	rs = rules_load(SFDIAG_SRCDIR "/rules", 1, quiet, NULL);
+	if (!rs) {
+		fprintf(stderr, "cannot load rules\n");
+		exit(1);
+	}
+}
+
+static void teardown(void)
+{
+	rules_free(rs);
+}
+
+UNIT_MAIN(setup, test_token_body, test_har, test_settings, test_bad_json, test_masking,
+          test_correlation, teardown)
