@@ -292,3 +292,9 @@ unsigned long matcher_limit_hits(const struct matcher *m, size_t idx)
 {
 	return idx <= m->rs->nrules ? m->limit_hits[idx] : 0;
 }
+
+void matcher_add_hits(struct matcher *dst, const struct matcher *src)
+{
+	for (size_t i = 0; i <= dst->rs->nrules; i++)
+		dst->limit_hits[i] += src->limit_hits[i];
+}

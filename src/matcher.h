@@ -41,4 +41,7 @@ int matcher_rule_holds(struct matcher *m, size_t idx, const struct event *ev);
  * (idx == nrules counts the success conditions). */
 unsigned long matcher_limit_hits(const struct matcher *m, size_t idx);
 
+/* Add src's limit-hit counts to dst's (a worker's, merged into its run). */
+void matcher_add_hits(struct matcher *dst, const struct matcher *src);
+
 #endif

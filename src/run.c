@@ -281,6 +281,7 @@ static int read_split(struct run *r, struct input *in, char delim, struct adapte
 		/* The halves met between two records: take the second half's work. */
 		login_csv_finish(rd);
 		findings_merge(&r->f, &h.f);
+		matcher_add_hits(r->m, h.m);
 		for (size_t i = 0; i < h.nnotes; i++)
 			ac->note(ac->ctx, h.notes[i].level, h.notes[i].line, h.notes[i].msg);
 		ac->records += h.ac.records;

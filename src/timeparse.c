@@ -257,7 +257,11 @@ static int scan_clock(struct scan *sc, int *h, int *mi, int *s, int *ms)
 	if (accept(sc, ':')) {
 		if (scan_fixed(sc, 2, s) < 0)
 			return -1;
-		if (accept(sc, '.') && scan_fraction(sc, ms) < 0)
+		/* A comma before the fraction is the log4j / Python logging form. */
+		int frac = accept(sc, '.');
+		if (!frac && sc->end - sc->p >= 2 && sc->p[0] == ',' && is_digit(sc->p[1]))
+			frac = accept(sc, ',');
+		if (frac && scan_fraction(sc, ms) < 0)
 			return -1;
 	}
 	if (is_digit(peek(sc)))

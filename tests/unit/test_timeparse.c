@@ -56,6 +56,8 @@ static void test_iso(void)
 	ok("2026-11-28 13:57:01 Z", T0, TIME_ZONE_EXPLICIT, 0);
 	ok("2026-11-28 13:57:01 +0100", T0 - HOUR_MS, TIME_ZONE_EXPLICIT, 0);
 	ok("2026-11-28 01:57:01 PM", T0, TIME_ZONE_NONE, 0);
+	ok("2026-11-28 13:57:01,123", T0 + 123, TIME_ZONE_NONE, 0); /* log4j, Python logging */
+	ok("2026-11-28 13:57:01,456Z", T0 + 456, TIME_ZONE_EXPLICIT, 0);
 }
 
 static void test_fraction(void)
