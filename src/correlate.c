@@ -45,7 +45,22 @@ int correlate_supports(const struct findings *f, const struct finding *fi, int c
 	if (cand < 0 || (size_t)cand >= f->rs->nrules)
 		return 0;
 	const struct finding *c = f->by_rule[cand];
-	return c && c != fi && c->explained_by < 0 && share_user(f, fi, c) && near_in_time(fi, c);
+	return c && c != fi && share_user(f, fi, c) && near_in_time(fi, c);
+}
+
+/* Follow explained_by to the finding that explains the chain; -1 on a cycle. */
+static int root_of(const struct findings *f, int rule)
+{
+	int at = rule;
+	for (size_t steps = 0; steps <= f->rs->nrules; steps++) {
+		int next = f->by_rule[at]->explained_by;
+		if (next < 0)
+			return at;
+		if (next == rule)
+			return -1;
+		at = next;
+	}
+	return -1;
 }
 
 void correlate(struct findings *f)
@@ -62,5 +77,16 @@ void correlate(struct findings *f)
 				break;
 			}
 		}
+	}
+	/* A response explained by Login History rows that a settings mistake
+	 * explains is shown under the settings finding: point every link at the
+	 * root of its chain.  A cycle (two rules naming each other) is broken by
+	 * dropping the link of the finding where it is found. */
+	for (size_t i = 0; i < rs->nrules; i++) {
+		struct finding *fi = f->by_rule[i];
+		if (!fi || fi->explained_by < 0)
+			continue;
+		int root = root_of(f, (int)i);
+		fi->explained_by = root == (int)i ? -1 : root;
 	}
 }

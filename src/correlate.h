@@ -9,7 +9,9 @@
  * for names) and whose time span comes within
  * SFDIAG_CORRELATE_WINDOW_MS of its own (or any, when either has no time)
  * explains it: finding->explained_by is set, and the renderers show it
- * inside the explaining finding instead of on its own.
+ * inside the explaining finding instead of on its own.  Explanations chain
+ * (a response explained by Login History rows that a settings mistake
+ * explains): every finding then points at the root of its chain.
  *
  * The step only reads rule candidates and evidence tallies; it holds no
  * Salesforce knowledge of its own.

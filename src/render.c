@@ -174,8 +174,17 @@ void render_expand(struct strbuf *out, const struct run *r, const struct finding
 		size_t n = (size_t)(end - p - 1);
 		snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
 		int f = rules_field(rs, name);
-		if (f >= 0) {
-			top_value(out, rs, f, fi ? fi->tally[f] : NULL);
+		const struct tally *ft = f >= 0 && fi ? fi->tally[f] : NULL;
+		const struct tally_entry *e1[1];
+		int empty = f >= 0 && (!ft || tally_top(ft, e1, 1) == 0 || e1[0]->n == 0);
+		if (empty && out->len >= 2 && memcmp(out->buf + out->len - 2, " (", 2) == 0 &&
+		    end[1] == ')') {
+			/* "title ({field})" with no value: drop the aside. */
+			out->len -= 2;
+			out->buf[out->len] = '\0';
+			end++; /* past the ')' */
+		} else if (f >= 0) {
+			top_value(out, rs, f, ft);
 		} else if (strcmp(name, "count") == 0) {
 			if (fi)
 				render_count(out, fi->count);
@@ -184,7 +193,7 @@ void render_expand(struct strbuf *out, const struct run *r, const struct finding
 		} else if (strcmp(name, "first_seen") == 0 || strcmp(name, "last_seen") == 0) {
 			int64_t t = !fi ? EVENT_NO_TIME : name[0] == 'f' ? fi->first : fi->last;
 			if (t == EVENT_NO_TIME) {
-				sb_adds(out, "(unknown)");
+				sb_adds(out, "an unknown time");
 			} else {
 				time_format_short(t, ts);
 				sb_adds(out, ts);

@@ -218,7 +218,8 @@ static void candidates(struct out *w, const struct run *r, const struct finding 
 {
 	const struct ruleset *rs = r->rs;
 	struct strbuf s = {0};
-	if (!rule->ncandidates)
+	/* Only a rule that says how to tell its candidates apart lists them. */
+	if (!rule->ncandidates || !rule->ntell)
 		return;
 	sb_adds(&w->sb, rule->ncandidates == 1 ? "  Same cause as (no other evidence of it here):\n"
 	                                       : "  Possible causes, most likely first (no other "
