@@ -11,6 +11,7 @@
 #include "run.h"
 #include "selftest.h"
 #include "triage.h"
+#include "cli.h"
 #include "util.h"
 
 #define SFDIAG_VERSION "0.1.0"
@@ -59,12 +60,6 @@ static void usage(FILE *fp)
 	      fp);
 }
 
-static void rules_error(void *ctx, const char *msg)
-{
-	(void)ctx;
-	fprintf(stderr, "sfdiag: %s\n", msg);
-}
-
 static struct ruleset *load_rules(const char *opt, int use_jit)
 {
 	const char *dir = rules_locate(opt);
@@ -72,17 +67,7 @@ static struct ruleset *load_rules(const char *opt, int use_jit)
 		fputs("sfdiag: no rules found: use --rules PATH or set SFDIAG_RULES\n", stderr);
 		return NULL;
 	}
-	return rules_load(dir, use_jit, rules_error, NULL);
-}
-
-/* Flush and close stdout; a full disk is an error, not silent loss. */
-static int close_stdout(void)
-{
-	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-		perror("sfdiag: write error");
-		return -1;
-	}
-	return 0;
+	return rules_load(dir, use_jit, cli_rules_error, NULL);
 }
 
 static void print_notes(const struct run *r)
@@ -223,10 +208,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return close_stdout() ? EXIT_TROUBLE : EXIT_CLEAN;
+			return cli_close_stdout() ? EXIT_TROUBLE : EXIT_CLEAN;
 		case 'V':
 			puts("sfdiag " SFDIAG_VERSION);
-			return close_stdout() ? EXIT_TROUBLE : EXIT_CLEAN;
+			return cli_close_stdout() ? EXIT_TROUBLE : EXIT_CLEAN;
 		default:
 			usage(stderr);
 			return EXIT_TROUBLE;
@@ -245,7 +230,7 @@ int main(int argc, char **argv)
 	}
 	if (explain) {
 		int rc = cmd_explain(explain, rules_opt);
-		return close_stdout() ? EXIT_TROUBLE : rc;
+		return cli_close_stdout() ? EXIT_TROUBLE : rc;
 	}
 	if (argc >= 1 && strcmp(argv[0], "triage") == 0)
 		return triage_main(argc, argv, rules_opt, use_jit);
@@ -265,7 +250,7 @@ int main(int argc, char **argv)
 			}
 		}
 		int rc = cmd_rules(sub_argc - optind, sub_argv + optind, rules_opt, use_jit);
-		return close_stdout() ? EXIT_TROUBLE : rc;
+		return cli_close_stdout() ? EXIT_TROUBLE : rc;
 	}
 	if (argc == 0) {
 		usage(stderr);
@@ -309,7 +294,7 @@ int main(int argc, char **argv)
 		rc = EXIT_TROUBLE;
 	run_free(&run);
 	rules_free(rs);
-	if (close_stdout() != 0 || werr != 0)
+	if (cli_close_stdout() != 0 || werr != 0)
 		return EXIT_TROUBLE;
 	return rc;
 }

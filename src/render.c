@@ -312,3 +312,44 @@ void render_severity_counts(const struct run *r, size_t counts[3])
 			counts[finding_severity(&r->f, fi)]++;
 	}
 }
+
+size_t render_columns(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+void render_wrap(struct strbuf *out, const char *text, size_t col, size_t indent, size_t width)
+{
+	const char *p = text;
+	int line_start = 1;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		const char *e = p;
+		while (*e && *e != ' ')
+			e++;
+		size_t wc = render_columns(p, (size_t)(e - p));
+		if (!line_start && col + 1 + wc > width) {
+			sb_addc(out, '\n');
+			for (size_t i = 0; i < indent; i++)
+				sb_addc(out, ' ');
+			col = indent;
+			line_start = 1;
+		}
+		if (!line_start) {
+			sb_addc(out, ' ');
+			col++;
+		}
+		sb_add(out, p, (size_t)(e - p));
+		col += wc;
+		line_start = 0;
+		p = e;
+	}
+	sb_addc(out, '\n');
+}

@@ -46,6 +46,12 @@ void render_text_value(struct strbuf *out, const struct ruleset *rs, const char 
 void render_value(struct strbuf *out, const struct ruleset *rs, int field, const char *s, size_t n);
 /* "[secret: 24 chars, A-Z a-z 0-9]" */
 void render_shape(struct strbuf *out, const char *s, size_t n);
+/* Display width of UTF-8 text, one column per code point. */
+size_t render_columns(const char *s, size_t n);
+/* Append text word-wrapped to width columns: the first line continues at
+ * column col (already written), the others start indented by indent; ends
+ * with a line break. */
+void render_wrap(struct strbuf *out, const char *text, size_t col, size_t indent, size_t width);
 /* "1,234" */
 void render_count(struct strbuf *out, uint64_t n);
 /* Number of findings at or above each severity. */

@@ -26,51 +26,9 @@ static void color(struct out *w, const char *code)
 		sb_adds(&w->sb, code);
 }
 
-/* Display width of UTF-8 text, counting each code point as one column. */
-static size_t columns(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			c++;
-	return c;
-}
-
-/*
- * Append text word-wrapped to the width: the first line after `first`
- * (already written, of first_cols columns), the others indented by indent.
- */
 static void wrap(struct out *w, const char *text, size_t first_cols, size_t indent)
 {
-	size_t width = (size_t)w->o->width, col = first_cols;
-	const char *p = text;
-	int line_start = 1;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		const char *e = p;
-		while (*e && *e != ' ')
-			e++;
-		size_t wc = columns(p, (size_t)(e - p));
-		if (!line_start && col + 1 + wc > width) {
-			sb_addc(&w->sb, '\n');
-			for (size_t i = 0; i < indent; i++)
-				sb_addc(&w->sb, ' ');
-			col = indent;
-			line_start = 1;
-		}
-		if (!line_start) {
-			sb_addc(&w->sb, ' ');
-			col++;
-		}
-		sb_add(&w->sb, p, (size_t)(e - p));
-		col += wc;
-		line_start = 0;
-		p = e;
-	}
-	sb_addc(&w->sb, '\n');
+	render_wrap(&w->sb, text, first_cols, indent, (size_t)w->o->width);
 }
 
 /* "label" + wrapped, escaped text. */

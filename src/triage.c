@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "render.h"
+#include "cli.h"
 #include "util.h"
 
 #define TRIAGE_JSON_SCHEMA 1
@@ -680,47 +681,9 @@ static void free_rollup(struct cause *c, size_t n)
 
 /* ---- text ---- */
 
-static size_t columns(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			c++;
-	return c;
-}
-
-/* Word-wrap text to 80 columns: the first line continues at column col,
- * the next ones start indented. */
 static void wrap(struct strbuf *out, const char *text, size_t col, size_t indent)
 {
-	const char *p = text;
-	int line_start = 1;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		const char *e = p;
-		while (*e && *e != ' ')
-			e++;
-		size_t wc = columns(p, (size_t)(e - p));
-		if (!line_start && col + 1 + wc > 80) {
-			sb_addc(out, '\n');
-			for (size_t i = 0; i < indent; i++)
-				sb_addc(out, ' ');
-			col = indent;
-			line_start = 1;
-		}
-		if (!line_start) {
-			sb_addc(out, ' ');
-			col++;
-		}
-		sb_add(out, p, (size_t)(e - p));
-		col += wc;
-		line_start = 0;
-		p = e;
-	}
-	sb_addc(out, '\n');
+	render_wrap(out, text, col, indent, 80);
 }
 
 static void totals(const struct triage *tr, size_t *files, uint64_t *rows, size_t *trouble)
@@ -760,7 +723,7 @@ static void text_summary(struct strbuf *o, const struct triage *tr, const struct
 		const struct ticket *tk = &tr->t[k];
 		sb_reset(&s);
 		escaped(&s, tk->name);
-		size_t cols = columns(s.buf, s.len);
+		size_t cols = render_columns(s.buf, s.len);
 		sb_add(o, s.buf, s.len);
 		if (cols > NAME_COLS) {
 			sb_addc(o, '\n');
@@ -1329,21 +1292,6 @@ static void usage(FILE *fp)
 	      fp);
 }
 
-static void rules_error(void *ctx, const char *msg)
-{
-	(void)ctx;
-	fprintf(stderr, "sfdiag: %s\n", msg);
-}
-
-static int close_stdout(void)
-{
-	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-		perror("sfdiag: write error");
-		return -1;
-	}
-	return 0;
-}
-
 static int parse_format(const char *s, enum format *f)
 {
 	static const char *const names[] = {"text", "json", "jsonl", "csv", "md"};
@@ -1444,7 +1392,7 @@ int triage_main(int argc, char **argv, const char *rules_opt, int use_jit)
 			break;
 		case 'h':
 			usage(stdout);
-			return close_stdout() ? EXIT_TROUBLE : EXIT_CLEAN;
+			return cli_close_stdout() ? EXIT_TROUBLE : EXIT_CLEAN;
 		default:
 			usage(stderr);
 			return EXIT_TROUBLE;
@@ -1465,7 +1413,7 @@ int triage_main(int argc, char **argv, const char *rules_opt, int use_jit)
 		fputs("sfdiag: no rules found: use --rules PATH or set SFDIAG_RULES\n", stderr);
 		return EXIT_TROUBLE;
 	}
-	struct ruleset *rs = rules_load(rdir, use_jit, rules_error, NULL);
+	struct ruleset *rs = rules_load(rdir, use_jit, cli_rules_error, NULL);
 	if (!rs)
 		return EXIT_TROUBLE;
 	tr.rs = rs;
@@ -1497,7 +1445,7 @@ int triage_main(int argc, char **argv, const char *rules_opt, int use_jit)
 	pthread_mutex_destroy(&tr.mu);
 	free_tickets(&tr);
 	rules_free(rs);
-	if (close_stdout() != 0)
+	if (cli_close_stdout() != 0)
 		return EXIT_TROUBLE;
 	if (werr != 0 || serr == -1) {
 		fputs("sfdiag: write error on standard output\n", stderr);
