@@ -100,30 +100,6 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static void rtrim(char *s)
-{
-	size_t n = strlen(s);
-	while (n && (is_blank(s[n - 1]) || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		s[--n] = '\0';
-}
-
-/* The next word of s (NUL-terminated in place); *rest gets what follows,
- * blanks skipped. */
-static char *take_word(char *s, char **rest)
-{
-	while (is_blank(*s))
-		s++;
-	char *w = s;
-	while (*s && !is_blank(*s))
-		s++;
-	if (*s)
-		*s++ = '\0';
-	while (is_blank(*s))
-		s++;
-	*rest = s;
-	return w;
-}
-
 static int valid_id(const char *s)
 {
 	if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
@@ -291,7 +267,7 @@ static void finish_stanza(struct xloader *ld)
 static void start_stanza(struct xloader *ld, char *rest)
 {
 	struct extractor *e = &ld->cur;
-	char *id = take_word(rest, &rest);
+	char *id = str_take_word(rest, &rest);
 	if (!valid_id(id)) {
 		xerror(ld, "extract: bad id '%s' (use [a-z0-9][a-z0-9-]*)", id);
 	} else {
@@ -312,7 +288,7 @@ static void start_stanza(struct xloader *ld, char *rest)
 static void parse_line(struct xloader *ld, char *text)
 {
 	char *rest;
-	char *kw = take_word(text, &rest);
+	char *kw = str_take_word(text, &rest);
 	size_t col = (size_t)(rest - text);
 	const struct ruleset *rs = ld->rs;
 	struct extractor *e = &ld->cur;
@@ -344,7 +320,7 @@ static void parse_line(struct xloader *ld, char *text)
 		finish_stanza(ld);
 		start_stanza(ld, rest);
 	} else if (strcmp(kw, "kind") == 0) {
-		char *name = take_word(rest, &rest);
+		char *name = str_take_word(rest, &rest);
 		unsigned k = kind_parse(name);
 		if (!k || *rest) {
 			xerror(ld,
@@ -358,7 +334,7 @@ static void parse_line(struct xloader *ld, char *text)
 			e->kind = k;
 		}
 	} else if (strcmp(kw, "client") == 0) {
-		char *name = take_word(rest, &rest);
+		char *name = str_take_word(rest, &rest);
 		int f = rules_field(rs, "client");
 		if (!*name || *rest) {
 			xerror(ld, "client: expected one word");
@@ -373,7 +349,7 @@ static void parse_line(struct xloader *ld, char *text)
 			add_fixed(e, f, name);
 		}
 	} else if (strcmp(kw, "field") == 0) {
-		char *name = take_word(rest, &rest);
+		char *name = str_take_word(rest, &rest);
 		int f = rules_field(rs, name);
 		if (f < 0) {
 			xerror(ld, "field: unknown field '%s' (declare it in fields.conf)", name);
@@ -423,7 +399,7 @@ static int read_file(struct xloader *ld, FILE *fp)
 
 	while (getline(&line, &cap, fp) > 0) {
 		lineno++;
-		rtrim(line);
+		str_rtrim(line);
 		char *text = line;
 		if (joining) {
 			while (is_blank(*text))
@@ -442,7 +418,7 @@ static int read_file(struct xloader *ld, FILE *fp)
 		joining = n && text[n - 1] == '\\';
 		if (joining) {
 			text[--n] = '\0';
-			rtrim(text);
+			str_rtrim(text);
 			n = strlen(text);
 		}
 		if (!skipping && sb.len + n + 1 > SFDIAG_MAX_RULE_LINE) {

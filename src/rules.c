@@ -207,30 +207,6 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Split "word rest": returns the word (NUL-terminated in place), *rest the
- * remainder with leading blanks skipped. */
-static char *take_word(char *s, char **rest)
-{
-	while (is_blank(*s))
-		s++;
-	char *w = s;
-	while (*s && !is_blank(*s))
-		s++;
-	if (*s)
-		*s++ = '\0';
-	while (is_blank(*s))
-		s++;
-	*rest = s;
-	return w;
-}
-
-static void rtrim(char *s)
-{
-	size_t n = strlen(s);
-	while (n && (is_blank(s[n - 1]) || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		s[--n] = '\0';
-}
-
 static int valid_name(const char *s, int allow_dash)
 {
 	if (!*s)
@@ -261,7 +237,7 @@ static int read_logical(FILE *fp, struct strbuf *sb, int *lineno, int *start, st
 		if (!any)
 			*start = *lineno;
 		any = 1;
-		rtrim(line);
+		str_rtrim(line);
 		char *text = line;
 		if (sb->len) /* a continuation: its indentation is not part of the text */
 			while (is_blank(*text))
@@ -277,7 +253,7 @@ static int read_logical(FILE *fp, struct strbuf *sb, int *lineno, int *start, st
 		if (n && text[n - 1] == '\\') {
 			/* One space joins the lines, whatever blanks were around the break. */
 			text[n - 1] = '\0';
-			rtrim(text);
+			str_rtrim(text);
 			sb_adds(sb, text);
 			sb_addc(sb, ' ');
 			continue;
@@ -304,8 +280,8 @@ static void free_cond(struct cond *c)
 static int compile_cond(struct loader *ld, struct cond *c, const char *text, size_t col0)
 {
 	char *buf = xstrdup(text), *rest;
-	char *fname = take_word(buf, &rest);
-	char *op = take_word(rest, &rest);
+	char *fname = str_take_word(buf, &rest);
+	char *op = str_take_word(rest, &rest);
 	int rc = -1;
 
 	memset(c, 0, sizeof *c);
@@ -375,10 +351,10 @@ static void parse_fields_line(struct loader *ld, char *text)
 {
 	struct ruleset *rs = ld->rs;
 	char *rest;
-	char *kw = take_word(text, &rest);
+	char *kw = str_take_word(text, &rest);
 
 	if (strcmp(kw, "field") == 0) {
-		char *name = take_word(rest, &rest);
+		char *name = str_take_word(rest, &rest);
 		if (!valid_name(name, 0)) {
 			lerror(ld, "field name '%s' must be lower case letters, digits and _", name);
 			return;
@@ -411,15 +387,15 @@ static void parse_fields_line(struct loader *ld, char *text)
 			rest = bar ? bar + 1 : rest + n;
 		}
 	} else if (strcmp(kw, "require") == 0) {
-		char *name = take_word(rest, &rest);
+		char *name = str_take_word(rest, &rest);
 		int f = rules_field(rs, name);
 		if (f < 0)
 			lerror(ld, "require: unknown field '%s'", name);
 		else
 			rs->required[rs->nrequired++] = f;
 	} else if (strcmp(kw, "fallback") == 0) {
-		char *name = take_word(rest, &rest);
-		char *from = take_word(rest, &rest);
+		char *name = str_take_word(rest, &rest);
+		char *from = str_take_word(rest, &rest);
 		int f = rules_field(rs, name), g = rules_field(rs, from);
 		if (f < 0 || g < 0 || f == g)
 			lerror(ld, "fallback needs two different declared fields, not '%s' '%s'", name, from);
@@ -449,8 +425,8 @@ static void parse_fields_line(struct loader *ld, char *text)
 			rs->success[rs->nsuccess++] = c;
 		}
 	} else if (strcmp(kw, "key") == 0) {
-		char *kname = take_word(rest, &rest);
-		char *fname = take_word(rest, &rest);
+		char *kname = str_take_word(rest, &rest);
+		char *fname = str_take_word(rest, &rest);
 		unsigned kind = kind_parse(kname);
 		int f = rules_field(rs, fname);
 		if (!kind) {
@@ -478,7 +454,7 @@ static void parse_fields_line(struct loader *ld, char *text)
 			rest = bar ? bar + 1 : rest + n;
 		}
 	} else if (strcmp(kw, "secret") == 0) {
-		char *name = take_word(rest, &rest);
+		char *name = str_take_word(rest, &rest);
 		int f = rules_field(rs, name);
 		if (f < 0)
 			lerror(ld, "secret: unknown field '%s'", name);
@@ -495,13 +471,13 @@ static void parse_fields_line(struct loader *ld, char *text)
 static void parse_codes_line(struct loader *ld, char *text)
 {
 	char *rest;
-	char *kw = take_word(text, &rest);
+	char *kw = str_take_word(text, &rest);
 	if (strcmp(kw, "code") != 0) {
 		lerror(ld, "unknown directive '%s' (expected code)", kw);
 		return;
 	}
-	char *fname = take_word(rest, &rest);
-	char *key = take_word(rest, &rest);
+	char *fname = str_take_word(rest, &rest);
+	char *key = str_take_word(rest, &rest);
 	int f = rules_field(ld->rs, fname);
 	if (f < 0) {
 		lerror(ld, "code: unknown field '%s'", fname);
@@ -521,7 +497,7 @@ static void parse_secrets_line(struct loader *ld, char *text)
 {
 	struct ruleset *rs = ld->rs;
 	char *rest;
-	char *kw = take_word(text, &rest);
+	char *kw = str_take_word(text, &rest);
 	if (strcmp(kw, "mask") != 0) {
 		lerror(ld, "unknown directive '%s' (expected mask)", kw);
 		return;
@@ -736,7 +712,7 @@ static void parse_rules_file(struct loader *ld, FILE *fp)
 			text++;
 		if (*text == '\0' || *text == '#')
 			continue;
-		char *kw = take_word(text, &rest);
+		char *kw = str_take_word(text, &rest);
 
 		if (strcmp(kw, "rule") == 0) {
 			if (r) {
@@ -747,7 +723,7 @@ static void parse_rules_file(struct loader *ld, FILE *fp)
 				}
 				ld->line = start;
 			}
-			char *id = take_word(rest, &rest);
+			char *id = str_take_word(rest, &rest);
 			if (!valid_name(id, 1)) {
 				lerror(ld, "rule id '%s' must be lower case letters, digits and -", id);
 				r = NULL;
@@ -791,7 +767,7 @@ static void parse_rules_file(struct loader *ld, FILE *fp)
 				lerror(ld, "severity must be info, warning or error, not '%s'", rest);
 		} else if (strcmp(kw, "applies") == 0) {
 			char *w;
-			while (*(w = take_word(rest, &rest))) {
+			while (*(w = str_take_word(rest, &rest))) {
 				unsigned bit = 0;
 				for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 					if (strcmp(kinds[i].name, w) == 0)
@@ -826,7 +802,7 @@ static void parse_rules_file(struct loader *ld, FILE *fp)
 			add_str(&r->refs, &r->nrefs, rest);
 		} else if (strcmp(kw, "candidates") == 0) {
 			char *w;
-			while (*(w = take_word(rest, &rest))) {
+			while (*(w = str_take_word(rest, &rest))) {
 				size_t n = r->ncandidates;
 				add_str(&r->candidate_ids, &n, w);
 				r->ncandidates = n;

@@ -232,3 +232,25 @@ fail:
 		*bad = i;
 	return 0;
 }
+
+char *str_take_word(char *s, char **rest)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *w = s;
+	while (*s && *s != ' ' && *s != '\t')
+		s++;
+	if (*s)
+		*s++ = '\0';
+	while (*s == ' ' || *s == '\t')
+		s++;
+	*rest = s;
+	return w;
+}
+
+void str_rtrim(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		s[--n] = '\0';
+}

@@ -44,6 +44,11 @@ uint64_t hash_bytes(const void *p, size_t n);
 const char *str_trim(const char *s, size_t *n);
 /* Case-insensitive ASCII comparison of s[0..n) with the C string lit. */
 int str_ieq(const char *s, size_t n, const char *lit);
+/* The next blank-separated word of s, NUL-terminated in place; *rest gets
+ * what follows it, leading blanks skipped. */
+char *str_take_word(char *s, char **rest);
+/* Drop trailing blanks and line breaks in place. */
+void str_rtrim(char *s);
 /* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates); else 0 and
  * *bad is the offset of the first bad byte. */
 int utf8_valid(const char *s, size_t n, size_t *bad);
