@@ -13,6 +13,7 @@ DESTDIR ?=
 BINDIR   = $(PREFIX)/bin
 DATADIR  = $(PREFIX)/share/sfdiag
 MANDIR   = $(PREFIX)/share/man
+COMPDIR  = $(PREFIX)/share/bash-completion/completions
 
 CC      ?= cc
 WERROR  ?=
@@ -30,7 +31,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 # Debian packages the build and the tests need.
 DEB_BUILD = gcc make pkg-config libpcre2-dev libcsv-dev libcjson-dev zlib1g-dev \
             libarchive-dev
-DEB_TEST  = python3
+DEB_TEST  = python3 groff-base
 
 SRC  = $(sort $(wildcard src/*.c))
 LIB_SRC = $(filter-out src/main.c,$(SRC))
@@ -43,7 +44,8 @@ SAN_LIB_OBJ = $(LIB_SRC:src/%.c=build/san/%.o)
 REL_UNIT = $(UNIT_SRC:tests/unit/%.c=build/rel/unit/%)
 SAN_UNIT = $(UNIT_SRC:tests/unit/%.c=build/san/unit/%)
 
-.PHONY: all deps demo test test-release check unit cli bench install uninstall clean lint
+.PHONY: all deps demo test test-release check unit cli test-install test-html bench install \
+        uninstall clean lint FORCE
 
 all: build/sfdiag
 
@@ -68,6 +70,14 @@ build/san/unit/%: tests/unit/%.c tests/unit/unit.h $(SAN_LIB_OBJ) | build/san/un
 build/rel build/san build/rel/unit build/san/unit:
 	mkdir -p $@
 
+# rules.c compiles DATADIR in: rebuild it whenever PREFIX changes, so that
+# "make install PREFIX=/usr" after "make" does not install a binary that
+# looks for its rules under /usr/local.
+build/datadir.stamp: FORCE
+	@mkdir -p build
+	@echo '$(DATADIR)' | cmp -s - $@ 2>/dev/null || echo '$(DATADIR)' > $@
+build/rel/rules.o build/san/rules.o: build/datadir.stamp
+
 # Install what is missing, and nothing when everything is there.
 deps:
 	@missing=""; for p in $(DEB_BUILD) $(DEB_TEST); do \
@@ -90,6 +100,14 @@ unit: $(REL_UNIT)
 cli: build/sfdiag
 	SFDIAG=./build/sfdiag tests/cli/run
 
+# make install into temporary directories; the installed binary finds its rules.
+test-install:
+	tests/install/run
+
+# The HTML report in headless Chromium (skipped when chromium is missing).
+test-html: build/sfdiag
+	SFDIAG=./build/sfdiag tests/html/run $(HTML_OUT)
+
 # The whole suite twice: the release build, then ASan + UBSan (make check).
 test: deps
 	$(MAKE) test-release
@@ -101,6 +119,8 @@ test-release: build/sfdiag $(REL_UNIT)
 	./build/sfdiag rules test || fail=1; \
 	SFDIAG=./build/sfdiag tests/cli/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/secrets/run || fail=1; \
+	SFDIAG=./build/sfdiag tests/html/run || fail=1; \
+	tests/install/run || fail=1; \
 	exit $$fail
 
 check: deps
@@ -124,12 +144,17 @@ bench: build/sfdiag build/csvfloor build/runrss
 	python3 bench/bench.py $(BENCH_ARGS)
 
 install: build/sfdiag
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(COMPDIR)
 	install -m 755 build/sfdiag $(DESTDIR)$(BINDIR)/sfdiag
 	install -m 644 rules/*.rules rules/*.conf $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 man/sfdiag.1 $(DESTDIR)$(MANDIR)/man1/sfdiag.1
+	install -m 644 man/sfdiag-rules.5 $(DESTDIR)$(MANDIR)/man5/sfdiag-rules.5
+	install -m 644 completion/sfdiag.bash $(DESTDIR)$(COMPDIR)/sfdiag
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sfdiag
+	rm -f $(DESTDIR)$(BINDIR)/sfdiag $(DESTDIR)$(MANDIR)/man1/sfdiag.1 \
+	  $(DESTDIR)$(MANDIR)/man5/sfdiag-rules.5 $(DESTDIR)$(COMPDIR)/sfdiag
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

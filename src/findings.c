@@ -133,6 +133,92 @@ static uint64_t pair_hash(const char *u, size_t un, const char *a, size_t an)
 	((rec)->hash == (h) && (rec)->ulen == (un) && (rec)->alen == (an) &&                 \
 	 memcmp((rec)->user, (u), (un)) == 0 && memcmp((rec)->application, (a), (an)) == 0)
 
+/* ---- timeline (see struct timeline_axis) ---- */
+
+#define HOUR_MS INT64_C(3600000)
+#define DAY_MS (24 * HOUR_MS)
+#define TL_N ((int64_t)SFDIAG_TIMELINE_BUCKETS)
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Call fn on every series of f: the successes, then each finding's. */
+static void each_series(struct findings *f, void (*fn)(uint64_t *v, void *ctx), void *ctx)
+{
+	fn(f->succ_timeline, ctx);
+	for (size_t i = 0; i <= f->rs->nrules; i++)
+		if (f->by_rule[i])
+			fn(f->by_rule[i]->timeline, ctx);
+}
+
+struct rebase {
+	int64_t old_origin, new_origin, factor; /* factor: new width / old width */
+};
+
+/* Move a series' counts to a new origin and (possibly wider) width.  Slots
+ * map one to one at the same width, many to one when widening. */
+static void rebase_series(uint64_t *v, void *ctx)
+{
+	const struct rebase *rb = ctx;
+	uint64_t tmp[SFDIAG_TIMELINE_BUCKETS] = {0};
+	for (int64_t i = 0; i < TL_N; i++) {
+		if (!v[i])
+			continue;
+		int64_t j = floor_div(rb->old_origin + i, rb->factor) - rb->new_origin;
+		if (j >= 0 && j < TL_N)
+			tmp[j] += v[i];
+	}
+	memcpy(v, tmp, sizeof tmp);
+}
+
+static int64_t next_width(int64_t w)
+{
+	return w == HOUR_MS ? DAY_MS : 2 * w;
+}
+
+/* Widen and shift the axis (rebasing every series) so that it holds time t
+ * in buckets at least min_width wide; returns t's bucket index. */
+static int64_t axis_fit(struct findings *f, int64_t t, int64_t min_width)
+{
+	struct timeline_axis *ax = &f->axis;
+	if (ax->width_ms == 0) {
+		ax->width_ms = HOUR_MS;
+		while (ax->width_ms < min_width)
+			ax->width_ms = next_width(ax->width_ms);
+		ax->origin = ax->lo = ax->hi = floor_div(t, ax->width_ms);
+		return ax->lo;
+	}
+	int64_t w = ax->width_ms, lo_t = ax->lo * w, hi_t = ax->hi * w;
+	while (w < min_width || floor_div(t < hi_t ? hi_t : t, w) -
+	                                floor_div(t < lo_t ? t : lo_t, w) >= TL_N)
+		w = next_width(w);
+	int64_t lo = floor_div(t < lo_t ? t : lo_t, w), hi = floor_div(t < hi_t ? hi_t : t, w);
+	int64_t origin = floor_div(ax->origin * ax->width_ms, w);
+	if (lo < origin)
+		origin = lo;
+	if (hi >= origin + TL_N)
+		origin = hi - TL_N + 1;
+	if (w != ax->width_ms || origin != ax->origin) {
+		struct rebase rb = {ax->origin, origin, w / ax->width_ms};
+		each_series(f, rebase_series, &rb);
+		ax->width_ms = w;
+		ax->origin = origin;
+	}
+	ax->lo = lo;
+	ax->hi = hi;
+	return floor_div(t, w);
+}
+
+/* Count k events at time t (never EVENT_NO_TIME) in series v of f. */
+static void timeline_add(struct findings *f, uint64_t *v, int64_t t, uint64_t k)
+{
+	int64_t b = axis_fit(f, t, 0);
+	v[b - f->axis.origin] += k;
+}
+
 /* ---- findings ---- */
 
 void findings_init(struct findings *f, const struct ruleset *rs)
@@ -366,6 +452,8 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 	if (verdict == MATCH_SUCCESS) {
 		f->successes++;
 		add_success(f, ev);
+		if (ev->time_ms != EVENT_NO_TIME)
+			timeline_add(f, f->succ_timeline, ev->time_ms, 1);
 		return;
 	}
 	if (!(ev->kind & KIND_CHECKLIST))
@@ -378,6 +466,8 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 	widen(&fi->first, &fi->last, ev->time_ms);
 	if (ev->time_ms == EVENT_NO_TIME)
 		fi->untimed++;
+	else
+		timeline_add(f, fi->timeline, ev->time_ms, 1);
 
 	/* Each evidence field once: the engine's, a response's, the rule's. */
 	unsigned char want[SFDIAG_MAX_FIELDS] = {0};
@@ -525,8 +615,22 @@ static void merge_examples(struct findings *dst, struct finding *df, const struc
 	df->nex = n;
 }
 
+/* Add src's series v (on src's axis) to dst's series w. */
+static void timeline_merge(struct findings *dst, uint64_t *w, const struct findings *src,
+                           const uint64_t *v)
+{
+	for (int64_t i = 0; i < TL_N; i++)
+		if (v[i])
+			timeline_add(dst, w, (src->axis.origin + i) * src->axis.width_ms, v[i]);
+}
+
 void findings_merge(struct findings *dst, const struct findings *src)
 {
+	/* Widen dst to src's buckets first, so that each lands whole in one. */
+	if (src->axis.width_ms) {
+		axis_fit(dst, src->axis.lo * src->axis.width_ms, src->axis.width_ms);
+		axis_fit(dst, src->axis.hi * src->axis.width_ms, src->axis.width_ms);
+	}
 	dst->events += src->events;
 	for (unsigned k = 0; k < FINDINGS_KINDS; k++)
 		dst->kind_events[k] += src->kind_events[k];
@@ -553,12 +657,16 @@ void findings_merge(struct findings *dst, const struct findings *src)
 		widen(&d->first, &d->last, s->first);
 		widen(&d->first, &d->last, s->last);
 	}
+	if (src->axis.width_ms)
+		timeline_merge(dst, dst->succ_timeline, src, src->succ_timeline);
 
 	for (size_t slot = 0; slot <= src->rs->nrules; slot++) {
 		const struct finding *sf = src->by_rule[slot];
 		if (!sf)
 			continue;
 		struct finding *df = finding_for(dst, slot);
+		if (src->axis.width_ms)
+			timeline_merge(dst, df->timeline, src, sf->timeline);
 		df->count += sf->count;
 		df->untimed += sf->untimed;
 		df->user_fell_back += sf->user_fell_back;

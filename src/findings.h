@@ -80,6 +80,7 @@ struct finding {
 	uint64_t ungrouped; /* events beyond SFDIAG_MAX_GROUPS groups */
 	struct example ex[SFDIAG_MAX_EXAMPLES];
 	size_t nex;
+	uint64_t timeline[SFDIAG_TIMELINE_BUCKETS]; /* timed events per bucket (axis) */
 };
 
 /* The successes of one (user, application), for "last succeeded" evidence.
@@ -91,6 +92,21 @@ struct success {
 };
 
 #define FINDINGS_KINDS 4 /* event kinds, by bit number (event.h) */
+
+/*
+ * The time axis shared by every timeline series of a findings object.  A
+ * bucket is width_ms long and starts at a multiple of width_ms since the
+ * epoch, so its index is floor(time / width_ms); slot i of a series holds
+ * bucket origin + i.  The width is the smallest of one hour, one day, then
+ * 2, 4, 8... days that fits every timed event into SFDIAG_TIMELINE_BUCKETS
+ * slots: it depends only on the times seen, never on their order, so a
+ * split and merged run counts exactly what a single pass does.
+ */
+struct timeline_axis {
+	int64_t width_ms; /* 0 until the first timed event */
+	int64_t origin;   /* bucket index held in slot 0 */
+	int64_t lo, hi;   /* bucket indexes of the earliest and latest counted event */
+};
 
 struct findings {
 	const struct ruleset *rs;
@@ -104,6 +120,8 @@ struct findings {
 	int64_t first, last;        /* over all events */
 	char **files;
 	size_t nfiles;
+	struct timeline_axis axis;  /* of succ_timeline and every finding's timeline */
+	uint64_t succ_timeline[SFDIAG_TIMELINE_BUCKETS]; /* timed successes per bucket */
 };
 
 void findings_init(struct findings *f, const struct ruleset *rs);

@@ -46,6 +46,11 @@
 #define SFDIAG_MAX_NOTES 200        /* input errors/warnings kept per run */
 #define SFDIAG_MAX_NOTES_PER_FILE 20 /* same, per input file */
 
+/* Timeline buckets per series (successes, and each finding) for the HTML
+ * timeline chart: one hour each, widened to a day, then to
+ * 2, 4, 8... days when the data spans more than this many buckets. */
+#define SFDIAG_TIMELINE_BUCKETS 512
+
 /* Correlation: how far apart in time a response and the Login History
  * failures that explain it may be. */
 #define SFDIAG_CORRELATE_WINDOW_MS (15 * 60 * 1000)

@@ -34,7 +34,7 @@ static void usage(FILE *fp)
 	      "LoginEvent exports, as CSV, gzip, UTF-8 or UTF-16.  FILE '-' is stdin.\n"
 	      "\n"
 	      "options:\n"
-	      "  -f, --format FMT    text (default) or json\n"
+	      "  -f, --format FMT    text (default), json, md (Markdown) or html\n"
 	      "  -j, --jobs N        threads for one big input (default: CPUs online)\n"
 	      "      --fail-on SEV   exit 1 when a finding is at least SEV:\n"
 	      "                      info, warning, error (default) or never\n"
@@ -220,8 +220,9 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	if (strcmp(format, "text") && strcmp(format, "json")) {
-		fprintf(stderr, "sfdiag: unknown format '%s' (text or json)\n", format);
+	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "md") &&
+	    strcmp(format, "html")) {
+		fprintf(stderr, "sfdiag: unknown format '%s' (text, json, md or html)\n", format);
 		return EXIT_TROUBLE;
 	}
 	if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
@@ -278,8 +279,14 @@ int main(int argc, char **argv)
 	    .width = 80,
 	    .fail_on = fail_on,
 	};
-	int werr = strcmp(format, "json") == 0 ? render_json(stdout, &run, &ro)
-	                                       : render_text(stdout, &run, &ro);
+	int (*render)(FILE *, const struct run *, const struct render_opts *) = render_text;
+	if (strcmp(format, "json") == 0)
+		render = render_json;
+	else if (strcmp(format, "md") == 0)
+		render = render_md;
+	else if (strcmp(format, "html") == 0)
+		render = render_html;
+	int werr = render(stdout, &run, &ro);
 
 	int rc = EXIT_CLEAN;
 	for (size_t i = 0; fail_on != SEV_NONE && i <= rs->nrules; i++) {
