@@ -109,6 +109,58 @@ static void count_line(struct out *w, const struct run *r, const struct finding 
 	sb_free(&s);
 }
 
+/*
+ * "Timeline: ▁▁▁▃█▇▆▂ 11-03 12:00 to 11-03 18:00 UTC, per hour": the finding's
+ * events over the run's time axis, at most 48 cells (buckets are summed into
+ * cells when the span is longer).  Nothing when the finding has no timed
+ * event or the whole run spans a single bucket.
+ */
+static void sparkline(struct out *w, const struct run *r, const struct finding *fi)
+{
+	static const char *const bars[] = {"\u2581", "\u2582", "\u2583", "\u2584",
+	                                   "\u2585", "\u2586", "\u2587", "\u2588"};
+	const struct timeline_axis *ax = &r->f.axis;
+	if (!ax->width_ms || ax->hi <= ax->lo || fi->count == fi->untimed)
+		return;
+	size_t span = (size_t)(ax->hi - ax->lo + 1), per = (span + 47) / 48;
+	size_t cells = (span + per - 1) / per;
+	uint64_t v[48] = {0}, max = 0;
+	for (size_t i = 0; i < span; i++) {
+		size_t slot = (size_t)(ax->lo - ax->origin) + i;
+		if (slot < SFDIAG_TIMELINE_BUCKETS)
+			v[i / per] += fi->timeline[slot];
+	}
+	for (size_t c = 0; c < cells; c++)
+		if (v[c] > max)
+			max = v[c];
+	if (!max)
+		return;
+	struct strbuf s = {0};
+	sb_adds(&s, "  Timeline: ");
+	for (size_t c = 0; c < cells; c++) {
+		if (!v[c])
+			sb_addc(&s, ' ');
+		else
+			sb_adds(&s, bars[(v[c] * 7 + max - 1) / max]);
+	}
+	char a[32], b[32];
+	time_format_short(ax->lo * ax->width_ms, a);
+	time_format_short((ax->hi + 1) * ax->width_ms, b);
+	int64_t cell_ms = ax->width_ms * (int64_t)per;
+	const char *unit = cell_ms % (24 * 3600000) == 0 ? "day" : "hour";
+	int64_t units = cell_ms / (strcmp(unit, "day") == 0 ? 24 * 3600000 : 3600000);
+	sb_adds(&w->sb, sb_str(&s));
+	sb_addc(&w->sb, '\n');
+	sb_reset(&s);
+	sb_printf(&s, "%s to %s, one cell per ", a, b);
+	if (units == 1)
+		sb_adds(&s, unit);
+	else
+		sb_printf(&s, "%lld %ss", (long long)units, unit);
+	labelled(w, "            ", sb_str(&s));
+	sb_free(&s);
+}
+
 static void evidence(struct out *w, const struct run *r, const struct finding *fi)
 {
 	const struct ruleset *rs = r->rs;
@@ -220,6 +272,7 @@ static void finding(struct out *w, const struct run *r, const struct finding *fi
 		sb_adds(&s, finding_title(&r->f, fi));
 	labelled(w, "  ", sb_str(&s));
 	count_line(w, r, fi, "  ");
+	sparkline(w, r, fi);
 	evidence(w, r, fi);
 
 	const struct group **g;
