@@ -149,6 +149,8 @@ static void sparkline(struct out *w, const struct run *r, const struct finding *
 	int64_t cell_ms = ax->width_ms * (int64_t)per;
 	const char *unit = cell_ms % (24 * 3600000) == 0 ? "day" : "hour";
 	int64_t units = cell_ms / (strcmp(unit, "day") == 0 ? 24 * 3600000 : 3600000);
+	while (s.len && s.buf[s.len - 1] == ' ')
+		s.buf[--s.len] = '\0';
 	sb_adds(&w->sb, sb_str(&s));
 	sb_addc(&w->sb, '\n');
 	sb_reset(&s);
