@@ -95,7 +95,7 @@ int login_csv_sniff(const struct ruleset *rs, const char *head, size_t n, char *
 
 struct csvstate {
 	struct adapter_ctx *ac;
-	struct strbuf row;           /* field bytes, each NUL-terminated */
+	struct strbuf row;           /* the kept columns' bytes, back to back */
 	size_t off[SFDIAG_MAX_COLUMNS];
 	size_t len[SFDIAG_MAX_COLUMNS];
 	size_t nfields;
@@ -159,8 +159,7 @@ static void on_field(void *data, size_t n, void *ctx)
 	st->row.buf = xgrow(st->row.buf, &st->row.cap, st->row.len + n + 1, 1);
 	if (n)
 		memcpy(st->row.buf + st->row.len, data, n);
-	st->row.buf[st->row.len + n] = '\0';
-	st->row.len += n + 1;
+	st->row.len += n;
 }
 
 static void map_header(struct csvstate *st)
@@ -190,7 +189,7 @@ static void map_header(struct csvstate *st)
 		}
 	}
 	for (size_t f = 0; f < SFDIAG_MAX_FIELDS; f++)
-		if (best_col[f] >= 0 && rs->fields[f].used)
+		if (best_col[f] >= 0 && (rs->fields[f].used & KIND_LOGIN_HISTORY))
 			st->col_field[best_col[f]] = (int)f;
 	if (unused.len)
 		adapter_note(st->ac, NOTE_INFO, st->row_line, "columns not used by any field: %s",
@@ -215,6 +214,22 @@ static void emit_row(struct csvstate *st)
 		         st->nfields == 1 ? "" : "s", st->ncols);
 		return;
 	}
+	/* The kept columns lie back to back in row: check them in one pass. */
+	size_t bad;
+	int utf8_ok = utf8_valid(st->row.buf, st->row.len, &bad);
+	const char *nul = utf8_ok ? memchr(st->row.buf, '\0', st->row.len) : NULL;
+	if (!utf8_ok || nul) {
+		size_t at = utf8_ok ? (size_t)(nul - st->row.buf) : bad, c = 0;
+		for (size_t k = 0; k < st->nfields; k++)
+			if (st->col_field[k] >= 0 && st->off[k] <= at && at < st->off[k] + st->len[k])
+				c = k;
+		if (utf8_ok)
+			warn_row(st, "NUL byte in column %zu; record skipped", c + 1);
+		else
+			warn_row(st, "invalid UTF-8 in column %zu (byte %zu); record skipped "
+			             "(re-save the file as UTF-8)", c + 1, at - st->off[c] + 1);
+		return;
+	}
 	event_clear(ev);
 	ev->kind = KIND_LOGIN_HISTORY;
 	ev->file = ac->file;
@@ -222,20 +237,8 @@ static void emit_row(struct csvstate *st)
 	ev->line = st->row_line;
 	for (size_t c = 0; c < st->nfields; c++) {
 		int f = st->col_field[c];
-		if (f < 0)
-			continue;
-		const char *v = st->row.buf + st->off[c];
-		size_t bad;
-		if (!utf8_valid(v, st->len[c], &bad)) {
-			warn_row(st, "invalid UTF-8 in column %zu (byte %zu); record skipped "
-			             "(re-save the file as UTF-8)", c + 1, bad + 1);
-			return;
-		}
-		if (memchr(v, '\0', st->len[c])) {
-			warn_row(st, "NUL byte in column %zu; record skipped", c + 1);
-			return;
-		}
-		event_set(ev, rs, f, v, st->len[c]);
+		if (f >= 0)
+			event_set(ev, rs, f, st->row.buf + st->off[c], st->len[c]);
 	}
 	event_finish(ev, rs);
 	ac->emit(ac->ctx, ev);

@@ -10,6 +10,8 @@
 
 enum { RES_UNKNOWN = 0xFF, RES_LIMIT = 2 };
 
+#define MATCHER_KINDS 4 /* event kinds, by bit number (event.h) */
+
 /* One distinct value of one field, with its condition results. */
 struct value_entry {
 	char *val;
@@ -40,8 +42,9 @@ struct matcher {
 	struct value_cache fields[SFDIAG_MAX_FIELDS];
 	struct verdict_entry *verdicts;
 	size_t vcap, vcount;
-	int tested[SFDIAG_MAX_FIELDS]; /* fields that some condition tests */
-	size_t ntested;
+	/* Per kind (by bit number): the fields its rules and success test. */
+	int tested[MATCHER_KINDS][SFDIAG_MAX_FIELDS];
+	size_t ntested[MATCHER_KINDS];
 	struct strbuf key;
 	unsigned long *limit_hits; /* nrules + 1 */
 	size_t current;            /* rule being evaluated, for limit_hits */
@@ -62,10 +65,21 @@ struct matcher *matcher_new(const struct ruleset *rs)
 	pcre2_set_match_limit(m->mctx, SFDIAG_PCRE2_MATCH_LIMIT);
 	pcre2_set_depth_limit(m->mctx, SFDIAG_PCRE2_DEPTH_LIMIT);
 	pcre2_set_heap_limit(m->mctx, SFDIAG_PCRE2_HEAP_LIMIT_KIB);
+	unsigned char tested[MATCHER_KINDS][SFDIAG_MAX_FIELDS] = {{0}};
+	for (size_t i = 0; i < rs->nrules; i++)
+		for (size_t k = 0; k < MATCHER_KINDS; k++)
+			if (rs->rules[i].kinds & (1u << k))
+				for (size_t c = 0; c < rs->rules[i].nconds; c++)
+					tested[k][rs->rules[i].conds[c].field] = 1;
+	for (size_t i = 0; i < rs->nsuccess; i++)
+		for (size_t k = 0; k < MATCHER_KINDS; k++)
+			if (rs->success_kind[i] & (1u << k))
+				tested[k][rs->success[i].field] = 1;
 	for (size_t f = 0; f < rs->nfields; f++) {
 		m->fields[f].nconds = rs->fields[f].nconds;
-		if (rs->fields[f].nconds)
-			m->tested[m->ntested++] = (int)f;
+		for (size_t k = 0; k < MATCHER_KINDS; k++)
+			if (tested[k][f])
+				m->tested[k][m->ntested[k]++] = (int)f;
 	}
 	m->limit_hits = xcalloc(rs->nrules + 1, sizeof *m->limit_hits);
 	return m;
@@ -217,12 +231,12 @@ static int classify_slow(struct matcher *m, const struct event *ev)
 }
 
 /* Does the stored key (tested values joined by 0x1F) hold ev's values? */
-static int key_equals(const struct matcher *m, const char *key, size_t klen,
+static int key_equals(const int *tested, size_t ntested, const char *key, size_t klen,
                       const struct event *ev)
 {
 	size_t off = 0;
-	for (size_t i = 0; i < m->ntested; i++) {
-		int f = m->tested[i];
+	for (size_t i = 0; i < ntested; i++) {
+		int f = tested[i];
 		size_t n = ev->val[f] ? ev->len[f] : 0;
 		if (off + n >= klen || (n && memcmp(key + off, ev->val[f], n) != 0) ||
 		    key[off + n] != '\x1f')
@@ -234,10 +248,15 @@ static int key_equals(const struct matcher *m, const char *key, size_t klen,
 
 int matcher_classify(struct matcher *m, const struct event *ev)
 {
-	/* The verdict depends only on the kind and the tested fields. */
+	/* The verdict depends only on the kind and the fields its rules test. */
+	size_t kb = 0;
+	while (kb + 1 < MATCHER_KINDS && !(ev->kind & (1u << kb)))
+		kb++;
+	const int *tested = m->tested[kb];
+	size_t ntested = m->ntested[kb];
 	uint64_t h = ev->kind;
-	for (size_t i = 0; i < m->ntested; i++) {
-		int f = m->tested[i];
+	for (size_t i = 0; i < ntested; i++) {
+		int f = tested[i];
 		h = (h ^ (ev->val[f] ? hash_bytes(ev->val[f], ev->len[f]) : 0)) * 0x9E3779B97F4A7C15ull;
 	}
 
@@ -266,14 +285,14 @@ int matcher_classify(struct matcher *m, const struct event *ev)
 	size_t mask = m->vcap - 1, i = (size_t)h & mask;
 	while (m->verdicts[i].key) {
 		struct verdict_entry *e = &m->verdicts[i];
-		if (e->hash == h && e->kind == ev->kind && key_equals(m, e->key, e->len, ev))
+		if (e->hash == h && e->kind == ev->kind && key_equals(tested, ntested, e->key, e->len, ev))
 			return e->verdict;
 		i = (i + 1) & mask;
 	}
 	int verdict = classify_slow(m, ev);
 	sb_reset(&m->key);
-	for (size_t k = 0; k < m->ntested; k++) {
-		int f = m->tested[k];
+	for (size_t k = 0; k < ntested; k++) {
+		int f = tested[k];
 		if (ev->val[f])
 			sb_add(&m->key, ev->val[f], ev->len[f]);
 		sb_addc(&m->key, '\x1f');

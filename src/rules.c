@@ -914,27 +914,28 @@ static void resolve_candidates(struct loader *ld)
 /* Mark the fields anything reads, so adapters can skip the others. */
 static void mark_used(struct ruleset *rs)
 {
+	const unsigned all = ~0u;
 	const int engine[] = {rs->f_time, rs->f_user, rs->f_application, rs->f_status,
 	                      rs->f_source_ip};
 	for (size_t i = 0; i < sizeof engine / sizeof engine[0]; i++)
 		if (engine[i] >= 0)
-			rs->fields[engine[i]].used = 1;
+			rs->fields[engine[i]].used = all;
 	for (size_t i = 0; i < rs->nsuccess; i++)
-		rs->fields[rs->success[i].field].used = 1;
+		rs->fields[rs->success[i].field].used |= rs->success_kind[i];
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rule *r = &rs->rules[i];
 		for (size_t k = 0; k < r->nconds; k++)
-			rs->fields[r->conds[k].field].used = 1;
+			rs->fields[r->conds[k].field].used |= r->kinds;
 		for (size_t f = 0; f < rs->nfields; f++)
 			if (r->placeholders[f])
-				rs->fields[f].used = 1;
+				rs->fields[f].used |= r->kinds;
 	}
 	/* A fallback's source is read too, and a FIELD_code is filled from FIELD. */
 	for (size_t f = 0; f < rs->nfields; f++) {
-		if (rs->fields[f].used && rs->fallback[f] >= 0)
-			rs->fields[rs->fallback[f]].used = 1;
-		if (rs->code_field_of[f] >= 0 && rs->fields[rs->code_field_of[f]].used)
-			rs->fields[f].used = 1;
+		if (rs->fallback[f] >= 0)
+			rs->fields[rs->fallback[f]].used |= rs->fields[f].used;
+		if (rs->code_field_of[f] >= 0)
+			rs->fields[f].used |= rs->fields[rs->code_field_of[f]].used;
 	}
 }
 

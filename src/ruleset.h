@@ -94,8 +94,9 @@ struct field_def {
 	size_t naliases;
 	unsigned nconds;  /* conditions that test this field */
 	int has_codes;    /* codes.conf has entries for this field */
-	int used;         /* read by a condition, a placeholder or the engine;
-	                     adapters may skip fields that are not */
+	unsigned used;    /* kinds (bits) for which a condition, a placeholder or
+	                     the engine reads the field; adapters may skip fields
+	                     their kind does not use */
 	int secret;       /* never printed; evidence shows its shape only */
 };
 
