@@ -377,6 +377,26 @@ int input_peek(struct input *in, const char **p, size_t *n, char *err, size_t er
 
 long input_read(struct input *in, char *buf, size_t n, char *err, size_t errlen)
 {
+	/* UTF-8 needs no decoding: once out is drained, hand over mid's bytes,
+	 * or for a plain file the source's, without the extra copies. */
+	if (in->out_pos == in->out_len && in->sniffed && !in->failed &&
+	    (in->enc == INPUT_UTF8 || in->enc == INPUT_UTF8_BOM)) {
+		size_t have = in->mid_len - in->mid_pos;
+		if (have) {
+			size_t k = n < have ? n : have;
+			memcpy(buf, in->mid + in->mid_pos, k);
+			in->mid_pos += k;
+			return (long)k;
+		}
+		/* Big reads only: small ones keep the source's usual chunking. */
+		if (!in->gzip && !in->mid_eof && in->raw_pos == in->raw_len && n >= MID_SIZE) {
+			long r = source_read(in, buf, n);
+			if (r > 0)
+				return r;
+			if (r == 0)
+				in->mid_eof = 1;
+		}
+	}
 	if (in->out_pos == in->out_len)
 		fill_out(in, 1);
 	size_t have = in->out_len - in->out_pos;
