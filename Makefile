@@ -31,7 +31,8 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 # Debian packages the build and the tests need.
 DEB_BUILD = gcc make pkg-config libpcre2-dev libcsv-dev libcjson-dev zlib1g-dev \
             libarchive-dev
-DEB_TEST  = python3 groff-base
+DEB_TEST  = python3 groff-base time binutils
+DEB_LINT  = clang-14 libclang-rt-14-dev cppcheck clang-tidy
 
 SRC  = $(sort $(wildcard src/*.c))
 LIB_SRC = $(filter-out src/main.c,$(SRC))
@@ -45,7 +46,7 @@ REL_UNIT = $(UNIT_SRC:tests/unit/%.c=build/rel/unit/%)
 SAN_UNIT = $(UNIT_SRC:tests/unit/%.c=build/san/unit/%)
 
 .PHONY: all deps demo test test-release check unit cli test-install test-html bench install \
-        uninstall clean lint FORCE
+        uninstall clean lint FORCE fuzz fuzz-replay limits oom lint-deps
 
 all: build/sfdiag
 
@@ -121,6 +122,8 @@ test-release: build/sfdiag $(REL_UNIT)
 	SFDIAG=./build/sfdiag tests/secrets/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/html/run || fail=1; \
 	tests/install/run || fail=1; \
+	SFDIAG=./build/sfdiag tests/limits/run || fail=1; \
+	SFDIAG=./build/sfdiag tests/oom/run || fail=1; \
 	exit $$fail
 
 check: deps
@@ -130,7 +133,32 @@ check: deps
 	./build/san/sfdiag rules test || fail=1; \
 	SFDIAG=./build/san/sfdiag tests/cli/run || fail=1; \
 	SFDIAG=./build/san/sfdiag tests/secrets/run || fail=1; \
+	tests/fuzz/replay-all || fail=1; \
 	exit $$fail
+
+# Hardening (tests/fuzz, tests/limits, tests/oom; docs in tests/fuzz/README if any).
+# make fuzz runs each libFuzzer harness FUZZ_SECONDS (clang); fuzz-replay
+# replays every corpus file through a gcc + ASan build; make lint runs
+# cppcheck and clang-tidy with the committed configurations.
+FUZZ_SECONDS ?= 30
+
+lint-deps:
+	@$(MAKE) --no-print-directory deps DEB_TEST="$(DEB_LINT)"
+
+fuzz: lint-deps
+	FUZZ_PARALLEL=2 tests/fuzz/run-fuzzers $(FUZZ_SECONDS)
+
+fuzz-replay:
+	tests/fuzz/replay-all
+
+limits: build/sfdiag
+	SFDIAG=./build/sfdiag tests/limits/run
+
+oom: build/sfdiag
+	SFDIAG=./build/sfdiag tests/oom/run
+
+lint: lint-deps
+	tools/lint.sh
 
 # Speed and memory against peer tools (bench/README.md).  BENCH_ARGS=--quick
 # for a fast run.

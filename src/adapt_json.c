@@ -291,7 +291,7 @@ static void response_fields(struct event *ev, const struct ruleset *rs, int stat
 			return;
 	}
 	int html = (bn > 0 && b[0] == '<') || (mime && strstr(mime, "html"));
-	set_text(ev, rs, "body_kind", html ? "html" : "text", html ? 4 : 4);
+	set_text(ev, rs, "body_kind", html ? "html" : "text", 4);
 	set_text(ev, rs, "message", b, bn > 200 ? 200 : bn);
 }
 

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "triage.h"
@@ -257,7 +259,42 @@ skip:
 	return go_on;
 }
 
+/*
+ * libarchive handles some allocation failures with exit(1) ("Fatal Internal
+ * Error in libarchive: Out of memory"), and 1 means "findings" to sfdiag's
+ * callers.  While a thread is inside arc_read, turn that exit into our
+ * out-of-memory exit.
+ */
+static _Thread_local int in_libarchive;
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+
+static void libarchive_exit(void)
+{
+	if (in_libarchive) {
+		fputs("sfdiag: out of memory\n", stderr);
+		_exit(2);
+	}
+}
+
+static void register_exit(void)
+{
+	atexit(libarchive_exit);
+}
+
+static long arc_read_inner(const char *path, const struct arc_limits *lim,
+                           const struct arc_visitor *v);
+
 long arc_read(const char *path, const struct arc_limits *lim, const struct arc_visitor *v)
+{
+	pthread_once(&exit_once, register_exit);
+	in_libarchive = 1;
+	long n = arc_read_inner(path, lim, v);
+	in_libarchive = 0;
+	return n;
+}
+
+static long arc_read_inner(const char *path, const struct arc_limits *lim,
+                           const struct arc_visitor *v)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;

@@ -580,6 +580,8 @@ static void scan_placeholders(struct loader *ld, struct rule *r, const char *tex
 	}
 }
 
+static void free_sample(struct sample *s);
+
 static int parse_sample(struct loader *ld, struct sample *s, const char *text)
 {
 	size_t cap = 0;
@@ -600,6 +602,7 @@ static int parse_sample(struct loader *ld, struct sample *s, const char *text)
 			if (!eq) {
 				lerror(ld, "example item '%s' is not FIELD=VALUE", it);
 				sb_free(&item);
+				free_sample(s);
 				return -1;
 			}
 			*eq = '\0';
@@ -611,6 +614,7 @@ static int parse_sample(struct loader *ld, struct sample *s, const char *text)
 			if (f < 0) {
 				lerror(ld, "example: unknown field '%s'", name);
 				sb_free(&item);
+				free_sample(s);
 				return -1;
 			}
 			size_t vn = strlen(eq + 1);
@@ -787,10 +791,10 @@ static void parse_rules_file(struct loader *ld, FILE *fp)
 			}
 		} else if (strcmp(kw, "cause") == 0) {
 			if (r->cause) {
-				size_t n = strlen(r->cause) + strlen(rest) + 2;
-				r->cause = xrealloc(r->cause, n);
-				strcat(r->cause, " ");
-				strcat(r->cause, rest);
+				size_t old = strlen(r->cause), add = strlen(rest);
+				r->cause = xrealloc(r->cause, old + add + 2);
+				r->cause[old] = ' ';
+				memcpy(r->cause + old + 1, rest, add + 1);
 			} else {
 				r->cause = xstrdup(rest);
 			}

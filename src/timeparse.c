@@ -185,13 +185,8 @@ static int scan_offset(struct scan *sc, int sign, int loose, int *minutes)
 	int n = scan_num(sc, loose ? 1 : 2, 2, &h);
 	if (n < 0)
 		return -1;
-	if (accept(sc, ':')) {
-		if (scan_fixed(sc, 2, &m) < 0)
-			return -1;
-	} else if (n == 2 && is_digit(peek(sc))) {
-		if (scan_fixed(sc, 2, &m) < 0)
-			return -1;
-	}
+	if ((accept(sc, ':') || (n == 2 && is_digit(peek(sc)))) && scan_fixed(sc, 2, &m) < 0)
+		return -1;
 	if (h > 18 || m > 59 || is_digit(peek(sc)))
 		return -1;
 	*minutes = sign * (h * 60 + m);
