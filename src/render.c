@@ -353,3 +353,49 @@ void render_wrap(struct strbuf *out, const char *text, size_t col, size_t indent
 	}
 	sb_addc(out, '\n');
 }
+
+void render_summary(struct strbuf *out, const struct run *r)
+{
+	static const char *const kind_words[FINDINGS_KINDS][2] = {
+	    {"login", "logins"},
+	    {"token response", "token responses"},
+	    {"API error", "API errors"},
+	    {"settings file", "settings files"},
+	};
+	uint64_t skipped = 0;
+	for (size_t i = 0; i < r->ninputs; i++)
+		skipped += r->inputs[i].skipped;
+	sb_adds(out, "Read ");
+	render_count(out, r->ninputs);
+	sb_adds(out, r->ninputs == 1 ? " input:" : " inputs:");
+	int parts = 0;
+	for (unsigned k = 0; k < FINDINGS_KINDS; k++) {
+		uint64_t kn = r->f.kind_events[k];
+		if (!kn)
+			continue;
+		sb_adds(out, parts++ ? ", " : " ");
+		render_count(out, kn);
+		sb_printf(out, " %s", kind_words[k][kn != 1]);
+		if (k == 0) {
+			sb_adds(out, " (");
+			render_count(out, r->f.successes);
+			sb_adds(out, " succeeded, ");
+			render_count(out, r->f.kind_events[0] - r->f.successes);
+			sb_adds(out, " failed)");
+		}
+	}
+	if (!parts)
+		sb_adds(out, " nothing to diagnose");
+	if (skipped) {
+		sb_adds(out, ", ");
+		render_count(out, skipped);
+		sb_adds(out, " records skipped");
+	}
+	if (r->f.first != EVENT_NO_TIME) {
+		char a[32], b[32];
+		time_format_short(r->f.first, a);
+		time_format_short(r->f.last, b);
+		sb_printf(out, "; %s to %s", a, b);
+	}
+	sb_addc(out, '.');
+}

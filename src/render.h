@@ -54,6 +54,9 @@ size_t render_columns(const char *s, size_t n);
 void render_wrap(struct strbuf *out, const char *text, size_t col, size_t indent, size_t width);
 /* "1,234" */
 void render_count(struct strbuf *out, uint64_t n);
+/* "Read 2 inputs: 56 logins (15 succeeded, 41 failed), 1 token response, 3
+ * records skipped; FIRST to LAST." (plain text, nothing from input). */
+void render_summary(struct strbuf *out, const struct run *r);
 /* Number of findings at or above each severity. */
 void render_severity_counts(const struct run *r, size_t counts[3]);
 

@@ -739,40 +739,9 @@ static void inputs(struct strbuf *o, const struct run *r)
 
 static void summary(struct strbuf *o, const struct run *r)
 {
-	static const char *const kind_words[FINDINGS_KINDS][2] = {
-	    {"login", "logins"},
-	    {"token response", "token responses"},
-	    {"API error", "API errors"},
-	    {"settings file", "settings files"},
-	};
-	sb_adds(o, "<p class=\"muted\">Read ");
-	render_count(o, r->ninputs);
-	sb_adds(o, r->ninputs == 1 ? " input:" : " inputs:");
-	int parts = 0;
-	for (unsigned k = 0; k < FINDINGS_KINDS; k++) {
-		uint64_t kn = r->f.kind_events[k];
-		if (!kn)
-			continue;
-		sb_adds(o, parts++ ? ", " : " ");
-		render_count(o, kn);
-		sb_printf(o, " %s", kind_words[k][kn != 1]);
-		if (k == 0) {
-			sb_adds(o, " (");
-			render_count(o, r->f.successes);
-			sb_adds(o, " succeeded, ");
-			render_count(o, r->f.kind_events[0] - r->f.successes);
-			sb_adds(o, " failed)");
-		}
-	}
-	if (!parts)
-		sb_adds(o, " nothing to diagnose");
-	if (r->f.first != EVENT_NO_TIME) {
-		char a[32], b[32];
-		time_format_short(r->f.first, a);
-		time_format_short(r->f.last, b);
-		sb_printf(o, "; %s to %s", a, b);
-	}
-	sb_adds(o, ".</p>\n");
+	sb_adds(o, "<p class=\"muted\">");
+	render_summary(o, r);
+	sb_adds(o, "</p>\n");
 }
 
 int render_html(FILE *fp, const struct run *r, const struct render_opts *o)

@@ -405,48 +405,8 @@ static void inputs(struct strbuf *o, const struct run *r)
 /* "Read 2 inputs: 56 logins (15 succeeded, 41 failed), ...; FIRST to LAST." */
 static void summary(struct strbuf *o, const struct run *r)
 {
-	static const char *const kind_words[FINDINGS_KINDS][2] = {
-	    {"login", "logins"},
-	    {"token response", "token responses"},
-	    {"API error", "API errors"},
-	    {"settings file", "settings files"},
-	};
-	uint64_t skipped = 0;
-	for (size_t i = 0; i < r->ninputs; i++)
-		skipped += r->inputs[i].skipped;
-	sb_adds(o, "Read ");
-	render_count(o, r->ninputs);
-	sb_adds(o, r->ninputs == 1 ? " input:" : " inputs:");
-	int parts = 0;
-	for (unsigned k = 0; k < FINDINGS_KINDS; k++) {
-		uint64_t kn = r->f.kind_events[k];
-		if (!kn)
-			continue;
-		sb_adds(o, parts++ ? ", " : " ");
-		render_count(o, kn);
-		sb_printf(o, " %s", kind_words[k][kn != 1]);
-		if (k == 0) {
-			sb_adds(o, " (");
-			render_count(o, r->f.successes);
-			sb_adds(o, " succeeded, ");
-			render_count(o, r->f.kind_events[0] - r->f.successes);
-			sb_adds(o, " failed)");
-		}
-	}
-	if (!parts)
-		sb_adds(o, " nothing to diagnose");
-	if (skipped) {
-		sb_adds(o, ", ");
-		render_count(o, skipped);
-		sb_adds(o, " records skipped");
-	}
-	if (r->f.first != EVENT_NO_TIME) {
-		char a[32], b[32];
-		time_format_short(r->f.first, a);
-		time_format_short(r->f.last, b);
-		sb_printf(o, "; %s to %s", a, b);
-	}
-	sb_adds(o, ".\n\n");
+	render_summary(o, r);
+	sb_adds(o, "\n\n");
 }
 
 int render_md(FILE *fp, const struct run *r, const struct render_opts *o)

@@ -412,45 +412,7 @@ int render_text(FILE *fp, const struct run *r, const struct render_opts *o)
 	          sev[SEV_ERROR] == 1 ? "" : "s", sev[SEV_WARNING], sev[SEV_WARNING] == 1 ? "" : "s",
 	          sev[SEV_INFO]);
 	struct strbuf s = {0};
-	static const char *const kind_words[FINDINGS_KINDS][2] = {
-	    {"login", "logins"},
-	    {"token response", "token responses"},
-	    {"API error", "API errors"},
-	    {"settings file", "settings files"},
-	};
-	sb_adds(&s, "Read ");
-	render_count(&s, r->ninputs);
-	sb_adds(&s, r->ninputs == 1 ? " input:" : " inputs:");
-	int parts = 0;
-	for (unsigned k = 0; k < FINDINGS_KINDS; k++) {
-		uint64_t kn = r->f.kind_events[k];
-		if (!kn)
-			continue;
-		sb_adds(&s, parts++ ? ", " : " ");
-		render_count(&s, kn);
-		sb_printf(&s, " %s", kind_words[k][kn != 1]);
-		if (k == 0) {
-			sb_adds(&s, " (");
-			render_count(&s, r->f.successes);
-			sb_adds(&s, " succeeded, ");
-			render_count(&s, r->f.kind_events[0] - r->f.successes);
-			sb_adds(&s, " failed)");
-		}
-	}
-	if (!parts)
-		sb_adds(&s, " nothing to diagnose");
-	if (skipped) {
-		sb_adds(&s, ", ");
-		render_count(&s, skipped);
-		sb_adds(&s, " records skipped");
-	}
-	if (r->f.first != EVENT_NO_TIME) {
-		char a[32], b[32];
-		time_format_short(r->f.first, a);
-		time_format_short(r->f.last, b);
-		sb_printf(&s, "; %s to %s", a, b);
-	}
-	sb_addc(&s, '.');
+	render_summary(&s, r);
 	wrap(&w, sb_str(&s), 0, 0);
 	sb_free(&s);
 	sb_addc(&w.sb, '\n');
