@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 	const char *format = "text", *rules_opt = NULL, *color = "auto", *explain = NULL;
 	enum severity fail_on = SEV_ERROR;
 	int use_jit = 1, c;
-	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	long jobs = 0; /* 0: not given; CPUs online */
 
 	while ((c = getopt_long(argc, argv, "+f:j:hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -234,7 +234,7 @@ int main(int argc, char **argv)
 		return cli_close_stdout() ? EXIT_TROUBLE : rc;
 	}
 	if (argc >= 1 && strcmp(argv[0], "triage") == 0)
-		return triage_main(argc, argv, rules_opt, use_jit);
+		return triage_main(argc, argv, rules_opt, use_jit, jobs);
 	if (argc >= 1 && strcmp(argv[0], "rules") == 0) {
 		/* Options may also follow the subcommand: sfdiag rules test --rules DIR */
 		optind = 0; /* GNU getopt: 0 re-initialises its state */
@@ -267,6 +267,8 @@ int main(int argc, char **argv)
 		rules_free(rs);
 		return EXIT_TROUBLE;
 	}
+	if (jobs < 1)
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	run.jobs = jobs < 1 ? 1 : (int)jobs;
 	for (int i = 0; i < argc; i++)
 		run_file(&run, argv[i]);

@@ -1335,7 +1335,7 @@ static int run_workers(struct triage *tr, long jobs, int show_progress)
 	return werr;
 }
 
-int triage_main(int argc, char **argv, const char *rules_opt, int use_jit)
+int triage_main(int argc, char **argv, const char *rules_opt, int use_jit, long jobs)
 {
 	enum { OPT_FAIL_ON = 256, OPT_RULES, OPT_NO_JIT };
 	static const struct option longopts[] = {
@@ -1350,7 +1350,8 @@ int triage_main(int argc, char **argv, const char *rules_opt, int use_jit)
 	    {NULL, 0, NULL, 0},
 	};
 	struct triage tr = {.fmt = FMT_TEXT, .fail_on = SEV_ERROR, .lim = arc_default_limits()};
-	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1) /* no -j before the subcommand */
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	int quiet = 0, c;
 	char *end;
 

@@ -84,10 +84,11 @@ size_t arc_suffix(const char *name);
 
 /* ---- triage.c ---- */
 
-/* `sfdiag triage ...`: argv[0] is "triage".  rules_opt and use_jit are the
- * main options given before the subcommand (they may be repeated after it).
+/* `sfdiag triage ...`: argv[0] is "triage".  rules_opt, use_jit and jobs
+ * (0 when not given) are the main options given before the subcommand (they
+ * may be repeated after it).
  * Returns the exit status (0, 1 or 2, as sfdiag's) after flushing and closing
  * stdout. */
-int triage_main(int argc, char **argv, const char *rules_opt, int use_jit);
+int triage_main(int argc, char **argv, const char *rules_opt, int use_jit, long jobs);
 
 #endif
