@@ -90,10 +90,14 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# One export, one ticket where several kinds of evidence tell one story, and
+# the batch view of every sample ticket.  Exit statuses are shown, not fatal.
 demo: deps
 	$(MAKE) build/sfdiag
-	./build/sfdiag samples/login-history/*; status=$$?; \
-	echo "(sfdiag exited $$status: 0 nothing wrong, 1 findings at --fail-on severity, 2 input error)"
+	./build/sfdiag samples/login-history/setup-download.csv; \
+	echo "(exit $$?: 0 nothing wrong, 1 findings at --fail-on severity, 2 input error)"; echo
+	./build/sfdiag samples/tickets/ticket-ip-change/*; echo "(exit $$?)"; echo
+	./build/sfdiag triage samples/tickets; echo "(exit $$?)"
 
 unit: $(REL_UNIT)
 	@fail=0; for t in $(REL_UNIT); do $$t || fail=1; done; exit $$fail

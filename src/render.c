@@ -399,3 +399,17 @@ void render_summary(struct strbuf *out, const struct run *r)
 	}
 	sb_addc(out, '.');
 }
+
+const char *render_noun(const struct ruleset *rs, int rule, int plural)
+{
+	unsigned kinds = rule >= 0 ? rs->rules[rule].kinds : 0;
+	if (kinds & KIND_LOGIN_HISTORY)
+		return plural ? "failed logins" : "failed login";
+	if (kinds & KIND_TOKEN_RESPONSE)
+		return plural ? "token responses" : "token response";
+	if (kinds & KIND_API_ERROR)
+		return plural ? "API errors" : "API error";
+	if (kinds & KIND_SETTINGS)
+		return plural ? "settings files" : "settings file";
+	return plural ? "failures" : "failure";
+}

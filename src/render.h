@@ -57,6 +57,10 @@ void render_count(struct strbuf *out, uint64_t n);
 /* "Read 2 inputs: 56 logins (15 succeeded, 41 failed), 1 token response, 3
  * records skipped; FIRST to LAST." (plain text, nothing from input). */
 void render_summary(struct strbuf *out, const struct run *r);
+/* What one event explained by rule is called ("failed login", "token
+ * response", "API error", "settings file"; "failure" for rule -1), by the
+ * rule's first kind. */
+const char *render_noun(const struct ruleset *rs, int rule, int plural);
 /* Number of findings at or above each severity. */
 void render_severity_counts(const struct run *r, size_t counts[3]);
 

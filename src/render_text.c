@@ -73,28 +73,13 @@ static const struct tally *field_tally(const struct ruleset *rs, const struct fi
 	return f >= 0 ? fi->tally[f] : NULL;
 }
 
-/* What one event of this finding is called: by its rule's first kind. */
-static const char *noun(const struct ruleset *rs, const struct finding *fi, int plural)
-{
-	unsigned kinds = fi->rule >= 0 ? rs->rules[fi->rule].kinds : 0;
-	if (kinds & KIND_LOGIN_HISTORY)
-		return plural ? "failed logins" : "failed login";
-	if (kinds & KIND_TOKEN_RESPONSE)
-		return plural ? "token responses" : "token response";
-	if (kinds & KIND_API_ERROR)
-		return plural ? "API errors" : "API error";
-	if (kinds & KIND_SETTINGS)
-		return plural ? "settings files" : "settings file";
-	return plural ? "failures" : "failure";
-}
-
 static void count_line(struct out *w, const struct run *r, const struct finding *fi,
                        const char *indent)
 {
 	struct strbuf s = {0};
 	char a[32], b[32];
 	render_count(&s, fi->count);
-	sb_printf(&s, " %s", noun(r->rs, fi, fi->count != 1));
+	sb_printf(&s, " %s", render_noun(r->rs, fi->rule, fi->count != 1));
 	if (fi->first != EVENT_NO_TIME) {
 		time_format_short(fi->first, a);
 		time_format_short(fi->last, b);
@@ -205,7 +190,7 @@ static void explained(struct out *w, const struct run *r, const struct finding *
 		sb_reset(&s);
 		sb_adds(&s, "Also explains ");
 		render_count(&s, o->count);
-		sb_printf(&s, " %s (%s", noun(rs, o, o->count != 1), rs->rules[i].id);
+		sb_printf(&s, " %s (%s", render_noun(rs, o->rule, o->count != 1), rs->rules[i].id);
 		const struct tally_entry *e[1];
 		if (tally_top(&o->said, e, 1) == 1) {
 			sb_adds(&s, ": ");

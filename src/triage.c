@@ -741,9 +741,9 @@ static void text_summary(struct strbuf *o, const struct triage *tr, const struct
 			sb_adds(o, "  top cause: ");
 			wrap(o, sb_str(&s), 13, 4);
 		} else if (!tk->records) {
-			sb_adds(o, "  no login rows read\n");
+			sb_adds(o, "  nothing read\n");
 		} else {
-			sb_adds(o, "  no failed logins\n");
+			sb_adds(o, "  no failure found\n");
 		}
 		for (size_t i = 0; i < tk->nnotes && i < NOTES_SHOWN; i++) {
 			sb_reset(&s);
@@ -760,14 +760,14 @@ static void text_summary(struct strbuf *o, const struct triage *tr, const struct
 
 	sb_adds(o, "\nCauses across tickets, most tickets first:\n");
 	if (!nc)
-		sb_adds(o, "  none: no failed logins in any ticket\n");
+		sb_adds(o, "  none: no failure in any ticket\n");
 	for (size_t i = 0; i < nc; i++) {
 		sb_reset(&s);
 		sb_printf(&s, "%zu ticket%s: %s - %s; ", c[i].tickets, c[i].tickets == 1 ? "" : "s",
 		          c[i].id, cause_title(tr, &c[i]));
 		sb_printf(&s, "%s, ", severity_name(c[i].sev));
 		render_count(&s, c[i].count);
-		sb_printf(&s, " failed login%s", c[i].count == 1 ? "" : "s");
+		sb_printf(&s, " %s", render_noun(tr->rs, c[i].rule, c[i].count != 1));
 		if (c[i].first != EVENT_NO_TIME) {
 			time_format_short(c[i].first, ts);
 			sb_printf(&s, "; first seen %s", ts);
