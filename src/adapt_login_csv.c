@@ -316,6 +316,11 @@ void login_csv_set_line(struct login_csv *r, long line)
 	r->st.line = line;
 }
 
+long login_csv_line(const struct login_csv *r)
+{
+	return r->st.line;
+}
+
 int login_csv_at_boundary(const struct login_csv *r)
 {
 	/* No record begun, nothing buffered, and libcsv between rows. */
@@ -432,7 +437,7 @@ int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac)
  * Export rows rarely hold line breaks, so the guess is almost always right.
  */
 int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_end,
-                         uint64_t *split, long *split_line)
+                         uint64_t *split)
 {
 	enum { CHUNK = 1 << 20 };
 	char *buf = xmalloc(CHUNK);
@@ -454,18 +459,6 @@ int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_en
 	*split = mid + (uint64_t)(nl - buf) + 1;
 	if (*split >= size)
 		goto out;
-	/* Number the second half's lines: count the line breaks before it. */
-	long lines = 0;
-	for (uint64_t pos = start; pos < *split;) {
-		size_t want = *split - pos < CHUNK ? (size_t)(*split - pos) : CHUNK;
-		got = pread(fd, buf, want, (off_t)pos);
-		if (got <= 0)
-			goto out;
-		for (const char *p = buf, *e = buf + got; (p = memchr(p, '\n', (size_t)(e - p))); p++)
-			lines++;
-		pos += (uint64_t)got;
-	}
-	*split_line = lines + 1;
 	rc = 0;
 out:
 	free(buf);

@@ -52,8 +52,10 @@ int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac);
  * login_csv_feed() (-1: reading had to stop, after a note), then
  * login_csv_finish().  Used to read two halves of one big file in parallel:
  * login_csv_plan_split() picks the first line break after the middle of
- * [start, size) of fd; the second reader is fed the header [start, hdr_end),
- * told the line number with login_csv_set_line(), and fed [split, size).
+ * [start, size) of fd; the second reader is fed the header [start, hdr_end)
+ * and then [split, size), numbering lines from 1 at the split; once the first
+ * reader has reached the split, login_csv_line() on it gives the line number
+ * the second reader's lines must be shifted by (minus one).
  * login_csv_at_boundary() says whether the first reader really ended between
  * records at the split; if not, its results stand alone and it must be fed
  * the rest of the file.
@@ -62,11 +64,12 @@ struct login_csv;
 struct login_csv *login_csv_new(char delim, struct adapter_ctx *ac);
 int login_csv_feed(struct login_csv *r, const char *buf, size_t n);
 void login_csv_set_line(struct login_csv *r, long line);
+long login_csv_line(const struct login_csv *r);
 int login_csv_at_boundary(const struct login_csv *r);
 int login_csv_finish(struct login_csv *r);
 void login_csv_free(struct login_csv *r);
 int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_end,
-                         uint64_t *split, long *split_line);
+                         uint64_t *split);
 
 /*
  * JSON inputs (adapt_json.c): a token-endpoint body, a REST error array, a

@@ -729,3 +729,12 @@ void findings_signature(const struct ruleset *rs, const struct event *ev, struct
 		sb_add(out, ev->val[msg], ev->len[msg] > 300 ? 300 : ev->len[msg]);
 	}
 }
+
+void findings_shift_lines(struct findings *f, long delta)
+{
+	for (size_t i = 0; i <= f->rs->nrules; i++) {
+		struct finding *fi = f->by_rule[i];
+		for (size_t k = 0; fi && k < fi->nex; k++)
+			fi->ex[k].line += delta;
+	}
+}

@@ -140,6 +140,10 @@ void findings_add(struct findings *f, const struct event *ev, int verdict);
  */
 void findings_merge(struct findings *dst, const struct findings *src);
 
+/* Add delta to the line of every example (a second half read with lines
+ * numbered from its own start). */
+void findings_shift_lines(struct findings *f, long delta);
+
 /* The success record of (user, application), or NULL. */
 const struct success *findings_success(const struct findings *f, const char *user,
                                        const char *application);

@@ -191,7 +191,6 @@ struct half {
 	int fd;
 	char delim;
 	uint64_t start, hdr_end, split, size;
-	long split_line;
 };
 
 static void half_event(void *ctx, const struct event *ev)
@@ -229,7 +228,7 @@ static void *half_main(void *arg)
 	char *buf = xmalloc(64 * 1024);
 	struct login_csv *rd = login_csv_new(h->delim, &h->ac);
 	if (rd && feed_range(rd, h->fd, h->start, h->hdr_end, buf, 64 * 1024) == 0) {
-		login_csv_set_line(rd, h->split_line);
+		login_csv_set_line(rd, 1); /* shifted once the first half has counted */
 		feed_range(rd, h->fd, h->split, h->size, buf, 64 * 1024);
 	}
 	if (rd)
@@ -255,7 +254,7 @@ static int read_split(struct run *r, struct input *in, char delim, struct adapte
 	if (fd < 0 || fstat(fd, &st) != 0 || (uint64_t)st.st_size < start + RUN_SPLIT_MIN)
 		return -1;
 	h.size = (uint64_t)st.st_size;
-	if (login_csv_plan_split(fd, start, h.size, &h.hdr_end, &h.split, &h.split_line) != 0)
+	if (login_csv_plan_split(fd, start, h.size, &h.hdr_end, &h.split) != 0)
 		return -1;
 	h.m = matcher_new(r->rs);
 	if (!h.m)
@@ -278,8 +277,14 @@ static int read_split(struct run *r, struct input *in, char delim, struct adapte
 		pthread_join(tid, NULL);
 
 	if (ok && login_csv_at_boundary(rd)) {
-		/* The halves met between two records: take the second half's work. */
+		/* The halves met between two records: take the second half's work,
+		 * its line numbers shifted to where the first half ended. */
+		long shift = login_csv_line(rd) - 1;
 		login_csv_finish(rd);
+		findings_shift_lines(&h.f, shift);
+		for (size_t i = 0; i < h.nnotes; i++)
+			if (h.notes[i].line > 0)
+				h.notes[i].line += shift;
 		findings_merge(&r->f, &h.f);
 		matcher_add_hits(r->m, h.m);
 		for (size_t i = 0; i < h.nnotes; i++)
