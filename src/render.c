@@ -413,3 +413,26 @@ const char *render_noun(const struct ruleset *rs, int rule, int plural)
 		return plural ? "settings files" : "settings file";
 	return plural ? "failures" : "failure";
 }
+
+size_t render_tally_list(struct strbuf *out, const struct ruleset *rs, int field,
+                         const struct tally *t, size_t max, render_value_fn value)
+{
+	const struct tally_entry *e[20];
+	if (max > 20)
+		max = 20;
+	size_t n = t ? tally_top(t, e, max) : 0, shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (e[i]->n == 0)
+			continue;
+		if (shown++)
+			sb_adds(out, ", ");
+		value(out, rs, field, e[i]->s, e[i]->n);
+		sb_adds(out, " (");
+		render_count(out, e[i]->count);
+		sb_addc(out, ')');
+	}
+	size_t more = shown ? t->count - n + (t->untracked ? 1 : 0) : 0;
+	if (more)
+		sb_printf(out, ", +%zu more", more);
+	return shown;
+}

@@ -44,6 +44,13 @@ void render_escape_term(struct strbuf *out, const char *s, size_t n);
 void render_text_value(struct strbuf *out, const struct ruleset *rs, const char *s, size_t n);
 /* A field's value: a secret field as its shape only, else as above. */
 void render_value(struct strbuf *out, const struct ruleset *rs, int field, const char *s, size_t n);
+/* How a renderer writes one input value (masked and escaped for it). */
+typedef void (*render_value_fn)(struct strbuf *out, const struct ruleset *rs, int field,
+                                const char *s, size_t n);
+/* "a (3), b (1), +2 more": the top max (at most 20) values of a tally, each
+ * written by value; returns how many were shown (0 writes nothing). */
+size_t render_tally_list(struct strbuf *out, const struct ruleset *rs, int field,
+                         const struct tally *t, size_t max, render_value_fn value);
 /* "[secret: 24 chars, A-Z a-z 0-9]" */
 void render_shape(struct strbuf *out, const char *s, size_t n);
 /* Display width of UTF-8 text, one column per code point. */

@@ -97,20 +97,6 @@ static const char *sev_word(enum severity s)
 	return s == SEV_ERROR ? "Error" : s == SEV_WARNING ? "Warning" : "Info";
 }
 
-static const char *noun(const struct ruleset *rs, const struct finding *fi, int plural)
-{
-	unsigned kinds = fi->rule >= 0 ? rs->rules[fi->rule].kinds : 0;
-	if (kinds & KIND_LOGIN_HISTORY)
-		return plural ? "failed logins" : "failed login";
-	if (kinds & KIND_TOKEN_RESPONSE)
-		return plural ? "token responses" : "token response";
-	if (kinds & KIND_API_ERROR)
-		return plural ? "API errors" : "API error";
-	if (kinds & KIND_SETTINGS)
-		return plural ? "settings files" : "settings file";
-	return plural ? "failures" : "failure";
-}
-
 static const char *const css =
     ":root{--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--bg:#fff;--soft:#f6f8fa;"
     "--error:#c62828;--warning:#b26a00;--info:#0b6bcb}\n"
@@ -444,25 +430,9 @@ static void top_table(struct strbuf *o, const struct ruleset *rs, const char *he
 static void fact_tally(struct strbuf *o, const struct ruleset *rs, const char *label, int field,
                        const struct tally *t)
 {
-	const struct tally_entry *e[TOP_N];
-	size_t n = t ? tally_top(t, e, TOP_N) : 0, shown = 0;
 	struct strbuf s = {0};
-	for (size_t i = 0; i < n; i++) {
-		if (e[i]->n == 0)
-			continue;
-		if (shown++)
-			sb_adds(&s, ", ");
-		html_value(&s, rs, field, e[i]->s, e[i]->n);
-		sb_adds(&s, " (");
-		render_count(&s, e[i]->count);
-		sb_addc(&s, ')');
-	}
-	if (shown) {
-		size_t more = t->count - n + (t->untracked ? 1 : 0);
-		if (more)
-			sb_printf(&s, ", +%zu more", more);
+	if (render_tally_list(&s, rs, field, t, TOP_N, html_value))
 		sb_printf(o, "<tr><th>%s</th><td>%s</td></tr>\n", label, sb_str(&s));
-	}
 	sb_free(&s);
 }
 
@@ -485,7 +455,7 @@ static void rows(struct strbuf *o, const struct finding *fi)
 static void facts(struct strbuf *o, const struct run *r, const struct finding *fi)
 {
 	const struct ruleset *rs = r->rs;
-	const char *what = noun(rs, fi, fi->count != 1);
+	const char *what = render_noun(rs, fi->rule, fi->count != 1);
 	char a[32];
 	sb_printf(o, "<table class=\"facts\"><tbody>\n<tr><th>%c%s</th><td>",
 	          what[0] >= 'a' && what[0] <= 'z' ? what[0] - 32 : what[0], what + 1);
@@ -557,7 +527,7 @@ static void explained(struct strbuf *o, const struct run *r, const struct findin
 			continue;
 		sb_adds(o, "<p>Also explains ");
 		render_count(o, x->count);
-		sb_printf(o, " %s (<code>%s</code>", noun(rs, x, x->count != 1), rs->rules[i].id);
+		sb_printf(o, " %s (<code>%s</code>", render_noun(rs, x->rule, x->count != 1), rs->rules[i].id);
 		const struct tally_entry *e[1];
 		if (tally_top(&x->said, e, 1) == 1) {
 			sb_adds(o, ": ");

@@ -98,48 +98,25 @@ static void md_file(struct strbuf *o, const char *path)
 	sb_free(&t);
 }
 
-static const char *noun(const struct ruleset *rs, const struct finding *fi, int plural)
-{
-	unsigned kinds = fi->rule >= 0 ? rs->rules[fi->rule].kinds : 0;
-	if (kinds & KIND_LOGIN_HISTORY)
-		return plural ? "failed logins" : "failed login";
-	if (kinds & KIND_TOKEN_RESPONSE)
-		return plural ? "token responses" : "token response";
-	if (kinds & KIND_API_ERROR)
-		return plural ? "API errors" : "API error";
-	if (kinds & KIND_SETTINGS)
-		return plural ? "settings files" : "settings file";
-	return plural ? "failures" : "failure";
-}
-
 static const char *sev_word(enum severity s)
 {
 	return s == SEV_ERROR ? "Error" : s == SEV_WARNING ? "Warning" : "Info";
+}
+
+/* md_value inside a table cell (never at a line start). */
+static void md_cell_value(struct strbuf *o, const struct ruleset *rs, int field, const char *s,
+                          size_t n)
+{
+	md_value(o, rs, field, s, n, 0);
 }
 
 /* "| Label | a (3), b (1), +2 more |" for a tally, nothing when empty. */
 static void tally_row(struct strbuf *o, const struct ruleset *rs, const char *label, int field,
                       const struct tally *t)
 {
-	const struct tally_entry *e[5];
-	size_t n = t ? tally_top(t, e, 5) : 0, shown = 0;
 	struct strbuf s = {0};
-	for (size_t i = 0; i < n; i++) {
-		if (e[i]->n == 0)
-			continue;
-		if (shown++)
-			sb_adds(&s, ", ");
-		md_value(&s, rs, field, e[i]->s, e[i]->n, 0);
-		sb_adds(&s, " (");
-		render_count(&s, e[i]->count);
-		sb_addc(&s, ')');
-	}
-	if (shown) {
-		size_t more = t->count - n + (t->untracked ? 1 : 0);
-		if (more)
-			sb_printf(&s, ", +%zu more", more);
+	if (render_tally_list(&s, rs, field, t, 5, md_cell_value))
 		sb_printf(o, "| %s | %s |\n", label, sb_str(&s));
-	}
 	sb_free(&s);
 }
 
@@ -152,7 +129,7 @@ static void evidence(struct strbuf *o, const struct run *r, const struct finding
 {
 	const struct ruleset *rs = r->rs;
 	char a[32];
-	const char *what = noun(rs, fi, fi->count != 1);
+	const char *what = render_noun(rs, fi->rule, fi->count != 1);
 	sb_adds(o, "| Evidence | |\n|---|---|\n");
 	sb_printf(o, "| %c%s | ", what[0] >= 'a' && what[0] <= 'z' ? what[0] - 32 : what[0],
 	          what + 1);
@@ -227,7 +204,7 @@ static void explained(struct strbuf *o, const struct run *r, const struct findin
 			continue;
 		sb_adds(o, "Also explains ");
 		render_count(o, x->count);
-		sb_printf(o, " %s (`%s`", noun(rs, x, x->count != 1), rs->rules[i].id);
+		sb_printf(o, " %s (`%s`", render_noun(rs, x->rule, x->count != 1), rs->rules[i].id);
 		const struct tally_entry *e[1];
 		if (tally_top(&x->said, e, 1) == 1) {
 			sb_adds(o, ": ");

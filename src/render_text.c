@@ -43,26 +43,9 @@ static void labelled(struct out *w, const char *label, const char *text)
 static void tally_line(struct out *w, const struct ruleset *rs, const char *label, int field,
                        const struct tally *t)
 {
-	const struct tally_entry *e[5];
-	size_t n = t ? tally_top(t, e, 5) : 0;
 	struct strbuf s = {0};
-	size_t shown = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (e[i]->n == 0)
-			continue;
-		if (shown++)
-			sb_adds(&s, ", ");
-		render_value(&s, rs, field, e[i]->s, e[i]->n);
-		sb_adds(&s, " (");
-		render_count(&s, e[i]->count);
-		sb_addc(&s, ')');
-	}
-	if (shown) {
-		size_t more = t->count - n + (t->untracked ? 1 : 0);
-		if (more)
-			sb_printf(&s, ", +%zu more", more);
+	if (render_tally_list(&s, rs, field, t, 5, render_value))
 		labelled(w, label, sb_str(&s));
-	}
 	sb_free(&s);
 }
 
