@@ -436,3 +436,23 @@ size_t render_tally_list(struct strbuf *out, const struct ruleset *rs, int field
 		sb_printf(out, ", +%zu more", more);
 	return shown;
 }
+
+void render_read_as(struct strbuf *out, const struct input_summary *in)
+{
+	if (!in->kind) {
+		sb_adds(out, "not read");
+		return;
+	}
+	sb_adds(out, strcmp(in->kind, "login-history") == 0 ? "login-history export" : in->kind);
+	if (in->gzip)
+		sb_adds(out, ", gzip");
+	if (in->encoding == INPUT_UTF16LE || in->encoding == INPUT_UTF16BE)
+		sb_adds(out, ", UTF-16");
+	/* Named, not quoted: a '|' would break a Markdown table. */
+	if (in->delim == '\t')
+		sb_adds(out, ", TAB-delimited");
+	else if (in->delim == ';')
+		sb_adds(out, ", semicolon-delimited");
+	else if (in->delim == '|')
+		sb_adds(out, ", pipe-delimited");
+}

@@ -68,6 +68,9 @@ void render_summary(struct strbuf *out, const struct run *r);
  * response", "API error", "settings file"; "failure" for rule -1), by the
  * rule's first kind. */
 const char *render_noun(const struct ruleset *rs, int rule, int plural);
+/* How an input was read: "login-history export, gzip, UTF-16, semicolon-delimited",
+ * "JSON: connection settings", or "not read" (constant text only). */
+void render_read_as(struct strbuf *out, const struct input_summary *in);
 /* Number of findings at or above each severity. */
 void render_severity_counts(const struct run *r, size_t counts[3]);
 

@@ -342,17 +342,9 @@ static void inputs(struct strbuf *o, const struct run *r)
 		sb_adds(o, "| ");
 		md_file(o, in->file);
 		sb_adds(o, " | ");
-		if (in->kind) {
-			md_text(o, in->kind, 0);
-			if (in->gzip)
-				sb_adds(o, ", gzip");
-			if (in->encoding == INPUT_UTF16LE || in->encoding == INPUT_UTF16BE)
-				sb_adds(o, ", UTF-16");
-			if (in->failed)
-				sb_adds(o, " (not read to the end)");
-		} else {
-			sb_adds(o, "not read");
-		}
+		render_read_as(o, in); /* constant text: nothing to escape */
+		if (in->kind && in->failed)
+			sb_adds(o, " (not read to the end)");
 		sb_adds(o, " | ");
 		render_count(o, in->records);
 		sb_adds(o, " | ");

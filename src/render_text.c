@@ -313,17 +313,8 @@ static void inputs(struct out *w, const struct run *r)
 		sb_reset(&s);
 		render_escape_term(&s, in->file, strlen(in->file));
 		sb_adds(&s, ": ");
+		render_read_as(&s, in);
 		if (in->kind) {
-			if (strcmp(in->kind, "login-history") == 0)
-				sb_adds(&s, "login-history export");
-			else
-				sb_adds(&s, in->kind);
-			if (in->gzip)
-				sb_adds(&s, ", gzip");
-			if (in->encoding == INPUT_UTF16LE || in->encoding == INPUT_UTF16BE)
-				sb_adds(&s, ", UTF-16");
-			if (in->delim && in->delim != ',')
-				sb_printf(&s, ", '%s'-delimited", in->delim == '\t' ? "\\t" : (char[2]){in->delim, 0});
 			sb_adds(&s, ", ");
 			render_count(&s, in->records);
 			sb_adds(&s, in->records == 1 ? " record" : " records");
@@ -334,8 +325,6 @@ static void inputs(struct out *w, const struct run *r)
 			}
 			if (in->failed)
 				sb_adds(&s, " (not read to the end)");
-		} else {
-			sb_adds(&s, "not read");
 		}
 		labelled(w, "  ", sb_str(&s));
 	}
