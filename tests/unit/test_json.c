@@ -156,6 +156,37 @@ static void test_har(void)
 	CHECK(strstr(g->notes, "none to a Salesforce authentication endpoint") != NULL);
 }
 
+static void test_postman(void)
+{
+	/* A v2.1 collection: a folder with one request and two saved responses,
+	 * one of them from a non-auth endpoint. */
+	struct grab *g = read_json(
+	    "{\"info\":{\"name\":\"sf\",\"schema\":\"https://schema.getpostman.com/json/"
+	    "collection/v2.1.0/collection.json\"},\"item\":[{\"name\":\"auth\",\"item\":[{"
+	    "\"name\":\"token\",\"request\":{\"method\":\"POST\",\"url\":{\"raw\":"
+	    "\"https://test.salesforce.com/services/oauth2/token\"},\"body\":{\"mode\":"
+	    "\"urlencoded\",\"urlencoded\":[{\"key\":\"grant_type\",\"value\":"
+	    "\"client_credentials\"}]}},\"response\":[{\"name\":\"bad\",\"originalRequest\":{"
+	    "\"method\":\"POST\",\"url\":\"https://test.salesforce.com/services/oauth2/token\","
+	    "\"body\":{\"mode\":\"urlencoded\",\"urlencoded\":[{\"key\":\"grant_type\","
+	    "\"value\":\"client_credentials\"}]}},\"code\":400,\"header\":[{\"key\":"
+	    "\"Content-Type\",\"value\":\"application/json\"}],\"body\":\"{\\\"error\\\":"
+	    "\\\"invalid_grant\\\",\\\"error_description\\\":\\\"request not supported on "
+	    "this domain\\\"}\"},{\"name\":\"other\",\"originalRequest\":{\"url\":"
+	    "\"https://example.com/x\"},\"code\":200,\"body\":\"ok\"}]}]}]}");
+	CHECK_INT(g->n, 1);
+	CHECK_INT(g->ev.kind, KIND_TOKEN_RESPONSE);
+	CHECK_STR(field(&g->ev, "host"), "test.salesforce.com");
+	CHECK_STR(field(&g->ev, "grant_type"), "client_credentials");
+	CHECK_STR(field(&g->ev, "http_status"), "400");
+	CHECK_STR(field(&g->ev, "error_description"), "request not supported on this domain");
+	CHECK_STR(field(&g->ev, "content_type"), "application/json");
+
+	g = read_json("{\"info\":{\"name\":\"x\"},\"item\":[{\"name\":\"a\"}]}");
+	CHECK_INT(g->n, 0);
+	CHECK(strstr(g->notes, "no saved response") != NULL);
+}
+
 static void test_settings(void)
 {
 	struct grab *g = read_json("{\"baseUrl\":\"http://acme.lightning.force.com/home\","
@@ -256,5 +287,5 @@ static void teardown(void)
 	rules_free(rs);
 }
 
-UNIT_MAIN(setup, test_token_body, test_har, test_settings, test_bad_json, test_masking,
+UNIT_MAIN(setup, test_token_body, test_har, test_postman, test_settings, test_bad_json, test_masking,
           test_correlation, teardown)
