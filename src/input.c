@@ -230,6 +230,38 @@ static long fill_mid(struct input *in)
 
 /* Detect gzip from the first two source bytes, then a BOM from the first three
  * bytes of the byte stream. */
+/*
+ * Not UTF-8, and not one valid UTF-8 multi-byte character in the sample: the
+ * bytes above 0x7F are single-byte characters, most likely windows-1252 from a
+ * spreadsheet.  A sequence cut by the end of the sample does not count.
+ */
+static int looks_cp1252(const unsigned char *p, size_t n, int eof)
+{
+	int invalid = 0;
+	size_t i = 0;
+	if (memchr(p, 0, n))
+		return 0; /* NUL bytes: UTF-16 without BOM or binary, not text */
+	while (i < n) {
+		unsigned c = p[i];
+		size_t need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 :
+		              c >= 0xF0 && c <= 0xF4 ? 3 : 9;
+		if (need == 0) {
+			i++;
+			continue;
+		}
+		if (need != 9 && i + need >= n && !eof)
+			break; /* cut by the sample's end */
+		size_t k = 1;
+		while (need != 9 && k <= need && i + k < n && (p[i + k] & 0xC0) == 0x80)
+			k++;
+		if (need != 9 && k == need + 1)
+			return 0; /* a real UTF-8 character: not windows-1252 */
+		invalid = 1;
+		i++;
+	}
+	return invalid;
+}
+
 static int sniff(struct input *in)
 {
 	in->sniffed = 1;
@@ -258,6 +290,18 @@ static int sniff(struct input *in)
 	} else if (in->mid_len >= 2 && m[0] == 0xFE && m[1] == 0xFF) {
 		in->enc = INPUT_UTF16BE;
 		in->mid_pos = 2;
+	} else {
+		/* A read error here is sticky and reported after the bytes before
+		 * it, as always: judge the encoding on what arrived. */
+		while (in->mid_len < MID_SIZE && !in->mid_eof && !in->failed) {
+			long r = fill_mid(in);
+			if (r < 0)
+				break;
+			if (r == 0)
+				in->mid_eof = 1;
+		}
+		if (looks_cp1252(in->mid, in->mid_len, in->mid_eof || in->failed))
+			in->enc = INPUT_CP1252;
 	}
 	return 0;
 }
@@ -299,6 +343,21 @@ static long decode(struct input *in)
 		in->mid_pos += k;
 		in->out_len += k;
 		return (long)k;
+	}
+	if (in->enc == INPUT_CP1252) {
+		/* 0x80-0x9F per the windows-1252 table; 0xA0-0xFF are Latin-1. */
+		static const uint16_t c1[32] = {
+		    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+		    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+		    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+		    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+		size_t start = in->out_len;
+		while (in->mid_pos < in->mid_len && OUT_SIZE - in->out_len >= 4) {
+			unsigned char b = in->mid[in->mid_pos++];
+			uint32_t u = b < 0x80 ? b : b < 0xA0 ? c1[b - 0x80] : b;
+			in->out_len += put_utf8(in->out + in->out_len, u);
+		}
+		return (long)(in->out_len - start);
 	}
 	int le = in->enc == INPUT_UTF16LE;
 	size_t start = in->out_len;

@@ -4,8 +4,11 @@
  * An input turns a file, stdin or any caller-supplied reader into a stream of
  * UTF-8 bytes: gzip is detected by its magic bytes (1F 8B) and inflated with
  * zlib, including multi-member streams; a UTF-8 BOM is dropped; UTF-16LE/BE
- * with a BOM is transcoded to UTF-8.  Nothing else is changed: invalid UTF-8 in
- * a UTF-8 input passes through for the adapters to report with a line number.
+ * with a BOM is transcoded to UTF-8.  An input with no BOM whose first 64 KiB
+ * are not UTF-8 and hold no UTF-8 multi-byte character at all (a spreadsheet
+ * re-save) is read as windows-1252 and transcoded.  Nothing else is changed:
+ * a stray invalid byte in a UTF-8 input passes through for the adapters to
+ * report with a line number.
  *
  * Ownership: an input owns its source and closes it in input_close().  Error
  * texts are written into the caller's buffer; they never contain input bytes
@@ -22,6 +25,7 @@ enum input_encoding {
 	INPUT_UTF8_BOM, /* BOM dropped */
 	INPUT_UTF16LE,  /* transcoded */
 	INPUT_UTF16BE,  /* transcoded */
+	INPUT_CP1252,   /* no BOM, not UTF-8 in its first 64 KiB: windows-1252, transcoded */
 };
 
 /* A raw byte reader.  read returns bytes read, 0 at EOF, -1 on error. */

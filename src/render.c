@@ -448,6 +448,8 @@ void render_read_as(struct strbuf *out, const struct input_summary *in)
 		sb_adds(out, ", gzip");
 	if (in->encoding == INPUT_UTF16LE || in->encoding == INPUT_UTF16BE)
 		sb_adds(out, ", UTF-16");
+	else if (in->encoding == INPUT_CP1252)
+		sb_adds(out, ", windows-1252");
 	/* Named, not quoted: a '|' would break a Markdown table. */
 	if (in->delim == '\t')
 		sb_adds(out, ", TAB-delimited");

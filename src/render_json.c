@@ -240,7 +240,8 @@ int render_json(FILE *fp, const struct run *r, const struct render_opts *o)
 	for (size_t i = 0; i < r->ninputs; i++) {
 		const struct input_summary *in = &r->inputs[i];
 		cJSON *io = cJSON_CreateObject();
-		static const char *const enc[] = {"utf-8", "utf-8-bom", "utf-16le", "utf-16be"};
+		static const char *const enc[] = {"utf-8", "utf-8-bom", "utf-16le", "utf-16be",
+		                                  "windows-1252"};
 		cJSON_AddStringToObject(io, "file", in->file);
 		if (in->kind)
 			cJSON_AddStringToObject(io, "kind", in->kind);

@@ -166,10 +166,16 @@ static void test_plain(void)
 	expect(S("a,b\nc,d\n"), S("a,b\nc,d\n"), "", INPUT_UTF8, 0);
 	expect(S(""), S(""), "", INPUT_UTF8, 0);
 	expect(S("x"), S("x"), "", INPUT_UTF8, 0);
+	/* An Excel re-save: "José;São Paulo;€" in windows-1252. */
+	expect(S("Jos\xe9;S\xe3o Paulo;\x80\n"), S("Jos\xc3\xa9;S\xc3\xa3o Paulo;\xe2\x82\xac\n"), "",
+	       INPUT_CP1252, 0);
+	/* One real UTF-8 character keeps the whole input UTF-8, stray bytes and all. */
+	expect(S("Jos\xc3\xa9 \xff\n"), S("Jos\xc3\xa9 \xff\n"), "", INPUT_UTF8, 0);
 	/* Invalid UTF-8 and NULs pass through untouched. */
+	/* A NUL byte rules windows-1252 out: the bytes pass through. */
 	expect(S("\xc3(\0\x80z"), S("\xc3(\0\x80z"), "", INPUT_UTF8, 0);
 	expect(S("\x1f"), S("\x1f"), "", INPUT_UTF8, 0);
-	expect(S("\x1f\x8a\n"), S("\x1f\x8a\n"), "", INPUT_UTF8, 0);
+	expect(S("\x1f\x8a\n"), S("\x1f\xc5\xa0\n"), "", INPUT_CP1252, 0);
 	/* A BOM only counts at the start. */
 	expect(S("a\xef\xbb\xbf"), S("a\xef\xbb\xbf"), "", INPUT_UTF8, 0);
 }
@@ -179,7 +185,7 @@ static void test_utf8_bom(void)
 	expect(S("\357\273\277a,b\n"), S("a,b\n"), "", INPUT_UTF8_BOM, 0);
 	expect(S("\xef\xbb\xbf"), S(""), "", INPUT_UTF8_BOM, 0);
 	expect(S("\xef\xbb\xbf\xef\xbb\xbf"), S("\xef\xbb\xbf"), "", INPUT_UTF8_BOM, 0);
-	expect(S("\xef\xbb"), S("\xef\xbb"), "", INPUT_UTF8, 0);
+	expect(S("\xef\xbb"), S("\xc3\xaf\xc2\xbb"), "", INPUT_CP1252, 0);
 }
 
 static void test_utf16(void)
