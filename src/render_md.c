@@ -200,7 +200,7 @@ static void explained(struct strbuf *o, const struct run *r, const struct findin
 	const struct ruleset *rs = r->rs;
 	for (size_t i = 0; fi->rule >= 0 && i < rs->nrules; i++) {
 		const struct finding *x = r->f.by_rule[i];
-		if (!x || x->explained_by != fi->rule)
+		if (!x || fi->rule < 0 || x->explained_by != fi->rule)
 			continue;
 		sb_adds(o, "Also explains ");
 		render_count(o, x->count);

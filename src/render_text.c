@@ -168,7 +168,7 @@ static void explained(struct out *w, const struct run *r, const struct finding *
 	struct strbuf s = {0};
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct finding *o = r->f.by_rule[i];
-		if (!o || o->explained_by != fi->rule)
+		if (!o || fi->rule < 0 || o->explained_by != fi->rule)
 			continue;
 		sb_reset(&s);
 		sb_adds(&s, "Also explains ");
@@ -219,6 +219,72 @@ static void candidates(struct out *w, const struct run *r, const struct finding 
 		labelled(w, "  Tell: ", sb_str(&s));
 	}
 	sb_free(&s);
+}
+
+/* A pattern that matches s literally, case-insensitively, as a rule writes
+ * it: regex metacharacters escaped, and an optional "Failed: " prefix. */
+static void literal_pattern(struct strbuf *out, const char *s, size_t n)
+{
+	size_t skip = 0;
+	if (n > 8 && str_ieq(s, 8, "failed: "))
+		skip = 8;
+	sb_adds(out, "/^(failed: )?");
+	for (size_t i = skip; i < n; i++) {
+		if (strchr("\\^$.|?*+()[]{}/", s[i]))
+			sb_addc(out, '\\');
+		sb_addc(out, s[i]);
+	}
+	sb_adds(out, "$/i");
+}
+
+/*
+ * For failures no rule explains: a rule stanza to copy into a local rules
+ * file, with the most frequent status (or error) as its condition.  Values
+ * are masked and escaped like any other input text.
+ */
+static void draft_rule(struct out *w, const struct run *r, const struct finding *fi)
+{
+	const struct ruleset *rs = r->rs;
+	const struct tally_entry *e[1];
+	const char *field = "status";
+	const struct tally *t = fi->tally[rs->f_status];
+	if (!t || tally_top(t, e, 1) == 0 || e[0]->n == 0) {
+		int fe = rules_field(rs, "error_code");
+		field = "error_code";
+		t = fe >= 0 ? fi->tally[fe] : NULL;
+		if (!t || tally_top(t, e, 1) == 0 || e[0]->n == 0)
+			return;
+	}
+	struct strbuf pat = {0}, val = {0}, line = {0};
+	literal_pattern(&pat, e[0]->s, e[0]->n);
+	render_text_value(&val, rs, sb_str(&pat), pat.len);
+	static const char *const stanza[] = {
+	    "rule local-CHANGE-ME",
+	    "  title     WHAT IS WRONG, IN ONE LINE",
+	    "  severity  error",
+	    "  applies   login-history",
+	    NULL, /* the when line */
+	    "  fix       From Setup, in Quick Find, search for ... (one step per fix line)",
+	    "  ref       WHERE THIS SIGNATURE IS DOCUMENTED",
+	    NULL, /* the example line */
+	    "  counter   status=Success",
+	    "end",
+	};
+	for (size_t i = 0; i < sizeof stanza / sizeof stanza[0]; i++) {
+		sb_reset(&line);
+		if (i == 4) {
+			sb_printf(&line, "  when      %s ~ %s", field, sb_str(&val));
+		} else if (i == 7) {
+			sb_printf(&line, "  example   %s=", field);
+			render_text_value(&line, rs, e[0]->s, e[0]->n);
+		} else {
+			sb_adds(&line, stanza[i]);
+		}
+		sb_printf(&w->sb, "       %s\n", sb_str(&line));
+	}
+	sb_free(&pat);
+	sb_free(&val);
+	sb_free(&line);
 }
 
 static void finding(struct out *w, const struct run *r, const struct finding *fi)
@@ -288,7 +354,8 @@ static void finding(struct out *w, const struct run *r, const struct finding *fi
 		labelled(w, "  Fix: ",
 		         "no rule knows these failures. Look the status or error texts shown "
 		         "above up in the Salesforce Help, and consider adding a rule to rules/ "
-		         "(sfdiag rules test checks it).");
+		         "(sfdiag rules test checks it); a draft to start from:");
+		draft_rule(w, r, fi);
 	}
 	rows_line(w, r, fi, "  Rows:     ");
 	for (size_t i = 0; rule && i < rule->nrefs; i++)
