@@ -57,7 +57,7 @@
 
 /* Events other than Login History rows held until the run's context (host,
  * user from settings) is known; beyond this they are classified at once. */
-#define SFDIAG_MAX_BUFFERED 100000
+#define SFDIAG_MAX_BUFFERED 10000 /* about 16 MB of held events */
 
 /* Rule files. */
 #define SFDIAG_MAX_RULE_LINE 8192

@@ -116,10 +116,15 @@ static void on_event(void *ctx, const struct event *ev)
 	struct file_ctx *fc = ctx;
 	struct run *r = fc->r;
 	fc->kinds |= ev->kind;
-	if (ev->kind != KIND_LOGIN_HISTORY && r->nheld < SFDIAG_MAX_BUFFERED)
+	if (ev->kind != KIND_LOGIN_HISTORY && r->nheld < SFDIAG_MAX_BUFFERED) {
 		hold(r, ev);
-	else
-		classify(r->m, &r->f, ev);
+		return;
+	}
+	if (ev->kind != KIND_LOGIN_HISTORY && r->held_overflow++ == 0)
+		run_note(r, NOTE_INFO, fc->sum->file, ev->line,
+		         "more than SFDIAG_MAX_BUFFERED (10,000) responses and errors in this run: "
+		         "the rest are diagnosed without the host and user the settings name");
+	classify(r->m, &r->f, ev);
 }
 
 /*

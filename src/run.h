@@ -47,6 +47,7 @@ struct run {
 	int errors;                /* error notes given */
 	struct held_event *held;   /* non-login events waiting for run_finish */
 	size_t nheld, held_cap;
+	uint64_t held_overflow;    /* events beyond SFDIAG_MAX_BUFFERED */
 	int jobs;                  /* threads one big input may use (1 by default) */
 };
 
