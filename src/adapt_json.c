@@ -254,6 +254,7 @@ static long next_key_line(struct jctx *jc, const char *key, long fallback)
 static void begin(struct jctx *jc, struct event *ev, long line)
 {
 	event_clear(ev);
+	ev->kind = 0; /* set by what the value turns out to be */
 	ev->file = jc->ac->file;
 	ev->file_seq = jc->ac->file_seq;
 	ev->line = line;
@@ -295,22 +296,11 @@ static void response_fields(struct event *ev, const struct ruleset *rs, int stat
 	set_text(ev, rs, "message", b, bn > 200 ? 200 : bn);
 }
 
-/* Does this exchange concern Salesforce authentication?  The OAuth
- * endpoints, SOAP login, or an API call refused for its session. */
-static int auth_exchange(const char *url, int status)
+/* The kind of an exchange: what the JSON body said, else fields.conf's
+ * "exchange" for its URL and status; 0 when it does not concern us. */
+static unsigned exchange_kind(const struct ruleset *rs, const char *url, int status)
 {
-	if (!url)
-		return 0;
-	if (strstr(url, "/services/oauth2/") || strstr(url, "/services/Soap/"))
-		return 1;
-	return strstr(url, "/services/data/") && (status == 401 || status == 403);
-}
-
-static int kind_for(const char *url, unsigned got)
-{
-	if (got)
-		return (int)got;
-	return url && strstr(url, "/services/oauth2/") ? KIND_TOKEN_RESPONSE : KIND_API_ERROR;
+	return url ? rules_exchange_kind(rs, url, strlen(url), status) : 0;
 }
 
 static void read_har(struct jctx *jc, const cJSON *entries)
@@ -328,7 +318,8 @@ static void read_har(struct jctx *jc, const cJSON *entries)
 		const char *url = str_of(member(req, "url"));
 		const cJSON *st = member(res, "status");
 		int status = cJSON_IsNumber(st) ? (int)st->valuedouble : 0;
-		if (!auth_exchange(url, status))
+		unsigned xkind = exchange_kind(rs, url, status);
+		if (!xkind)
 			continue;
 		used++;
 		jc->ac->records++;
@@ -354,14 +345,15 @@ static void read_har(struct jctx *jc, const cJSON *entries)
 		cJSON *parsed = NULL;
 		response_fields(&ev, rs, status, str_of(member(content, "mimeType")),
 		                str_of(member(content, "text")), &parsed);
-		ev.kind = (unsigned)kind_for(url, ev.kind);
+		if (!(ev.kind & (KIND_TOKEN_RESPONSE | KIND_API_ERROR)))
+			ev.kind = xkind;
 		emit(jc, &ev);
 		cJSON_Delete(parsed);
 	}
 	if (used == 0)
 		adapter_note(jc->ac, NOTE_INFO, 0,
 		             "HAR file with %zu entr%s, none to a Salesforce authentication endpoint "
-		             "(/services/oauth2/, SOAP login, or a refused API call)",
+		             "(the \"exchange\" lines of fields.conf)",
 		             total, total == 1 ? "y" : "ies");
 }
 
@@ -415,7 +407,8 @@ static void read_postman_items(struct jctx *jc, const cJSON *items, int depth, s
 			const char *url = postman_url(member(req, "url"));
 			const cJSON *code = member(resp, "code");
 			int status = cJSON_IsNumber(code) ? (int)code->valuedouble : 0;
-			if (!auth_exchange(url, status))
+			unsigned xkind = exchange_kind(rs, url, status);
+			if (!xkind)
 				continue;
 			(*n)++;
 			jc->ac->records++;
@@ -431,7 +424,8 @@ static void read_postman_items(struct jctx *jc, const cJSON *items, int depth, s
 					mime = str_of(member(h, "value"));
 			}
 			response_fields(&ev, rs, status, mime, str_of(member(resp, "body")), &parsed);
-			ev.kind = (unsigned)kind_for(url, ev.kind);
+			if (!(ev.kind & (KIND_TOKEN_RESPONSE | KIND_API_ERROR)))
+				ev.kind = xkind;
 			emit(jc, &ev);
 			cJSON_Delete(parsed);
 		}

@@ -29,6 +29,8 @@ struct loader {
 
 static void lerror(struct loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+static pcre2_code *compile_slashed(struct loader *ld, char *rest, const char *what, char **after);
+
 static void lerror(struct loader *ld, const char *fmt, ...)
 {
 	struct strbuf sb = {0};
@@ -134,6 +136,23 @@ int rules_field_for_key(const struct ruleset *rs, unsigned kind, const char *nor
 		if ((rs->keys[i].kind & kind) && strcmp(rs->keys[i].alias, norm) == 0)
 			return rs->keys[i].field;
 	return -1;
+}
+
+unsigned rules_exchange_kind(const struct ruleset *rs, const char *url, size_t n, int status)
+{
+	if (!url || !rs->nexchanges)
+		return 0;
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	unsigned kind = 0;
+	for (size_t i = 0; md && i < rs->nexchanges && !kind; i++) {
+		const struct exchange *x = &rs->exchanges[i];
+		if (x->refused_only && status != 401 && status != 403)
+			continue;
+		if (pcre2_match(x->re, (PCRE2_SPTR)url, n, 0, 0, md, NULL) >= 0)
+			kind = x->kind;
+	}
+	pcre2_match_data_free(md);
+	return kind;
 }
 
 const struct rule *rules_find(const struct ruleset *rs, const char *id)
@@ -453,6 +472,28 @@ static void parse_fields_line(struct loader *ld, char *text)
 			}
 			rest = bar ? bar + 1 : rest + n;
 		}
+	} else if (strcmp(kw, "exchange") == 0) {
+		char *kname = str_take_word(rest, &rest), *after;
+		unsigned kind = kind_parse(kname);
+		if (!kind) {
+			lerror(ld, "exchange: unknown input kind '%s'", kname);
+			return;
+		}
+		ld->col += (size_t)(rest - kname);
+		pcre2_code *re = compile_slashed(ld, rest, "exchange", &after);
+		if (!re)
+			return;
+		while (*after == ' ' || *after == '\t')
+			after++;
+		if (*after && strcmp(after, "refused") != 0) {
+			lerror(ld, "exchange: expected 'refused' or nothing after the pattern, not '%s'",
+			       after);
+			pcre2_code_free(re);
+			return;
+		}
+		size_t cap = rs->nexchanges;
+		rs->exchanges = xgrow(rs->exchanges, &cap, rs->nexchanges + 1, sizeof *rs->exchanges);
+		rs->exchanges[rs->nexchanges++] = (struct exchange){kind, *after != '\0', re};
 	} else if (strcmp(kw, "secret") == 0) {
 		char *name = str_take_word(rest, &rest);
 		int f = rules_field(rs, name);
@@ -461,8 +502,8 @@ static void parse_fields_line(struct loader *ld, char *text)
 		else
 			rs->fields[f].secret = 1;
 	} else {
-		lerror(ld, "unknown directive '%s' (expected field, fallback, require, success, key "
-		           "or secret)", kw);
+		lerror(ld, "unknown directive '%s' (expected field, fallback, require, success, key, "
+		           "exchange or secret)", kw);
 	}
 }
 
@@ -491,37 +532,40 @@ static void parse_codes_line(struct loader *ld, char *text)
 	ld->rs->fields[f].has_codes = 1;
 }
 
-/* ---- secrets.conf ---- */
+/* ---- secrets.conf (and fields.conf "exchange") ---- */
 
-static void parse_secrets_line(struct loader *ld, char *text)
+/*
+ * Compile "/RE/flags" at rest (flags i or x only), for errors at the line's
+ * column ld->col; NULL after an error.  *after gets what follows the flags.
+ */
+static pcre2_code *compile_slashed(struct loader *ld, char *rest, const char *what, char **after)
 {
 	struct ruleset *rs = ld->rs;
-	char *rest;
-	char *kw = str_take_word(text, &rest);
-	if (strcmp(kw, "mask") != 0) {
-		lerror(ld, "unknown directive '%s' (expected mask)", kw);
-		return;
+	/* The pattern ends at the last '/' of the line: trailing words (an
+	 * exchange's "refused") hold none. */
+	char *slash = strrchr(rest, '/');
+	if (*rest != '/' || slash == rest) {
+		lerror(ld, "%s needs a pattern written /.../", what);
+		return NULL;
 	}
-	/* Reuse the condition compiler on a field-less "x ~ /.../" form. */
-	char *close = strrchr(rest, '/');
-	if (*rest != '/' || close == rest) {
-		lerror(ld, "mask needs a pattern written /.../");
-		return;
-	}
+	char *tail = slash + 1;
+	while (*tail && *tail != ' ' && *tail != '\t')
+		tail++;
 	uint32_t opts = PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C;
-	for (char *f = close + 1; *f; f++) {
+	for (char *f = slash + 1; f < tail; f++) {
 		if (*f == 'i')
 			opts |= PCRE2_CASELESS;
 		else if (*f == 'x')
 			opts |= PCRE2_EXTENDED;
 		else {
 			lerror(ld, "unknown pattern flag '%c' (use i or x)", *f);
-			return;
+			return NULL;
 		}
 	}
+	*after = tail;
 	int errcode;
 	PCRE2_SIZE erroff;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)(rest + 1), (size_t)(close - rest - 1), opts,
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)(rest + 1), (size_t)(slash - rest - 1), opts,
 	                               &errcode, &erroff, NULL);
 	if (!re) {
 		PCRE2_UCHAR msg[120];
@@ -532,10 +576,25 @@ static void parse_secrets_line(struct loader *ld, char *text)
 		ld->err(ld->ctx, sb_str(&sb));
 		sb_free(&sb);
 		ld->nerrors++;
-		return;
+		return NULL;
 	}
 	if (rs->use_jit)
 		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+static void parse_secrets_line(struct loader *ld, char *text)
+{
+	struct ruleset *rs = ld->rs;
+	char *rest, *after;
+	char *kw = str_take_word(text, &rest);
+	if (strcmp(kw, "mask") != 0) {
+		lerror(ld, "unknown directive '%s' (expected mask)", kw);
+		return;
+	}
+	pcre2_code *re = compile_slashed(ld, rest, "mask", &after);
+	if (!re)
+		return;
 	size_t cap = rs->nmasks;
 	rs->masks = xgrow(rs->masks, &cap, rs->nmasks + 1, sizeof *rs->masks);
 	rs->masks[rs->nmasks++] = re;
@@ -1057,6 +1116,9 @@ void rules_free(struct ruleset *rs)
 		pcre2_code_free(rs->masks[i]);
 	free(rs->masks);
 	extract_free(rs->extract);
+	for (size_t i = 0; i < rs->nexchanges; i++)
+		pcre2_code_free(rs->exchanges[i].re);
+	free(rs->exchanges);
 	for (size_t i = 0; i < rs->ncodes_cap; i++) {
 		free(rs->codes[i].key);
 		free(rs->codes[i].text);

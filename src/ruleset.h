@@ -43,6 +43,15 @@ struct json_key {
 	char *alias; /* normalized like a header */
 };
 
+/* fields.conf "exchange KIND /RE/ [refused]": HTTP exchanges (HAR, Postman,
+ * transcripts) whose URL or path matches concern authentication, and give
+ * events of KIND; with "refused", only when the answer was 401 or 403. */
+struct exchange {
+	unsigned kind;
+	int refused_only;
+	pcre2_code *re;
+};
+
 /* One "FIELD ~ /RE/" or "FIELD !~ /RE/" test. */
 struct cond {
 	int field;
@@ -123,6 +132,8 @@ struct ruleset {
 	size_t nsuccess;
 	struct json_key *keys;
 	size_t nkeys;
+	struct exchange *exchanges; /* fields.conf, in order */
+	size_t nexchanges;
 	pcre2_code **masks;       /* secrets.conf */
 	size_t nmasks;
 	struct extract_set *extract; /* extract.conf (extract.h), or NULL */
@@ -165,6 +176,12 @@ int rules_field_for_header(const struct ruleset *rs, const char *h, int *rank);
 const char *rules_code(const struct ruleset *rs, int field, const char *val, size_t n);
 /* Field that JSON key (normalized) fills for kind, or -1. */
 int rules_field_for_key(const struct ruleset *rs, unsigned kind, const char *norm);
+/*
+ * The kind of event an HTTP exchange with this URL (or path) and status
+ * gives: that of the first fields.conf "exchange" that matches, or 0 when the
+ * exchange does not concern authentication.
+ */
+unsigned rules_exchange_kind(const struct ruleset *rs, const char *url, size_t n, int status);
 /* Kind bit for a name ("token-response"), or 0. */
 unsigned kind_parse(const char *name);
 /* Rule by id, or NULL. */
