@@ -379,7 +379,8 @@ static void timeline(struct strbuf *o, const struct run *r, const struct finding
 		sb_printf(o, "<li><span class=\"sw\" style=\"background:%s\"></span>%s (", c.s[i].color,
 		          c.s[i].label);
 		render_count(o, c.s[i].total);
-		sb_adds(o, ")</li>\n");
+		/* A cause's bar also counts the responses it explains. */
+		sb_adds(o, c.s[i].total == 1 ? " event)</li>\n" : " events)</li>\n");
 	}
 	sb_adds(o, "</ul>\n</section>\n");
 	chart_free(&c);
