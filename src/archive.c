@@ -328,10 +328,21 @@ static long arc_read_inner(const char *path, const struct arc_limits *lim,
 		members = -1;
 		goto out;
 	}
+	/*
+	 * Our own entry, checked: libarchive 3.6.2's archive_read_new() does
+	 * not check the allocation of its internal entry, and
+	 * archive_read_next_header() then crashes on it under memory pressure
+	 * (found by tests/oom/run).
+	 */
+	struct archive_entry *e = archive_entry_new();
+	if (!e) {
+		note(v, NOTE_ERROR, path, "out of memory");
+		members = -1;
+		goto out;
+	}
 	uint64_t entries = 0;
 	for (;;) {
-		struct archive_entry *e;
-		int r = archive_read_next_header(rd.a, &e);
+		int r = archive_read_next_header2(rd.a, e);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
@@ -351,6 +362,7 @@ static long arc_read_inner(const char *path, const struct arc_limits *lim,
 		if (!entry(&rd, e, path, v, &members))
 			break;
 	}
+	archive_entry_free(e);
 out:
 	archive_read_free(rd.a);
 	close(fd);
