@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -262,15 +263,16 @@ skip:
 /*
  * libarchive handles some allocation failures with exit(1) ("Fatal Internal
  * Error in libarchive: Out of memory"), and 1 means "findings" to sfdiag's
- * callers.  While a thread is inside arc_read, turn that exit into our
- * out-of-memory exit.
+ * callers.  While any thread is inside arc_read, turn an exit into our
+ * out-of-memory exit.  The count is process-wide: the exit may run its
+ * handlers on another thread than the one libarchive failed in.
  */
-static _Thread_local int in_libarchive;
+static atomic_int in_libarchive;
 static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
 
 static void libarchive_exit(void)
 {
-	if (in_libarchive) {
+	if (atomic_load(&in_libarchive) > 0) {
 		fputs("sfdiag: out of memory\n", stderr);
 		_exit(2);
 	}
@@ -287,9 +289,9 @@ static long arc_read_inner(const char *path, const struct arc_limits *lim,
 long arc_read(const char *path, const struct arc_limits *lim, const struct arc_visitor *v)
 {
 	pthread_once(&exit_once, register_exit);
-	in_libarchive = 1;
+	atomic_fetch_add(&in_libarchive, 1);
 	long n = arc_read_inner(path, lim, v);
-	in_libarchive = 0;
+	atomic_fetch_sub(&in_libarchive, 1);
 	return n;
 }
 
