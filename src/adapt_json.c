@@ -41,6 +41,15 @@ static const char *str_of(const cJSON *v)
 	return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
 }
 
+/* An HTTP status from a JSON number: 100-999, else 0 (never an out-of-range
+ * conversion). */
+static int http_status(const cJSON *v)
+{
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 100 && v->valuedouble < 1000))
+		return 0;
+	return (int)v->valuedouble;
+}
+
 /* Set field f from a scalar JSON value (numbers and booleans as text). */
 static void set_scalar(struct event *ev, const struct ruleset *rs, int f, const cJSON *v)
 {
@@ -52,7 +61,9 @@ static void set_scalar(struct event *ev, const struct ruleset *rs, int f, const 
 	}
 	if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
-		if (d == (double)(long long)d)
+		/* Whole numbers as integers; the range check comes first, since
+		 * converting an out-of-range double to an integer is undefined. */
+		if (d > -9e15 && d < 9e15 && d == (double)(long long)d)
 			n = (size_t)snprintf(num, sizeof num, "%lld", (long long)d);
 		else
 			n = (size_t)snprintf(num, sizeof num, "%g", d);
@@ -317,7 +328,7 @@ static void read_har(struct jctx *jc, const cJSON *entries)
 		const cJSON *req = member(e, "request"), *res = member(e, "response");
 		const char *url = str_of(member(req, "url"));
 		const cJSON *st = member(res, "status");
-		int status = cJSON_IsNumber(st) ? (int)st->valuedouble : 0;
+		int status = http_status(st);
 		unsigned xkind = exchange_kind(rs, url, status);
 		if (!xkind)
 			continue;
@@ -406,7 +417,7 @@ static void read_postman_items(struct jctx *jc, const cJSON *items, int depth, s
 				req = member(item, "request");
 			const char *url = postman_url(member(req, "url"));
 			const cJSON *code = member(resp, "code");
-			int status = cJSON_IsNumber(code) ? (int)code->valuedouble : 0;
+			int status = http_status(code);
 			unsigned xkind = exchange_kind(rs, url, status);
 			if (!xkind)
 				continue;
