@@ -187,9 +187,8 @@ static void set_form(struct event *ev, const struct ruleset *rs, const char *bod
 
 /* ---- token bodies and REST error items ---- */
 
-unsigned json_response_event(const struct ruleset *rs, const cJSON *obj, struct event *ev)
+unsigned json_response_kind(const struct ruleset *rs, const cJSON *obj, int errors_only)
 {
-	static const unsigned kinds[] = {KIND_TOKEN_RESPONSE, KIND_API_ERROR};
 	const int f_error = rules_field(rs, "error"), f_token = rules_field(rs, "access_token");
 	const int f_code = rules_field(rs, "error_code");
 	unsigned kind = 0;
@@ -197,19 +196,28 @@ unsigned json_response_event(const struct ruleset *rs, const cJSON *obj, struct 
 
 	if (!cJSON_IsObject(obj))
 		return 0;
-	/* Which kind: an OAuth body names error or access_token; a REST item errorCode. */
+	/* An OAuth body names error (or access_token); a REST item errorCode. */
 	cJSON_ArrayForEach(it, obj)
 	{
 		char norm[128];
-		if (!it->string)
+		if (!it->string || cJSON_IsNull(it))
 			continue;
 		rules_normalize_header(it->string, strlen(it->string), norm, sizeof norm);
 		int f = rules_field_for_key(rs, KIND_TOKEN_RESPONSE, norm);
-		if (f >= 0 && (f == f_error || f == f_token) && !cJSON_IsNull(it))
+		if (f >= 0 && (f == f_error || (!errors_only && f == f_token)))
 			kind = KIND_TOKEN_RESPONSE;
-		else if (!kind && rules_field_for_key(rs, KIND_API_ERROR, norm) == f_code && f_code >= 0)
+		else if (!kind && f_code >= 0 && rules_field_for_key(rs, KIND_API_ERROR, norm) == f_code)
 			kind = KIND_API_ERROR;
 	}
+	return kind;
+}
+
+unsigned json_response_event(const struct ruleset *rs, const cJSON *obj, struct event *ev)
+{
+	static const unsigned kinds[] = {KIND_TOKEN_RESPONSE, KIND_API_ERROR};
+	unsigned kind = json_response_kind(rs, obj, 0);
+	const cJSON *it;
+
 	if (!kind)
 		return 0;
 	ev->kind = kind;

@@ -1324,27 +1324,27 @@ static const struct event *wrapper(struct textscan *ts)
 	return ts->wrap_state > 0 ? &ts->wrap : NULL;
 }
 
-static int has_error_key(const cJSON *o)
+/* An error object: a key that fields.conf's `key` lines map to error or
+ * error_code (a success body does not count in a log). */
+static int has_error_key(const struct ruleset *rs, const cJSON *o)
 {
-	return cJSON_IsObject(o) &&
-	       (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "error")) ||
-		cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "errorCode")));
+	return json_response_kind(rs, o, 1) != 0;
 }
 
-static int error_array(const cJSON *a)
+static int error_array(const struct ruleset *rs, const cJSON *a)
 {
 	const cJSON *it;
 	if (!cJSON_IsArray(a))
 		return 0;
-	cJSON_ArrayForEach(it, a) if (has_error_key(it)) return 1;
+	cJSON_ArrayForEach(it, a) if (has_error_key(rs, it)) return 1;
 	return 0;
 }
 
 /* The first object with an error key, or array of such objects, in node
  * (breadth first over at most a few levels and members). */
-static const cJSON *find_error(const cJSON *node, int depth)
+static const cJSON *find_error(const struct ruleset *rs, const cJSON *node, int depth)
 {
-	if (has_error_key(node) || error_array(node))
+	if (has_error_key(rs, node) || error_array(rs, node))
 		return node;
 	if (depth >= 4 || !(cJSON_IsObject(node) || cJSON_IsArray(node)))
 		return NULL;
@@ -1354,7 +1354,7 @@ static const cJSON *find_error(const cJSON *node, int depth)
 	{
 		if (seen++ >= 64)
 			break;
-		const cJSON *f = find_error(it, depth + 1);
+		const cJSON *f = find_error(rs, it, depth + 1);
 		if (f)
 			return f;
 	}
@@ -1364,7 +1364,7 @@ static const cJSON *find_error(const cJSON *node, int depth)
 /* Events for the error object(s) in root; returns how many. */
 static int json_events(struct textscan *ts, const cJSON *root)
 {
-	const cJSON *target = find_error(root, 0);
+	const cJSON *target = find_error(ts->rs, root, 0);
 	if (!target)
 		return 0;
 	int count = 0;
@@ -1372,7 +1372,7 @@ static int json_events(struct textscan *ts, const cJSON *root)
 	if (cJSON_IsArray(target)) {
 		cJSON_ArrayForEach(it, target)
 		{
-			if (!has_error_key(it))
+			if (!has_error_key(ts->rs, it))
 				continue;
 			event_clear(&ts->ev);
 			unsigned k = json_response_event(ts->rs, it, &ts->ev);

@@ -92,6 +92,9 @@ int json_read(struct input *in, struct adapter_ctx *ac);
  */
 struct cJSON;
 unsigned json_response_event(const struct ruleset *rs, const struct cJSON *obj, struct event *ev);
+/* The kind json_response_event would give obj, without filling anything;
+ * with errors_only, a success body (access_token, no error) gives 0. */
+unsigned json_response_kind(const struct ruleset *rs, const struct cJSON *obj, int errors_only);
 
 /*
  * HTTP transcripts and pasted text (adapt_text.c).  transcript_sniff() says
