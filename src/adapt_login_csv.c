@@ -2,9 +2,11 @@
  * adapt_login_csv.c - Login History, LoginHistory, ELF Login and LoginEvent
  * exports in CSV, read with libcsv.
  *
- * The input is fed to libcsv one physical line at a time, which costs one
- * memchr per line and gives every record the line it starts on, even when
- * quoted fields hold line breaks.  Columns are mapped by header name through
+ * The input is cut into physical lines, which costs one memchr per line and
+ * gives every record the line it starts on, even when quoted fields hold line
+ * breaks.  A whole line read between records that csvline_split can cut goes
+ * straight to the field callbacks; any other goes to libcsv, so libcsv decides
+ * every hard case.  Columns are mapped by header name through
  * the aliases of fields.conf, never by position.
  */
 #include "adapter.h"
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csvline.h"
 #include "util.h"
 
 void adapter_note(struct adapter_ctx *ac, enum note_level level, long line, const char *fmt, ...)
@@ -137,9 +140,8 @@ static void warn_row(struct csvstate *st, const char *fmt, ...)
 	sb_free(&sb);
 }
 
-static void on_field(void *data, size_t n, void *ctx)
+static void add_field(struct csvstate *st, const char *data, size_t n)
 {
-	struct csvstate *st = ctx;
 	if (st->stop)
 		return;
 	if (!st->row_started) {
@@ -160,6 +162,11 @@ static void on_field(void *data, size_t n, void *ctx)
 	if (n)
 		memcpy(st->row.buf + st->row.len, data, n);
 	st->row.len += n;
+}
+
+static void on_field(void *data, size_t n, void *ctx)
+{
+	add_field(ctx, data, n);
 }
 
 static void map_header(struct csvstate *st)
@@ -290,6 +297,8 @@ static int parse_failed(struct csvstate *st, struct csv_parser *p)
 struct login_csv {
 	struct csv_parser p;
 	struct csvstate st;
+	char delim;
+	struct csvline_field spans[SFDIAG_MAX_COLUMNS];
 	int skip_line; /* after a quoting error, resume at the next line */
 	int stopped;   /* a fatal problem was noted; further bytes are ignored */
 };
@@ -303,6 +312,7 @@ struct login_csv *login_csv_new(char delim, struct adapter_ctx *ac)
 		return NULL;
 	}
 	csv_set_delim(&r->p, (unsigned char)delim);
+	r->delim = delim;
 	csv_set_realloc_func(&r->p, capped_realloc);
 	csv_set_blk_size(&r->p, 4096);
 	r->st.ac = ac;
@@ -328,6 +338,26 @@ int login_csv_at_boundary(const struct login_csv *r)
 	       r->p.pstate == 0 && r->p.entry_pos == 0;
 }
 
+/*
+ * A whole line that csvline_split can cut, read between records: hand its
+ * fields to the same callbacks libcsv would call, and skip libcsv.
+ */
+static int feed_simple_line(struct login_csv *r, const char *s, size_t n)
+{
+	struct csvstate *st = &r->st;
+	if (r->p.pstate != 0 || r->p.entry_pos != 0 || st->row_started || !st->at_line_start)
+		return 0;
+	long k = csvline_split(s, n, r->delim, r->spans, SFDIAG_MAX_COLUMNS);
+	if (k < 0)
+		return 0;
+	st->row_started = 1;
+	st->row_line = st->line;
+	for (long i = 0; i < k; i++)
+		add_field(st, s + r->spans[i].off, r->spans[i].len);
+	on_row('\n', st);
+	return 1;
+}
+
 int login_csv_feed(struct login_csv *r, const char *buf, size_t len)
 {
 	struct csvstate *st = &r->st;
@@ -338,6 +368,8 @@ int login_csv_feed(struct login_csv *r, const char *buf, size_t len)
 		size_t n = (size_t)(seg - s);
 		if (r->skip_line) {
 			r->skip_line = nl == NULL;
+		} else if (nl && feed_simple_line(r, s, n - 1)) {
+			/* done without libcsv */
 		} else {
 			if (!st->row_started) {
 				for (const char *c = s; c < seg; c++) {
