@@ -124,6 +124,7 @@ test-release: build/sfdiag $(REL_UNIT)
 	./build/sfdiag rules test || fail=1; \
 	SFDIAG=./build/sfdiag tests/cli/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/secrets/run || fail=1; \
+	SFDIAG=./build/sfdiag tests/triage/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/html/run || fail=1; \
 	tests/install/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/limits/run || fail=1; \
@@ -137,6 +138,7 @@ check: deps
 	./build/san/sfdiag rules test || fail=1; \
 	SFDIAG=./build/san/sfdiag tests/cli/run || fail=1; \
 	SFDIAG=./build/san/sfdiag tests/secrets/run || fail=1; \
+	SFDIAG=./build/san/sfdiag tests/triage/run || fail=1; \
 	tests/fuzz/replay-all || fail=1; \
 	exit $$fail
 

@@ -76,6 +76,11 @@ struct ticket {
 	uint64_t notes_dropped;
 	int trouble;     /* an input error or warning, or a --out write error */
 	size_t open_failed;
+	/* The ticket's JSON, printed by its worker so that the main thread only
+	 * copies text: jsonl is one line for --format jsonl (freed once
+	 * printed); json is indented for its place in the summary. */
+	char *jsonl;
+	char *json;
 };
 
 struct triage {
@@ -93,6 +98,8 @@ struct triage {
 	size_t ndone;
 	uint64_t rows_done;
 };
+
+static char *ticket_json_text(const struct ticket *tk, int formatted);
 
 /* ---- small helpers ---- */
 
@@ -467,7 +474,12 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&tr->mu);
 		if (k >= tr->n)
 			break;
-		diagnose(tr, &tr->t[k]);
+		struct ticket *tk = &tr->t[k];
+		diagnose(tr, tk);
+		if (tr->fmt == FMT_JSONL)
+			tk->jsonl = ticket_json_text(tk, 0);
+		if (tr->fmt == FMT_JSON || tr->outdir)
+			tk->json = ticket_json_text(tk, 1);
 		pthread_mutex_lock(&tr->mu);
 		tr->t[k].done = 1;
 		tr->ndone++;
@@ -561,6 +573,8 @@ static int list_tickets(struct triage *tr)
  * unique even on a case-insensitive file system, never "summary". */
 static void name_outputs(struct triage *tr)
 {
+	struct strset taken = {0};
+	strset_add_nocase(&taken, "summary");
 	for (size_t i = 0; i < tr->n; i++) {
 		struct strbuf s = {0};
 		const char *nm = tr->t[i].name;
@@ -574,12 +588,7 @@ static void name_outputs(struct triage *tr)
 		if (!s.len)
 			sb_addc(&s, '_');
 		char *base = xstrdup(sb_str(&s));
-		for (unsigned k = 2;; k++) {
-			int taken = strcasecmp(sb_str(&s), "summary") == 0;
-			for (size_t j = 0; j < i && !taken; j++)
-				taken = strcasecmp(sb_str(&s), tr->t[j].outname) == 0;
-			if (!taken)
-				break;
+		for (unsigned k = 2; strset_add_nocase(&taken, sb_str(&s)); k++) {
 			sb_reset(&s);
 			sb_printf(&s, "%s-%u", base, k);
 		}
@@ -587,6 +596,7 @@ static void name_outputs(struct triage *tr)
 		tr->t[i].outname = xstrdup(sb_str(&s));
 		sb_free(&s);
 	}
+	strset_free(&taken);
 }
 
 /* ---- the rollup: findings grouped by cause across tickets ---- */
@@ -866,7 +876,7 @@ static cJSON *summary_json(const struct triage *tr, const struct cause *c, size_
 	cJSON_AddStringToObject(root, "fail_on", severity_name(tr->fail_on));
 	cJSON *ts = cJSON_AddArrayToObject(root, "tickets");
 	for (size_t k = 0; k < tr->n; k++)
-		cJSON_AddItemToArray(ts, ticket_json(&tr->t[k]));
+		cJSON_AddItemToArray(ts, cJSON_CreateRaw(tr->t[k].json));
 	cJSON *ro = cJSON_AddArrayToObject(root, "rollup");
 	for (size_t i = 0; i < nc; i++) {
 		cJSON *co = cJSON_CreateObject();
@@ -888,7 +898,8 @@ static cJSON *summary_json(const struct triage *tr, const struct cause *c, size_
 	return root;
 }
 
-static void json_out(struct strbuf *o, cJSON *root, int formatted)
+/* Print and free root; cJSON's allocation failure ends the run, as x*alloc. */
+static char *json_print(cJSON *root, int formatted)
 {
 	char *text = formatted ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
@@ -896,9 +907,36 @@ static void json_out(struct strbuf *o, cJSON *root, int formatted)
 		fputs("sfdiag: out of memory\n", stderr);
 		exit(EXIT_TROUBLE);
 	}
+	return text;
+}
+
+static void json_out(struct strbuf *o, cJSON *root, int formatted)
+{
+	char *text = json_print(root, formatted);
 	sb_adds(o, text);
 	sb_addc(o, '\n');
 	cJSON_free(text);
+}
+
+/*
+ * A ticket's JSON as text.  Formatted, every line after the first gets two
+ * more tabs: cJSON indents a value by its depth, and a ticket sits at depth
+ * two in the summary (root object, "tickets" array), where it goes in raw.
+ * JSON strings hold no raw line breaks, so only layout lines are touched.
+ */
+static char *ticket_json_text(const struct ticket *tk, int formatted)
+{
+	char *text = json_print(ticket_json(tk), formatted);
+	if (!formatted)
+		return text;
+	struct strbuf b = {0};
+	for (const char *p = text; *p; p++) {
+		sb_addc(&b, *p);
+		if (*p == '\n')
+			sb_add(&b, "\t\t", 2);
+	}
+	cJSON_free(text);
+	return b.buf; /* text is never empty, so b owns a buffer */
 }
 
 /* ---- CSV (RFC 4180) ---- */
@@ -1157,11 +1195,12 @@ static int collect(struct triage *tr, int show_progress)
 				progress_clear();
 			print_notes(tk);
 			if (tr->fmt == FMT_JSONL) {
-				struct strbuf b = {0};
-				json_out(&b, ticket_json(tk), 0);
-				if (write_out(stdout, &b) != 0 || fflush(stdout) != 0)
+				struct ticket *done = &tr->t[printed];
+				if (fputs(done->jsonl, stdout) == EOF || putchar('\n') == EOF ||
+				    fflush(stdout) != 0)
 					werr = -1;
-				sb_free(&b);
+				free(done->jsonl);
+				done->jsonl = NULL;
 			}
 			printed++;
 			last = 0;
@@ -1256,6 +1295,8 @@ static void free_tickets(struct triage *tr)
 			free(tk->notes[i].msg);
 		}
 		free(tk->notes);
+		free(tk->jsonl);
+		free(tk->json);
 	}
 	free(tr->t);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void oom(void)
 {
@@ -253,4 +254,58 @@ void str_rtrim(char *s)
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		s[--n] = '\0';
+}
+
+static uint64_t hash_nocase(const char *s)
+{
+	uint64_t h = 0xCBF29CE484222325ull; /* FNV-1a over the lower-cased bytes */
+	for (; *s; s++) {
+		unsigned c = (unsigned char)*s;
+		if (c - 'A' < 26u)
+			c += 32;
+		h = (h ^ c) * 0x100000001B3ull;
+	}
+	return h;
+}
+
+/* The slot holding s, or the empty slot where it would go; cap > 0. */
+static char **strset_slot(char **slot, size_t cap, const char *s)
+{
+	size_t i = (size_t)hash_nocase(s) & (cap - 1);
+	while (slot[i] && strcasecmp(slot[i], s) != 0)
+		i = (i + 1) & (cap - 1);
+	return &slot[i];
+}
+
+int strset_has_nocase(const struct strset *set, const char *s)
+{
+	return set->cap && *strset_slot(set->slot, set->cap, s) != NULL;
+}
+
+int strset_add_nocase(struct strset *set, const char *s)
+{
+	if (strset_has_nocase(set, s))
+		return 1;
+	if (2 * (set->n + 1) > set->cap) { /* keep the load under one half */
+		size_t cap = set->cap ? 2 * set->cap : 16;
+		char **slot = xcalloc(cap, sizeof *slot);
+		for (size_t i = 0; i < set->cap; i++)
+			if (set->slot[i])
+				*strset_slot(slot, cap, set->slot[i]) = set->slot[i];
+		free(set->slot);
+		set->slot = slot;
+		set->cap = cap;
+	}
+	*strset_slot(set->slot, set->cap, s) = xstrdup(s);
+	set->n++;
+	return 0;
+}
+
+void strset_free(struct strset *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slot[i]);
+	free(set->slot);
+	set->slot = NULL;
+	set->cap = set->n = 0;
 }

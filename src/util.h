@@ -37,8 +37,20 @@ void sb_free(struct strbuf *sb);
 /* The contents as a C string ("" when empty). */
 const char *sb_str(const struct strbuf *sb);
 
-/* FNV-1a over n bytes. */
+/* A fast 64-bit hash of n bytes (not cryptographic). */
 uint64_t hash_bytes(const void *p, size_t n);
+
+/* A set of C strings compared without regard to ASCII case.  Zero-initialise
+ * it; the set owns copies of what is added; strset_free empties it. */
+struct strset {
+	char **slot;
+	size_t cap; /* a power of two, or 0 */
+	size_t n;
+};
+int strset_has_nocase(const struct strset *set, const char *s);
+/* Add s unless an equal string is there: returns 1 if it was, else 0. */
+int strset_add_nocase(struct strset *set, const char *s);
+void strset_free(struct strset *set);
 
 /* Trim ASCII white space at both ends; returns the new start, *n updated. */
 const char *str_trim(const char *s, size_t *n);

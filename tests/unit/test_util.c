@@ -24,6 +24,32 @@ static void test_utf8(void)
 	CHECK(utf8_valid("", 0, &bad));
 }
 
+static void test_strset(void)
+{
+	struct strset set = {0};
+	CHECK(!strset_has_nocase(&set, "x"));
+	CHECK_INT(strset_add_nocase(&set, "Summary"), 0);
+	CHECK_INT(strset_add_nocase(&set, "SUMMARY"), 1);
+	CHECK(strset_has_nocase(&set, "summary"));
+	CHECK(!strset_has_nocase(&set, "summary-2"));
+	char name[32];
+	int fresh = 0, again = 0;
+	for (int i = 0; i < 1000; i++) { /* grows several times */
+		snprintf(name, sizeof name, "Ticket-%d", i);
+		fresh += strset_add_nocase(&set, name) == 0;
+	}
+	for (int i = 0; i < 1000; i++) {
+		snprintf(name, sizeof name, "TICKET-%d", i);
+		again += strset_add_nocase(&set, name);
+	}
+	CHECK_INT(fresh, 1000);
+	CHECK_INT(again, 1000);
+	CHECK_INT(set.n, 1001);
+	strset_free(&set);
+	CHECK_INT(set.n, 0);
+	CHECK(!strset_has_nocase(&set, "summary"));
+}
+
 static void test_strings(void)
 {
 	size_t n = 8;
@@ -57,4 +83,4 @@ static void test_escape(void)
 	sb_free(&sb);
 }
 
-UNIT_MAIN(test_utf8, test_strings, test_escape)
+UNIT_MAIN(test_utf8, test_strings, test_escape, test_strset)
