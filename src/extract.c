@@ -38,6 +38,7 @@ struct extractor {
 	int line; /* of the `extract` line */
 	unsigned kind;
 	pcre2_code *re;
+	int jit;          /* re is JIT-compiled: match with pcre2_jit_match */
 	uint32_t ngroups; /* capture groups */
 	int *group_field; /* group number -> field, or -1; [0] unused */
 	struct fixed *fixed;
@@ -207,11 +208,12 @@ static int compile_pattern(struct xloader *ld, struct extractor *e, const char *
 		pcre2_code_free(re);
 		return -1;
 	}
-	if (ld->use_jit)
-		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+	/* Without the JIT (--no-jit, or no JIT for this CPU) the interpreter runs. */
+	int jit = ld->use_jit && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
 	pcre2_code_free(e->re);
 	free(e->group_field);
 	e->re = re;
+	e->jit = jit;
 	e->ngroups = ngroups;
 	e->group_field = gf;
 	if (ngroups > ld->set->max_groups)
@@ -538,7 +540,10 @@ void extract_scanner_free(struct extract_scanner *sc)
 /* 1 on a match (ovector valid), 0 otherwise; a PCRE2 limit counts as no. */
 static int run(struct extract_scanner *sc, const struct extractor *e, const char *line, size_t n)
 {
-	int rc = pcre2_match(e->re, (PCRE2_SPTR)line, n, 0, 0, sc->md, sc->mctx);
+	/* pcre2_jit_match skips pcre2_match's argument checks, which cost as
+	 * much as a failed JIT match on a short line. */
+	int rc = e->jit ? pcre2_jit_match(e->re, (PCRE2_SPTR)line, n, 0, 0, sc->md, sc->mctx)
+	                : pcre2_match(e->re, (PCRE2_SPTR)line, n, 0, 0, sc->md, sc->mctx);
 	if (rc > 0)
 		return 1;
 	if (rc != PCRE2_ERROR_NOMATCH)
