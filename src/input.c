@@ -262,6 +262,29 @@ static int looks_cp1252(const unsigned char *p, size_t n, int eof)
 	return invalid;
 }
 
+/*
+ * UTF-16 without a BOM, as some Windows tools write it: in text that is
+ * mostly ASCII, every other byte is zero.  Returns INPUT_UTF16LE when at
+ * least 9 in 10 of the sample's code units are a non-zero byte then a zero
+ * byte, INPUT_UTF16BE for the mirror image, else INPUT_UTF8.  Fewer than
+ * four units decide nothing.
+ */
+static enum input_encoding looks_utf16(const unsigned char *p, size_t n)
+{
+	size_t units = n / 2, le = 0, be = 0;
+	if (units < 4)
+		return INPUT_UTF8;
+	for (size_t i = 0; i < units; i++) {
+		le += p[2 * i] != 0 && p[2 * i + 1] == 0;
+		be += p[2 * i] == 0 && p[2 * i + 1] != 0;
+	}
+	if (le * 10 >= units * 9)
+		return INPUT_UTF16LE;
+	if (be * 10 >= units * 9)
+		return INPUT_UTF16BE;
+	return INPUT_UTF8;
+}
+
 static int sniff(struct input *in)
 {
 	in->sniffed = 1;
@@ -300,7 +323,9 @@ static int sniff(struct input *in)
 			if (r == 0)
 				in->mid_eof = 1;
 		}
-		if (looks_cp1252(in->mid, in->mid_len, in->mid_eof || in->failed))
+		in->enc = looks_utf16(in->mid, in->mid_len);
+		if (in->enc == INPUT_UTF8 &&
+		    looks_cp1252(in->mid, in->mid_len, in->mid_eof || in->failed))
 			in->enc = INPUT_CP1252;
 	}
 	return 0;

@@ -210,6 +210,16 @@ static void test_utf16(void)
 	expect(S("\xfe\xff\x00"), S(""), "truncated UTF-16 (odd byte count)", INPUT_UTF16BE, 0);
 	expect(S("\xff\xfe\x3d\xd8\x00"), S("\xef\xbf\xbd"), "truncated UTF-16 (odd byte count)",
 	       INPUT_UTF16LE, 0);
+	/* No BOM: every other byte zero. */
+	expect(S("a\0,\0b\0\n\0c\0,\0d\0\n\0"), S("a,b\nc,d\n"), "", INPUT_UTF16LE, 0);
+	expect(S("\0a\0,\0b\0\n\0c\0,\0d\0\n"), S("a,b\nc,d\n"), "", INPUT_UTF16BE, 0);
+	/* Non-ASCII units lower the share; one in ten is still UTF-16. */
+	expect(S("J\0o\0s\0\xe9\0,\0S\0\xe3\0o\0,\0\xac\x20"), S("Jos\xc3\xa9,S\xc3\xa3o,\xe2\x82\xac"),
+	       "", INPUT_UTF16LE, 0);
+	/* Too short to judge, or zeros without the pattern: bytes pass through. */
+	expect(S("A\0B\0C\0"), S("A\0B\0C\0"), "", INPUT_UTF8, 0);
+	expect(S("\0\0\0\0\1\2\3\4"), S("\0\0\0\0\1\2\3\4"), "", INPUT_UTF8, 0);
+	expect(S("ab\0\0cd\0\0ef\0\0"), S("ab\0\0cd\0\0ef\0\0"), "", INPUT_UTF8, 0);
 }
 
 /*
