@@ -96,7 +96,7 @@ demo: deps
 	$(MAKE) build/sfdiag
 	./build/sfdiag samples/login-history/setup-download.csv; \
 	echo "(exit $$?: 0 nothing wrong, 1 findings at --fail-on severity, 2 input error)"; echo
-	./build/sfdiag samples/tickets/ticket-ip-change/*; echo "(exit $$?)"; echo
+	./build/sfdiag samples/tickets/ticket-ip-change; echo "(exit $$?)"; echo
 	./build/sfdiag triage samples/tickets; echo "(exit $$?)"
 
 unit: $(REL_UNIT)

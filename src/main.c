@@ -7,11 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "render.h"
 #include "run.h"
 #include "selftest.h"
+#include "ticket.h"
 #include "triage.h"
-#include "cli.h"
 #include "util.h"
 
 #define SFDIAG_VERSION "0.1.0"
@@ -24,14 +25,17 @@ enum exit_code {
 
 static void usage(FILE *fp)
 {
-	fputs("usage: sfdiag [options] FILE...\n"
+	fputs("usage: sfdiag [options] FILE|FOLDER|ARCHIVE...\n"
 	      "       sfdiag rules check|test|list [--rules PATH]\n"
 	      "       sfdiag triage DIR [options]   (sfdiag triage --help)\n"
 	      "       sfdiag --explain RULE-ID\n"
 	      "\n"
 	      "Diagnose why a Salesforce integration cannot log in, offline, from Login\n"
 	      "History, LoginHistory (Data Loader, sf CLI), Event Monitoring Login and\n"
-	      "LoginEvent exports, as CSV, gzip, UTF-8 or UTF-16.  FILE '-' is stdin.\n"
+	      "LoginEvent exports (CSV, gzip, UTF-8 or UTF-16), token-endpoint and REST\n"
+	      "responses, curl transcripts, HAR and Postman files, client-library logs\n"
+	      "and connection settings, all read together.  FILE '-' is stdin; a FOLDER\n"
+	      "or a .zip/.tar/.tar.gz/.tgz ARCHIVE is read whole, as one ticket.\n"
 	      "\n"
 	      "options:\n"
 	      "  -f, --format FMT    text (default), json, md (Markdown) or html\n"
@@ -270,8 +274,10 @@ int main(int argc, char **argv)
 	if (jobs < 1)
 		jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	run.jobs = jobs < 1 ? 1 : (int)jobs;
+	struct arc_limits lim = arc_default_limits();
+	struct ticket_reader rd = {&run, &lim, 0};
 	for (int i = 0; i < argc; i++)
-		run_file(&run, argv[i]);
+		ticket_read_operand(&rd, argv[i]);
 	run_finish(&run);
 	print_notes(&run);
 

@@ -25,8 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "render.h"
 #include "cli.h"
+#include "render.h"
+#include "ticket.h"
 #include "util.h"
 
 #define TRIAGE_JSON_SCHEMA 1
@@ -114,17 +115,6 @@ static void tnote_add(struct tnote **v, size_t *n, size_t *cap, enum note_level 
 	t->msg = xstrdup(msg);
 }
 
-static char *path_join(const char *a, const char *b)
-{
-	struct strbuf s = {0};
-	size_t n = strlen(a);
-	sb_add(&s, a, n);
-	if (n && a[n - 1] != '/')
-		sb_addc(&s, '/');
-	sb_adds(&s, b);
-	return s.buf;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -150,193 +140,6 @@ static void note_text(struct strbuf *s, const struct tnote *n)
 static void escaped(struct strbuf *s, const char *str)
 {
 	render_escape_term(s, str, strlen(str));
-}
-
-/* ---- reading one ticket ---- */
-
-struct fd_src {
-	int fd;
-};
-
-static long fd_read(void *ctx, void *buf, size_t n)
-{
-	struct fd_src *f = ctx;
-	for (;;) {
-		ssize_t r = read(f->fd, buf, n);
-		if (r >= 0 || errno != EINTR)
-			return (long)r;
-	}
-}
-
-static void fd_close(void *ctx)
-{
-	struct fd_src *f = ctx;
-	close(f->fd);
-	free(f);
-}
-
-/* Open a regular file without following a symbolic link (O_NOFOLLOW; a FIFO
- * cannot block us thanks to O_NONBLOCK and the S_ISREG check). */
-static struct input *open_nofollow(const char *path, char *err, size_t errlen)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open: %s",
-		         errno == ELOOP ? "symbolic link (not followed)" : strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "not a regular file; not read");
-		close(fd);
-		return NULL;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	struct fd_src *f = xmalloc(sizeof *f);
-	f->fd = fd;
-	struct input_source src = {f, fd_read, fd_close};
-	return input_open_source(path, src);
-}
-
-struct ticket_ctx {
-	struct triage *tr;
-	struct ticket *tk;
-	struct run *r;
-};
-
-static void arc_member(void *ctx, struct input *in)
-{
-	struct ticket_ctx *c = ctx;
-	run_input(c->r, in);
-}
-
-static void arc_note(void *ctx, enum note_level level, const char *file, const char *msg)
-{
-	struct ticket_ctx *c = ctx;
-	run_note(c->r, level, file, 0, msg);
-}
-
-static void read_file(struct ticket_ctx *c, const char *path)
-{
-	char err[256];
-	if (arc_suffix(path)) {
-		struct arc_visitor v = {c, arc_member, arc_note};
-		if (arc_read(path, &c->tr->lim, &v) < 0)
-			c->tk->open_failed++;
-		return;
-	}
-	struct input *in = open_nofollow(path, err, sizeof err);
-	if (!in) {
-		run_note(c->r, NOTE_ERROR, path, 0, err);
-		c->tk->open_failed++;
-		return;
-	}
-	run_input(c->r, in);
-}
-
-enum entry_type { ENT_FILE, ENT_LINK, ENT_OTHER, ENT_HIDDEN, ENT_DEEP };
-
-struct entry {
-	char *path;
-	enum entry_type type;
-};
-
-struct entries {
-	struct entry *v;
-	size_t n, cap;
-	int truncated;
-};
-
-static void entries_add(struct entries *e, char *path, enum entry_type type)
-{
-	if (e->n >= SFDIAG_MAX_TICKET_FILES) {
-		e->truncated = 1;
-		free(path);
-		return;
-	}
-	e->v = xgrow(e->v, &e->cap, e->n + 1, sizeof *e->v);
-	e->v[e->n].path = path;
-	e->v[e->n++].type = type;
-}
-
-/* Collect everything under dir (lstat: a symbolic link is never entered). */
-static void walk(struct run *r, const char *dir, int depth, struct entries *out)
-{
-	DIR *d = opendir(dir);
-	if (!d) {
-		char msg[200];
-		snprintf(msg, sizeof msg, "cannot read folder: %s", strerror(errno));
-		run_note(r, NOTE_ERROR, dir, 0, msg);
-		return;
-	}
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL && !out->truncated) {
-		const char *nm = de->d_name;
-		if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0)
-			continue;
-		char *p = path_join(dir, nm);
-		struct stat st;
-		if (nm[0] == '.' || strcmp(nm, "__MACOSX") == 0) {
-			entries_add(out, p, ENT_HIDDEN);
-		} else if (lstat(p, &st) != 0) {
-			entries_add(out, p, ENT_OTHER);
-		} else if (S_ISDIR(st.st_mode)) {
-			if (depth + 1 > SFDIAG_MAX_TICKET_DEPTH) {
-				entries_add(out, p, ENT_DEEP);
-			} else {
-				walk(r, p, depth + 1, out);
-				free(p);
-			}
-		} else {
-			entries_add(out, p, S_ISREG(st.st_mode)   ? ENT_FILE
-			                    : S_ISLNK(st.st_mode) ? ENT_LINK
-			                                          : ENT_OTHER);
-		}
-	}
-	closedir(d);
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
-}
-
-static void read_dir(struct ticket_ctx *c, const char *dir)
-{
-	struct entries e = {0};
-	walk(c->r, dir, 0, &e);
-	if (e.n > 1)
-		qsort(e.v, e.n, sizeof *e.v, cmp_entry);
-	for (size_t i = 0; i < e.n; i++) {
-		const char *p = e.v[i].path;
-		switch (e.v[i].type) {
-		case ENT_FILE:
-			read_file(c, p);
-			break;
-		case ENT_LINK:
-			run_note(c->r, NOTE_WARNING, p, 0, "symbolic link; not followed, skipped");
-			break;
-		case ENT_OTHER:
-			run_note(c->r, NOTE_WARNING, p, 0, "not a regular file; skipped");
-			break;
-		case ENT_HIDDEN:
-			run_note(c->r, NOTE_INFO, p, 0, "hidden; skipped");
-			break;
-		case ENT_DEEP:
-			run_note(c->r, NOTE_WARNING, p, 0,
-			         "folder nested deeper than SFDIAG_MAX_TICKET_DEPTH; skipped");
-			break;
-		}
-		free(e.v[i].path);
-	}
-	if (e.truncated) {
-		char msg[160];
-		snprintf(msg, sizeof msg,
-		         "more than SFDIAG_MAX_TICKET_FILES (%u) files; the rest was not read",
-		         SFDIAG_MAX_TICKET_FILES);
-		run_note(c->r, NOTE_ERROR, dir, 0, msg);
-	}
-	free(e.v);
 }
 
 /* ---- per-ticket results ---- */
@@ -442,17 +245,18 @@ static void diagnose(struct triage *tr, struct ticket *tk)
 		tk->trouble = 1;
 		return;
 	}
-	struct ticket_ctx c = {tr, tk, &r};
+	struct ticket_reader rd = {&r, &tr->lim, 0};
 	for (size_t i = 0; i < tk->npre; i++)
 		run_note(&r, tk->pre[i].level, tk->pre[i].file, tk->pre[i].line, tk->pre[i].msg);
 	if (tk->kind == TICKET_DIR) {
-		read_dir(&c, tk->path);
+		ticket_read_dir(&rd, tk->path);
 	} else if (tk->kind == TICKET_ARCHIVE) {
-		read_file(&c, tk->path);
+		ticket_read_file(&rd, tk->path);
 	} else {
 		for (size_t i = 0; i < tk->nloose; i++)
-			read_file(&c, tk->loose[i]);
+			ticket_read_file(&rd, tk->loose[i]);
 	}
+	tk->open_failed = rd.open_failed;
 	run_finish(&r);
 	if (r.ninputs == 0 && tk->open_failed == 0 && r.nnotes == 0)
 		run_note(&r, NOTE_ERROR, tk->path, 0, "no file to diagnose in this ticket");
