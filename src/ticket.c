@@ -210,11 +210,43 @@ void ticket_read_dir(struct ticket_reader *t, const char *dir)
 	free(e.v);
 }
 
+/* Folders and archives directly in dir, hidden ones aside. */
+static size_t count_ticket_like(const char *dir)
+{
+	DIR *d = opendir(dir);
+	size_t n = 0;
+	struct dirent *de;
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "__MACOSX") == 0)
+			continue;
+		char *p = path_join(dir, de->d_name);
+		if (lstat(p, &st) == 0 &&
+		    (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && arc_suffix(de->d_name))))
+			n++;
+		free(p);
+	}
+	closedir(d);
+	return n;
+}
+
 void ticket_read_operand(struct ticket_reader *t, const char *path)
 {
 	struct stat st;
 	if (strcmp(path, "-") != 0 && stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
+			/* A folder of tickets given by mistake: say how to split it. */
+			size_t sub = count_ticket_like(path);
+			if (sub >= 2) {
+				char msg[200];
+				snprintf(msg, sizeof msg,
+				         "holds %zu folders or archives, all read as one ticket; "
+				         "`sfdiag triage` diagnoses each as its own",
+				         sub);
+				run_note(t->r, NOTE_INFO, path, 0, msg);
+			}
 			ticket_read_dir(t, path);
 			return;
 		}
