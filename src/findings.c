@@ -227,6 +227,7 @@ void findings_init(struct findings *f, const struct ruleset *rs)
 	f->rs = rs;
 	f->by_rule = xcalloc(rs->nrules + 1, sizeof *f->by_rule);
 	f->first = f->last = EVENT_NO_TIME;
+	f->login_first = f->login_last = EVENT_NO_TIME;
 }
 
 static void free_example(struct example *e)
@@ -436,6 +437,8 @@ void findings_count(struct findings *f, const struct event *ev)
 		if (ev->kind == 1u << k)
 			f->kind_events[k]++;
 	widen(&f->first, &f->last, ev->time_ms);
+	if (ev->kind == KIND_LOGIN_HISTORY)
+		widen(&f->login_first, &f->login_last, ev->time_ms);
 	if (ev->time_ms == EVENT_NO_TIME)
 		f->untimed++;
 	else if (ev->zone == TIME_ZONE_NONE)
@@ -643,6 +646,8 @@ void findings_merge(struct findings *dst, const struct findings *src)
 	dst->succ_untracked += src->succ_untracked;
 	widen(&dst->first, &dst->last, src->first);
 	widen(&dst->first, &dst->last, src->last);
+	widen(&dst->login_first, &dst->login_last, src->login_first);
+	widen(&dst->login_first, &dst->login_last, src->login_last);
 
 	for (size_t i = 0; i < src->scap; i++) {
 		const struct success *s = &src->succ[i];

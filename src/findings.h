@@ -118,6 +118,7 @@ struct findings {
 	uint64_t kind_events[FINDINGS_KINDS];  /* events per kind bit 0.. */
 	uint64_t zone_none, zone_unknown, ambiguous_dmy, untimed;
 	int64_t first, last;        /* over all events */
+	int64_t login_first, login_last; /* over Login History events */
 	char **files;
 	size_t nfiles;
 	struct timeline_axis axis;  /* of succ_timeline and every finding's timeline */

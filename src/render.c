@@ -400,6 +400,45 @@ void render_summary(struct strbuf *out, const struct run *r)
 	sb_addc(out, '.');
 }
 
+int render_coverage_gap(struct strbuf *out, const struct run *r, const struct finding *fi)
+{
+	const struct findings *f = &r->f;
+	const int64_t w = SFDIAG_CORRELATE_WINDOW_MS;
+	if (fi->rule < 0 || fi->explained_by >= 0 || fi->first == EVENT_NO_TIME ||
+	    f->login_first == EVENT_NO_TIME)
+		return 0;
+	const struct rule *rule = &r->rs->rules[fi->rule];
+	if (!rule->ncandidates || (rule->kinds & KIND_LOGIN_HISTORY))
+		return 0;
+	const char *where;
+	if (fi->first > f->login_last + w)
+		where = "after its last row";
+	else if (fi->last < f->login_first - w)
+		where = "before its first row";
+	else if (fi->first < f->login_first - w || fi->last > f->login_last + w)
+		where = "partly outside it";
+	else
+		return 0;
+	char lf[32], ll[32], ff[32], fl[32];
+	time_format_short(f->login_first, lf);
+	time_format_short(f->login_last, ll);
+	time_format_short(fi->first, ff);
+	time_format_short(fi->last, fl);
+	int one = fi->count == 1;
+	sb_printf(out, "The Login History in this ticket runs from %s to %s, but the %s here %s ", lf,
+	          ll, render_noun(r->rs, fi->rule, !one), one ? "is" : "are");
+	if (fi->first == fi->last)
+		sb_printf(out, "at %s", ff);
+	else
+		sb_printf(out, "from %s to %s", ff, fl);
+	sb_printf(out,
+	          ", %s, so it cannot show the status Salesforce recorded for %s. Export Login "
+	          "History again for that time (Setup, Quick Find: Login History) and add it to the "
+	          "ticket.",
+	          where, one ? "it" : "them");
+	return 1;
+}
+
 const char *render_noun(const struct ruleset *rs, int rule, int plural)
 {
 	unsigned kinds = rule >= 0 ? rs->rules[rule].kinds : 0;

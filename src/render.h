@@ -71,6 +71,14 @@ const char *render_noun(const struct ruleset *rs, int rule, int plural);
 /* How an input was read: "login-history export, gzip, UTF-16, semicolon-delimited",
  * "JSON: connection settings", or "not read" (constant text only). */
 void render_read_as(struct strbuf *out, const struct input_summary *in);
+/*
+ * For a catch-all finding whose real reason is in Login History (its rule
+ * has candidates) and that nothing explained: when the ticket's Login
+ * History does not reach the finding's time (within
+ * SFDIAG_CORRELATE_WINDOW_MS), write one sentence saying so and what to
+ * export, and return 1; else write nothing and return 0.  Plain text.
+ */
+int render_coverage_gap(struct strbuf *out, const struct run *r, const struct finding *fi);
 /* Number of findings at or above each severity. */
 void render_severity_counts(const struct run *r, size_t counts[3]);
 

@@ -115,6 +115,7 @@ static const char *const css =
     ".finding{border-left:6px solid var(--info)}\n"
     ".finding.error{border-left-color:var(--error)}"
     ".finding.warning{border-left-color:var(--warning)}\n"
+    ".gap{border-left:3px solid var(--warning);padding-left:.6em}\n"
     ".badge{display:inline-block;font-size:.75em;font-weight:700;text-transform:uppercase;"
     "letter-spacing:.04em;color:#fff;background:var(--info);border-radius:4px;padding:1px 7px;"
     "margin-right:.5em;vertical-align:2px}\n"
@@ -620,6 +621,13 @@ static void finding(struct strbuf *o, const struct run *r, const struct finding 
 	explained(o, r, fi);
 	if (rule && fi->explained_by < 0)
 		candidates(o, r, fi, rule);
+	struct strbuf gap = {0};
+	if (render_coverage_gap(&gap, r, fi)) {
+		sb_adds(o, "<p class=\"gap\"><strong>Gap in the evidence:</strong> ");
+		html_text(o, sb_str(&gap));
+		sb_adds(o, "</p>\n");
+	}
+	sb_free(&gap);
 	sb_adds(o, "<h3>Fix</h3>\n");
 	if (rule) {
 		sb_adds(o, "<ol>\n");

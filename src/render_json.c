@@ -188,6 +188,11 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 		render_expand(&s, r, fi, rule->tell[k]);
 		cJSON_AddItemToArray(tell, cJSON_CreateString(sb_str(&s)));
 	}
+	sb_reset(&s);
+	if (render_coverage_gap(&s, r, fi))
+		cJSON_AddStringToObject(o, "coverage_gap", sb_str(&s));
+	else
+		cJSON_AddNullToObject(o, "coverage_gap");
 	sb_free(&s);
 	return o;
 }

@@ -309,6 +309,13 @@ static void finding(struct strbuf *o, const struct run *r, const struct finding 
 	explained(o, r, fi);
 	if (rule && fi->explained_by < 0)
 		candidates(o, r, fi, rule);
+	struct strbuf gap = {0};
+	if (render_coverage_gap(&gap, r, fi)) {
+		sb_adds(o, "**Gap in the evidence:** ");
+		md_text(o, sb_str(&gap), 0);
+		sb_adds(o, "\n\n");
+	}
+	sb_free(&gap);
 	if (rule) {
 		sb_adds(o, "**Fix:**\n\n");
 		for (size_t i = 0; i < rule->nfix; i++) {

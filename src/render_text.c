@@ -341,6 +341,9 @@ static void finding(struct out *w, const struct run *r, const struct finding *fi
 	}
 	if (rule)
 		candidates(w, r, fi, rule);
+	sb_reset(&s);
+	if (render_coverage_gap(&s, r, fi))
+		labelled(w, "  Gap:  ", sb_str(&s));
 	if (rule) {
 		sb_adds(&w->sb, "  Fix:\n");
 		for (size_t i = 0; i < rule->nfix; i++) {
