@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "csvline.h"
+#include "prefetch.h"
 #include "util.h"
 
 void adapter_note(struct adapter_ctx *ac, enum note_level level, long line, const char *fmt, ...)
@@ -435,21 +436,28 @@ void login_csv_free(struct login_csv *r)
 	free(r);
 }
 
-int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac)
+int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac, int threads)
 {
 	struct login_csv *r = login_csv_new(delim, ac);
-	char *buf = xmalloc(64 * 1024);
 	char err[256];
 	long got = 0;
 
 	if (!r) {
-		free(buf);
 		adapter_note(ac, NOTE_ERROR, 0, "cannot initialise the CSV parser");
 		return -1;
 	}
-	while ((got = input_read(in, buf, 64 * 1024, err, sizeof err)) > 0)
-		if (login_csv_feed(r, buf, (size_t)got) != 0)
+	/* Decoding (gzip, UTF-16, windows-1252) can run beside the parse. */
+	enum input_encoding enc = input_encoding(in);
+	struct prefetch *pf = NULL;
+	if (threads >= 2 && (input_was_gzip(in) || (enc != INPUT_UTF8 && enc != INPUT_UTF8_BOM)))
+		pf = prefetch_start(in);
+	char *buf = pf ? NULL : xmalloc(64 * 1024);
+	const char *data = buf;
+	while ((got = pf ? prefetch_next(pf, &data, err, sizeof err)
+	                 : input_read(in, buf, 64 * 1024, err, sizeof err)) > 0)
+		if (login_csv_feed(r, data, (size_t)got) != 0)
 			break;
+	prefetch_stop(pf);
 	if (got < 0 && !r->stopped) {
 		/* Keep the partial last record out: it was cut, not malformed. */
 		adapter_note(ac, NOTE_ERROR, r->st.line, "%s; the rest of the input was not read", err);

@@ -43,9 +43,11 @@ void adapter_note(struct adapter_ctx *ac, enum note_level level, long line, cons
  * the delimiter when the first line is a header with at least one column that
  * fields.conf maps to a required field, else 0.  login_csv_read() reads the
  * whole input; it returns 0, or -1 if it had to stop early (after a note).
+ * With threads >= 2 a gzip, UTF-16 or windows-1252 input is decoded on a
+ * second thread while this one parses (prefetch.h); the result is the same.
  */
 int login_csv_sniff(const struct ruleset *rs, const char *head, size_t n, char *delim);
-int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac);
+int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac, int threads);
 
 /*
  * The same reader, fed by the caller: bytes are given in order with

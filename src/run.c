@@ -393,7 +393,7 @@ void run_input(struct run *r, struct input *in)
 		/* A big file is always read as two halves, on one thread or two,
 		 * so the report does not depend on --jobs. */
 		if (read_split(r, in, delim, &ac) != 0)
-			login_csv_read(in, delim, &ac);
+			login_csv_read(in, delim, &ac, r->jobs);
 		goto done;
 	}
 	if (json_sniff(head, n)) {

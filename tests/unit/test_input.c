@@ -8,6 +8,7 @@
  * Literals use octal escapes where a letter follows, which \x would swallow.
  */
 #include "input.h"
+#include "prefetch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -589,6 +590,71 @@ static void setup(void)
 	}
 }
 
+/* Everything through a prefetch thread; returns the final 0 or -1. */
+static long via_prefetch(struct input *in, struct strbuf *sb, char *err, size_t errlen)
+{
+	struct prefetch *p = prefetch_start(in);
+	const char *data;
+	long r;
+	err[0] = '\0';
+	CHECK(p != NULL);
+	if (!p)
+		return -2;
+	while ((r = prefetch_next(p, &data, err, errlen)) > 0)
+		sb_add(sb, data, (size_t)r);
+	/* The end repeats. */
+	char again[256];
+	CHECK_INT(prefetch_next(p, &data, again, sizeof again), r);
+	prefetch_stop(p);
+	return r;
+}
+
+/* A prefetched input gives exactly what reading it directly gives: the
+ * same bytes, then the same end or error. */
+static void test_prefetch(void)
+{
+	size_t n = 3u << 20; /* over PREFETCH_BLOCKS * PREFETCH_BLOCK: the ring wraps */
+	char *text = xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		text[i] = (char)(i % 61 == 60 ? '\n' : 'a' + (char)((i * 7919u) % 26u));
+	size_t gzn;
+	unsigned char *gz = gzip_mem(text, n, &gzn);
+	struct {
+		size_t len;     /* bytes of gz given */
+		size_t fail_at; /* the source fails from here (0: never) */
+	} cases[] = {{gzn, 0}, {gzn - 1000, 0}, {gzn, gzn / 2}};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		struct mem_src m1, m2;
+		struct strbuf direct = {0}, ahead = {0};
+		char e1[256], e2[256];
+		struct input *a = open_mem(&m1, gz, cases[c].len, 4096);
+		struct input *b = open_mem(&m2, gz, cases[c].len, 4096);
+		m1.fail_at = m2.fail_at = cases[c].fail_at;
+		int r1 = slurp(a, &direct, 65536, e1, sizeof e1);
+		long r2 = via_prefetch(b, &ahead, e2, sizeof e2);
+		CHECK_INT(r2, r1);
+		CHECK_STR(e2, e1);
+		CHECK_INT(ahead.len, direct.len);
+		CHECK(ahead.len == direct.len && memcmp(ahead.buf, direct.buf, direct.len) == 0);
+		CHECK(c > 0 || (direct.len == n && memcmp(direct.buf, text, n) == 0));
+		CHECK(c == 0 || r1 == -1);
+		input_close(a);
+		input_close(b);
+		sb_free(&direct);
+		sb_free(&ahead);
+	}
+	/* Stopping early, with the reader blocked on a full ring, ends it. */
+	struct mem_src m;
+	struct input *in = open_mem(&m, gz, gzn, 4096);
+	struct prefetch *p = prefetch_start(in);
+	const char *data;
+	CHECK(p && prefetch_next(p, &data, NULL, 0) > 0);
+	prefetch_stop(p);
+	input_close(in);
+	free(gz);
+	free(text);
+}
+
 UNIT_MAIN(setup, test_plain, test_utf8_bom, test_utf16, test_utf16_large, test_gzip,
 	  test_gzip_multi, test_gzip_bad, test_limit, test_peek, test_errors, test_stdin, test_fuzz,
-	  cleanup)
+	  test_prefetch, cleanup)
