@@ -4,6 +4,7 @@
 #   make demo       install missing dependencies, build, run on samples/
 #   make test       install missing dependencies, build, run every test
 #   make check      the whole test suite under ASan + UBSan (+ LeakSanitizer)
+#   make check-threads  the threaded paths under ThreadSanitizer
 #   make bench      speed and memory against peer tools (see README)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       apt-get install what the build needs (Debian 12)
@@ -27,6 +28,11 @@ LIBS     = -lpcre2-8 -lcsv -lcjson -lz -larchive -lpthread
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
+# ThreadSanitizer, with RUN_SPLIT_MIN so small that every sample CSV is read
+# as two halves: the golden tests then check that the split changes nothing.
+TSAN_FLAGS = -fsanitize=thread -DRUN_SPLIT_MIN=256
+# TSan needs a fixed address-space layout on kernels with many random bits.
+NO_ASLR = setarch $$(uname -m) -R
 
 # Debian packages the build and the tests need.
 DEB_BUILD = gcc make pkg-config libpcre2-dev libcsv-dev libcjson-dev zlib1g-dev \
@@ -44,9 +50,11 @@ REL_LIB_OBJ = $(LIB_SRC:src/%.c=build/rel/%.o)
 SAN_LIB_OBJ = $(LIB_SRC:src/%.c=build/san/%.o)
 REL_UNIT = $(UNIT_SRC:tests/unit/%.c=build/rel/unit/%)
 SAN_UNIT = $(UNIT_SRC:tests/unit/%.c=build/san/unit/%)
+TSAN_OBJ = $(SRC:src/%.c=build/tsan/%.o)
+TSAN_LIB_OBJ = $(LIB_SRC:src/%.c=build/tsan/%.o)
 
-.PHONY: all deps demo test test-release check unit cli test-install test-html bench install \
-        uninstall clean lint FORCE fuzz fuzz-replay limits oom lint-deps
+.PHONY: all deps demo test test-release check check-threads unit cli test-install test-html \
+        bench install uninstall clean lint FORCE fuzz fuzz-replay limits oom lint-deps
 
 all: build/sfdiag
 
@@ -56,19 +64,28 @@ build/sfdiag: $(REL_OBJ)
 build/san/sfdiag: $(SAN_OBJ)
 	$(CC) $(CFLAGS_ALL) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(LDFLAGS) $(LIBS)
 
+build/tsan/sfdiag: $(TSAN_OBJ)
+	$(CC) $(CFLAGS_ALL) $(TSAN_FLAGS) -o $@ $(TSAN_OBJ) $(LDFLAGS) $(LIBS)
+
+build/tsan/%.o: src/%.c src/*.h | build/tsan
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(TSAN_FLAGS) -c -o $@ $<
+
+build/tsan/unit/%: tests/unit/%.c tests/unit/*.h $(TSAN_LIB_OBJ) | build/tsan/unit
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(TSAN_FLAGS) -o $@ $< $(TSAN_LIB_OBJ) $(LDFLAGS) $(LIBS)
+
 build/rel/%.o: src/%.c src/*.h | build/rel
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 
 build/san/%.o: src/%.c src/*.h | build/san
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN_FLAGS) -c -o $@ $<
 
-build/rel/unit/%: tests/unit/%.c tests/unit/unit.h $(REL_LIB_OBJ) | build/rel/unit
+build/rel/unit/%: tests/unit/%.c tests/unit/*.h $(REL_LIB_OBJ) | build/rel/unit
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(REL_LIB_OBJ) $(LDFLAGS) $(LIBS)
 
-build/san/unit/%: tests/unit/%.c tests/unit/unit.h $(SAN_LIB_OBJ) | build/san/unit
+build/san/unit/%: tests/unit/%.c tests/unit/*.h $(SAN_LIB_OBJ) | build/san/unit
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN_FLAGS) -o $@ $< $(SAN_LIB_OBJ) $(LDFLAGS) $(LIBS)
 
-build/rel build/san build/rel/unit build/san/unit:
+build/rel build/san build/rel/unit build/san/unit build/tsan build/tsan/unit:
 	mkdir -p $@
 
 # rules.c compiles DATADIR in: rebuild it whenever PREFIX changes, so that
@@ -77,7 +94,7 @@ build/rel build/san build/rel/unit build/san/unit:
 build/datadir.stamp: FORCE
 	@mkdir -p build
 	@echo '$(DATADIR)' | cmp -s - $@ 2>/dev/null || echo '$(DATADIR)' > $@
-build/rel/rules.o build/san/rules.o: build/datadir.stamp
+build/rel/rules.o build/san/rules.o build/tsan/rules.o: build/datadir.stamp
 
 # Install what is missing, and nothing when everything is there.
 deps:
@@ -117,6 +134,7 @@ test-html: build/sfdiag
 test: deps
 	$(MAKE) test-release
 	$(MAKE) check
+	$(MAKE) check-threads
 
 test-release: build/sfdiag $(REL_UNIT)
 	@fail=0; \
@@ -140,6 +158,16 @@ check: deps
 	SFDIAG=./build/san/sfdiag tests/secrets/run || fail=1; \
 	SFDIAG=./build/san/sfdiag tests/triage/run || fail=1; \
 	tests/fuzz/replay-all || fail=1; \
+	exit $$fail
+
+# The threaded paths under ThreadSanitizer: the prefetch reader (unit test),
+# every golden test with every CSV split in two halves, and triage at -j 4.
+check-threads: deps
+	$(MAKE) build/tsan/sfdiag build/tsan/unit/test_input
+	@fail=0; export TSAN_OPTIONS=halt_on_error=1:exitcode=66; \
+	$(NO_ASLR) ./build/tsan/unit/test_input || fail=1; \
+	SFDIAG=./build/tsan/sfdiag $(NO_ASLR) tests/cli/run || fail=1; \
+	SFDIAG=./build/tsan/sfdiag $(NO_ASLR) tests/triage/run || fail=1; \
 	exit $$fail
 
 # Hardening (tests/fuzz, tests/limits, tests/oom; docs in tests/fuzz/README if any).

@@ -359,6 +359,18 @@ static int feed_simple_line(struct login_csv *r, const char *s, size_t n)
 	return 1;
 }
 
+unsigned long login_csv_notes(const struct login_csv *r)
+{
+	return r->st.notes;
+}
+
+void login_csv_continue_after(struct login_csv *r, long lines, unsigned long notes)
+{
+	r->st.line += lines;
+	r->st.row_line += lines;
+	r->st.notes += notes;
+}
+
 int login_csv_feed(struct login_csv *r, const char *buf, size_t len)
 {
 	struct csvstate *st = &r->st;

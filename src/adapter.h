@@ -60,7 +60,11 @@ int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac, int thr
  * the second reader's lines must be shifted by (minus one).
  * login_csv_at_boundary() says whether the first reader really ended between
  * records at the split; if not, its results stand alone and it must be fed
- * the rest of the file.
+ * the rest of the file.  If so, the second reader takes over:
+ * login_csv_continue_after() numbers its lines and counts its skipped-record
+ * notes after the first reader's (login_csv_line(), login_csv_notes()), and
+ * it alone is finished; the first is freed unfinished.  Notes the second
+ * reader gave while reading the header repeat the first's and are dropped.
  */
 struct login_csv;
 struct login_csv *login_csv_new(char delim, struct adapter_ctx *ac);
@@ -68,6 +72,8 @@ int login_csv_feed(struct login_csv *r, const char *buf, size_t n);
 void login_csv_set_line(struct login_csv *r, long line);
 long login_csv_line(const struct login_csv *r);
 int login_csv_at_boundary(const struct login_csv *r);
+unsigned long login_csv_notes(const struct login_csv *r);
+void login_csv_continue_after(struct login_csv *r, long lines, unsigned long notes);
 int login_csv_finish(struct login_csv *r);
 void login_csv_free(struct login_csv *r);
 int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_end,

@@ -185,13 +185,17 @@ static int all_space(const char *p, size_t n)
 
 /* ---- one big file on two threads ---- */
 
-/* The second half's own matcher, findings and notes, merged when it is done. */
+/* The second half's own matcher, findings, notes and reader, merged when it
+ * is done. */
 struct half {
 	const struct ruleset *rs;
 	struct matcher *m;
 	struct findings f;
 	struct note *notes;
 	size_t nnotes, cap;
+	size_t body_notes;   /* notes[body_notes..] came after the header */
+	struct login_csv *rd;
+	int body_ok;         /* the whole second half was fed */
 	struct adapter_ctx ac;
 	int fd;
 	char delim;
@@ -227,20 +231,55 @@ static int feed_range(struct login_csv *rd, int fd, uint64_t from, uint64_t to, 
 	return 0;
 }
 
+/* The second half: the header (to map the columns), then [split, size).
+ * The reader is left unfinished for read_split. */
 static void *half_main(void *arg)
 {
 	struct half *h = arg;
 	char *buf = xmalloc(64 * 1024);
-	struct login_csv *rd = login_csv_new(h->delim, &h->ac);
-	if (rd && feed_range(rd, h->fd, h->start, h->hdr_end, buf, 64 * 1024) == 0) {
-		login_csv_set_line(rd, 1); /* shifted once the first half has counted */
-		feed_range(rd, h->fd, h->split, h->size, buf, 64 * 1024);
+	h->rd = login_csv_new(h->delim, &h->ac);
+	if (h->rd && feed_range(h->rd, h->fd, h->start, h->hdr_end, buf, 64 * 1024) == 0) {
+		h->body_notes = h->nnotes;
+		login_csv_set_line(h->rd, 1); /* shifted once the first half has counted */
+		h->body_ok = feed_range(h->rd, h->fd, h->split, h->size, buf, 64 * 1024) == 0;
 	}
-	if (rd)
-		login_csv_finish(rd);
-	login_csv_free(rd);
 	free(buf);
 	return NULL;
+}
+
+/*
+ * Take the second half's work as the continuation of the first reader rd,
+ * which ended between two records at the split: what a sequential read
+ * would have given, in the same order.
+ */
+static void merge_half(struct run *r, struct half *h, struct login_csv *rd,
+                       struct adapter_ctx *ac)
+{
+	long shift = login_csv_line(rd) - 1;
+	unsigned long given = login_csv_notes(rd);
+	/* Skipped-record warnings are listed up to SFDIAG_MAX_NOTES_PER_FILE
+	 * per file: the first half may have used some of them. */
+	unsigned long room = given < SFDIAG_MAX_NOTES_PER_FILE ? SFDIAG_MAX_NOTES_PER_FILE - given : 0;
+	findings_shift_lines(&h->f, shift);
+	findings_merge(&r->f, &h->f);
+	matcher_add_hits(r->m, h->m);
+	for (size_t i = h->body_notes; i < h->nnotes; i++) {
+		const struct note *n = &h->notes[i];
+		if (n->level == NOTE_WARNING && room == 0)
+			continue;
+		if (n->level == NOTE_WARNING)
+			room--;
+		ac->note(ac->ctx, n->level, n->line > 0 ? n->line + shift : n->line, n->msg);
+	}
+	/* Finish as the file's one reader: a last record without a line
+	 * break, an open quote, the count of unlisted warnings. */
+	uint64_t records = h->ac.records, skipped = h->ac.skipped;
+	h->ac = *ac;
+	h->ac.records = h->ac.skipped = 0;
+	login_csv_continue_after(h->rd, shift, given);
+	login_csv_finish(h->rd);
+	ac->records += records + h->ac.records;
+	ac->skipped += skipped + h->ac.skipped;
 }
 
 /*
@@ -281,28 +320,17 @@ static int read_split(struct run *r, struct input *in, char delim, struct adapte
 	else
 		pthread_join(tid, NULL);
 
-	if (ok && login_csv_at_boundary(rd)) {
-		/* The halves met between two records: take the second half's work,
-		 * its line numbers shifted to where the first half ended. */
-		long shift = login_csv_line(rd) - 1;
-		login_csv_finish(rd);
-		findings_shift_lines(&h.f, shift);
-		for (size_t i = 0; i < h.nnotes; i++)
-			if (h.notes[i].line > 0)
-				h.notes[i].line += shift;
-		findings_merge(&r->f, &h.f);
-		matcher_add_hits(r->m, h.m);
-		for (size_t i = 0; i < h.nnotes; i++)
-			ac->note(ac->ctx, h.notes[i].level, h.notes[i].line, h.notes[i].msg);
-		ac->records += h.ac.records;
-		ac->skipped += h.ac.skipped;
+	if (ok && h.body_ok && login_csv_at_boundary(rd)) {
+		merge_half(r, &h, rd, ac);
 	} else if (rd) {
-		/* The split fell inside a quoted field: read on from there. */
+		/* The split fell inside a quoted field (or the second half
+		 * stopped early): read on from there, alone. */
 		if (ok)
 			feed_range(rd, fd, h.split, h.size, buf, 64 * 1024);
 		login_csv_finish(rd);
 	}
 	login_csv_free(rd);
+	login_csv_free(h.rd);
 	free(buf);
 	for (size_t i = 0; i < h.nnotes; i++)
 		free(h.notes[i].msg);
