@@ -662,26 +662,87 @@ static size_t json_depth(const char *s, size_t n)
 	return max;
 }
 
+/*
+ * Appends JSON text to a document, leaving out the contents of strings
+ * longer than SFDIAG_MAX_JSON_STRING: such a string becomes
+ * JSON_LEFT_OUT, so the document stays valid JSON of the same shape.  It
+ * only tracks whether a byte is inside a string, so it works on chunks cut
+ * anywhere, and a document that is not JSON comes out as it went in (but
+ * for long runs after an opening quote).
+ */
+#define JSON_LEFT_OUT "[sfdiag: a string of over 64 KiB, left out]"
+
+struct json_slim {
+	int in_str, esc, cut;
+	size_t str_start;      /* offset of the current string's first byte */
+	uint64_t strings_cut, bytes_cut;
+};
+
+static void slim_add(struct json_slim *s, struct strbuf *doc, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		if (!s->in_str) {
+			/* Copy up to and including the next quote in one go. */
+			const char *q = memchr(p + i, '"', n - i);
+			size_t k = q ? (size_t)(q - (p + i)) + 1 : n - i;
+			sb_add(doc, p + i, k);
+			i += k - 1;
+			if (q) {
+				s->in_str = 1;
+				s->esc = s->cut = 0;
+				s->str_start = doc->len;
+			}
+			continue;
+		}
+		int closes = !s->esc && c == '"';
+		s->esc = !s->esc && c == '\\';
+		if (closes) {
+			s->in_str = 0;
+			sb_addc(doc, c);
+		} else if (s->cut) {
+			s->bytes_cut++;
+		} else if (doc->len - s->str_start < SFDIAG_MAX_JSON_STRING) {
+			sb_addc(doc, c);
+		} else {
+			s->bytes_cut += doc->len - s->str_start + 1;
+			s->strings_cut++;
+			s->cut = 1;
+			doc->len = s->str_start;
+			sb_adds(doc, JSON_LEFT_OUT);
+		}
+	}
+}
+
 int json_read(struct input *in, struct adapter_ctx *ac)
 {
 	struct strbuf doc = {0};
+	struct json_slim slim = {0};
 	char err[256], chunk[64 * 1024];
 	long got;
 	while ((got = input_read(in, chunk, sizeof chunk, err, sizeof err)) > 0) {
-		if (doc.len + (size_t)got > SFDIAG_MAX_JSON_BYTES) {
+		slim_add(&slim, &doc, chunk, (size_t)got);
+		if (doc.len > SFDIAG_MAX_JSON_BYTES) {
 			adapter_note(ac, NOTE_ERROR, 0,
-			             "JSON document larger than SFDIAG_MAX_JSON_BYTES (%u MiB); not read",
+			             "JSON document larger than SFDIAG_MAX_JSON_BYTES (%u MiB), even "
+			             "with strings over 64 KiB left out; not read",
 			             SFDIAG_MAX_JSON_BYTES >> 20);
 			sb_free(&doc);
 			return -1;
 		}
-		sb_add(&doc, chunk, (size_t)got);
 	}
 	if (got < 0) {
 		adapter_note(ac, NOTE_ERROR, 0, "%s; not read", err);
 		sb_free(&doc);
 		return -1;
 	}
+	if (slim.strings_cut)
+		adapter_note(ac, NOTE_INFO, 0,
+		             "left out %llu string%s longer than SFDIAG_MAX_JSON_STRING (64 KiB), "
+		             "%llu bytes in all (page and script bodies; no token or error body is "
+		             "that long)",
+		             (unsigned long long)slim.strings_cut, slim.strings_cut == 1 ? "" : "s",
+		             (unsigned long long)slim.bytes_cut);
 	struct jctx jc = {.ac = ac, .buf = sb_str(&doc), .len = doc.len};
 	size_t depth = json_depth(jc.buf, jc.len);
 	if (depth > SFDIAG_MAX_JSON_DEPTH) {

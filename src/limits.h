@@ -20,8 +20,15 @@
 /* Deepest JSON nesting we parse (cJSON itself stops at 1000). */
 #define SFDIAG_MAX_JSON_DEPTH 256
 
-/* Largest JSON document read into memory at once. */
+/* Largest JSON document read into memory at once, after long strings are
+ * left out (below). */
 #define SFDIAG_MAX_JSON_BYTES (64u << 20) /* 64 MiB */
+
+/* Longest JSON string kept.  Longer ones (in practice the response bodies of
+ * pages and scripts in a HAR) are replaced by a short text as the document
+ * is read, and counted in a note; token and API error bodies are far
+ * smaller. */
+#define SFDIAG_MAX_JSON_STRING (64u << 10) /* 64 KiB */
 
 /* Most bytes one compressed input may expand to (gzip bombs). */
 #define SFDIAG_MAX_DECOMPRESSED (16ull << 30) /* 16 GiB */

@@ -24,11 +24,14 @@ static void quiet(void *ctx, const char *msg)
 struct mem {
 	const char *p;
 	size_t n, off;
+	size_t most; /* bytes per read at most (0: no limit) */
 };
 
 static long mem_read(void *ctx, void *buf, size_t n)
 {
 	struct mem *m = ctx;
+	if (m->most && n > m->most)
+		n = m->most;
 	size_t k = m->n - m->off < n ? m->n - m->off : n;
 	memcpy(buf, m->p + m->off, k);
 	m->off += k;
@@ -65,8 +68,12 @@ static void grab_emit(void *ctx, const struct event *ev)
 		size_t off = 0;
 		g->ev = *ev;
 		for (size_t f = 0; f < rs->nfields; f++) {
-			if (!ev->val[f] || off + ev->len[f] + 1 > sizeof g->store)
+			if (!ev->val[f])
 				continue;
+			if (off + ev->len[f] + 1 > sizeof g->store) {
+				g->ev.val[f] = NULL; /* too long to keep; len stays */
+				continue;
+			}
 			memcpy(g->store + off, ev->val[f], ev->len[f]);
 			g->store[off + ev->len[f]] = '\0';
 			g->ev.val[f] = g->store + off;
@@ -83,7 +90,8 @@ static void grab_note(void *ctx, enum note_level level, long line, const char *m
 	snprintf(g->notes + strlen(g->notes), sizeof g->notes - strlen(g->notes), "%s|", msg);
 }
 
-static struct grab *read_json(const char *text)
+/* Read text as one JSON input, in reads of at most `most` bytes (0: any). */
+static struct grab *read_json_in(const char *text, size_t most)
 {
 	static struct grab g;
 	memset(&g, 0, sizeof g);
@@ -92,11 +100,17 @@ static struct grab *read_json(const char *text)
 	struct mem *m = xcalloc(1, sizeof *m);
 	m->p = text;
 	m->n = strlen(text);
+	m->most = most;
 	struct input_source src = {m, mem_read, mem_close};
 	struct input *in = input_open_source("t.json", src);
 	json_read(in, &ac);
 	input_close(in);
 	return &g;
+}
+
+static struct grab *read_json(const char *text)
+{
+	return read_json_in(text, 0);
 }
 
 static const char *field(const struct event *ev, const char *name)
@@ -154,6 +168,42 @@ static void test_har(void)
 	              "\"response\":{\"status\":200}}]}}");
 	CHECK_INT(g->n, 0);
 	CHECK(strstr(g->notes, "none to a Salesforce authentication endpoint") != NULL);
+}
+
+/* Strings over SFDIAG_MAX_JSON_STRING are left out as the document is read,
+ * so a HAR full of page bodies still fits; escapes are followed across the
+ * reader's 64 KiB chunks. */
+static void test_long_strings(void)
+{
+	struct strbuf t = {0};
+	sb_adds(&t, "{\"log\":{\"entries\":[{\"request\":{\"url\":\"https://cdn.example.com/a.js\"},"
+	            "\"response\":{\"status\":200,\"content\":{\"text\":\"");
+	/* Escaped quotes all along, kept and then cut: read 7 bytes at a time,
+	 * many of them are split between two reads. */
+	for (int i = 0; i < 50000; i++)
+		sb_adds(&t, "\\\"");
+	sb_adds(&t, "\"}}},{\"request\":{\"method\":\"POST\","
+	            "\"url\":\"https://acme.my.salesforce.com/services/oauth2/token\"},"
+	            "\"response\":{\"status\":400,\"content\":{\"text\":"
+	            "\"{\\\"error\\\":\\\"invalid_grant\\\",\\\"error_description\\\":"
+	            "\\\"authentication failure\\\"}\"}}}]}}");
+	struct grab *g = read_json_in(sb_str(&t), 7);
+	CHECK_INT(g->n, 1);
+	CHECK_STR(field(&g->ev, "error"), "invalid_grant");
+	CHECK_STR(field(&g->ev, "host"), "acme.my.salesforce.com");
+	CHECK(strstr(g->notes, "left out 1 string longer than SFDIAG_MAX_JSON_STRING") != NULL);
+	sb_free(&t);
+
+	/* At the limit a string is kept whole. */
+	sb_adds(&t, "{\"error\":\"invalid_grant\",\"error_description\":\"");
+	for (int i = 0; i < 65536; i++)
+		sb_addc(&t, 'z');
+	sb_adds(&t, "\"}");
+	g = read_json(sb_str(&t));
+	CHECK_INT(g->n, 1);
+	CHECK_INT(g->ev.len[rules_field(rs, "error_description")], 65536);
+	CHECK(strstr(g->notes, "left out") == NULL);
+	sb_free(&t);
 }
 
 static void test_postman(void)
@@ -287,5 +337,5 @@ static void teardown(void)
 	rules_free(rs);
 }
 
-UNIT_MAIN(setup, test_token_body, test_har, test_postman, test_settings, test_bad_json, test_masking,
+UNIT_MAIN(setup, test_token_body, test_har, test_long_strings, test_postman, test_settings, test_bad_json, test_masking,
           test_correlation, teardown)
