@@ -678,38 +678,60 @@ struct json_slim {
 	uint64_t strings_cut, bytes_cut;
 };
 
+/* k more bytes of the current string's contents. */
+static void slim_str(struct json_slim *s, struct strbuf *doc, const char *p, size_t k)
+{
+	if (s->cut) {
+		s->bytes_cut += k;
+		return;
+	}
+	size_t have = doc->len - s->str_start;
+	if (have + k <= SFDIAG_MAX_JSON_STRING) {
+		sb_add(doc, p, k);
+		return;
+	}
+	s->bytes_cut += have + k;
+	s->strings_cut++;
+	s->cut = 1;
+	doc->len = s->str_start;
+	sb_adds(doc, JSON_LEFT_OUT);
+}
+
 static void slim_add(struct json_slim *s, struct strbuf *doc, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
+	size_t i = 0;
+	while (i < n) {
 		if (!s->in_str) {
 			/* Copy up to and including the next quote in one go. */
 			const char *q = memchr(p + i, '"', n - i);
 			size_t k = q ? (size_t)(q - (p + i)) + 1 : n - i;
 			sb_add(doc, p + i, k);
-			i += k - 1;
+			i += k;
 			if (q) {
 				s->in_str = 1;
 				s->esc = s->cut = 0;
 				s->str_start = doc->len;
 			}
-			continue;
-		}
-		int closes = !s->esc && c == '"';
-		s->esc = !s->esc && c == '\\';
-		if (closes) {
-			s->in_str = 0;
-			sb_addc(doc, c);
-		} else if (s->cut) {
-			s->bytes_cut++;
-		} else if (doc->len - s->str_start < SFDIAG_MAX_JSON_STRING) {
-			sb_addc(doc, c);
+		} else if (s->esc) {
+			slim_str(s, doc, p + i, 1);
+			s->esc = 0;
+			i++;
 		} else {
-			s->bytes_cut += doc->len - s->str_start + 1;
-			s->strings_cut++;
-			s->cut = 1;
-			doc->len = s->str_start;
-			sb_adds(doc, JSON_LEFT_OUT);
+			size_t j = i;
+			while (j < n && p[j] != '"' && p[j] != '\\')
+				j++;
+			if (j > i)
+				slim_str(s, doc, p + i, j - i);
+			if (j == n)
+				break;
+			if (p[j] == '\\') {
+				slim_str(s, doc, p + j, 1);
+				s->esc = 1;
+			} else {
+				s->in_str = 0;
+				sb_addc(doc, '"');
+			}
+			i = j + 1;
 		}
 	}
 }
