@@ -248,15 +248,32 @@ struct jctx {
 	const char *buf;   /* the whole document */
 	size_t len;
 	const char *hint;  /* search position for line numbers of entries */
+	const char *seen;  /* line_at has counted the lines up to here... */
+	long seen_line;    /* ...and this is the line there (0: nothing yet) */
 };
 
-static long line_at(const struct jctx *jc, const char *pos)
+/*
+ * The line of pos.  Lines are counted on from the last position asked
+ * about, so asking in document order (each HAR entry after the last) costs
+ * one pass in all, not one pass per entry.
+ */
+static long line_at(struct jctx *jc, const char *pos)
 {
-	long line = 1;
-	for (const char *p = jc->buf; p < pos && p < jc->buf + jc->len; p++)
-		if (*p == '\n')
-			line++;
-	return line;
+	const char *end = jc->buf + jc->len;
+	if (pos > end)
+		pos = end;
+	if (jc->seen_line == 0 || pos < jc->seen) {
+		jc->seen = jc->buf;
+		jc->seen_line = 1;
+	}
+	for (const char *p = jc->seen; p < pos; p++) {
+		p = memchr(p, '\n', (size_t)(pos - p));
+		if (!p)
+			break;
+		jc->seen_line++;
+	}
+	jc->seen = pos;
+	return jc->seen_line;
 }
 
 /* The line of the next occurrence of "key" after the last one found. */
