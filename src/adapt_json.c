@@ -287,6 +287,19 @@ static long next_key_line(struct jctx *jc, const char *key, long fallback)
 	return line_at(jc, hit);
 }
 
+/* The line of an object in an array, found by its first key (records of
+ * one export all start with the same key, in document order); fallback
+ * when it has none or the key is spelled with escapes. */
+static long item_line(struct jctx *jc, const cJSON *item, long fallback)
+{
+	char key[136];
+	const cJSON *first = cJSON_IsObject(item) ? item->child : NULL;
+	if (!first || !first->string || strlen(first->string) > sizeof key - 3)
+		return fallback;
+	snprintf(key, sizeof key, "\"%s\"", first->string);
+	return next_key_line(jc, key, fallback);
+}
+
 static void begin(struct jctx *jc, struct event *ev, long line)
 {
 	event_clear(ev);
@@ -561,7 +574,7 @@ static int read_login_records(struct jctx *jc, const cJSON *records, long line)
 		const cJSON *it;
 		if (!cJSON_IsObject(rec))
 			continue;
-		begin(jc, &ev, line);
+		begin(jc, &ev, item_line(jc, rec, line));
 		ev.kind = KIND_LOGIN_HISTORY;
 		cJSON_ArrayForEach(it, rec)
 		{
@@ -616,7 +629,7 @@ static void read_value(struct jctx *jc, const cJSON *v, long line)
 			const cJSON *item;
 			cJSON_ArrayForEach(item, arr)
 			{
-				begin(jc, &ev, line);
+				begin(jc, &ev, item_line(jc, item, line));
 				jc->ac->records++;
 				if (json_response_event(rs, item, &ev))
 					emit(jc, &ev);
