@@ -562,28 +562,55 @@ static void read_settings(struct jctx *jc, const cJSON *obj, long line)
 }
 
 /* LoginHistory / LoginEvent records: keys mapped like CSV headers. */
+/* Field of a record key, through a small cache: the records of one export
+ * repeat the same keys in the same order, and mapping a key through the
+ * aliases of fields.conf costs a few hundred string comparisons. */
+struct key_cache {
+	const char *key[32]; /* owned by the cJSON tree being read */
+	int field[32];
+	size_t n;
+};
+
+static int record_key_field(const struct ruleset *rs, struct key_cache *kc, size_t pos,
+                            const char *key)
+{
+	if (pos < kc->n && strcmp(kc->key[pos], key) == 0)
+		return kc->field[pos];
+	for (size_t i = 0; i < kc->n; i++)
+		if (strcmp(kc->key[i], key) == 0)
+			return kc->field[i];
+	char norm[128];
+	int rank;
+	rules_normalize_header(key, strlen(key), norm, sizeof norm);
+	int f = rules_field_for_header(rs, norm, &rank);
+	if (kc->n < sizeof kc->key / sizeof kc->key[0]) {
+		kc->key[kc->n] = key;
+		kc->field[kc->n++] = f;
+	}
+	return f;
+}
+
 static int read_login_records(struct jctx *jc, const cJSON *records, long line)
 {
 	const struct ruleset *rs = jc->ac->rs;
 	const cJSON *rec;
+	struct key_cache kc = {.n = 0};
 	int any = 0;
 	cJSON_ArrayForEach(rec, records)
 	{
 		struct event ev;
 		int has_status = 0;
 		const cJSON *it;
+		size_t pos = 0;
 		if (!cJSON_IsObject(rec))
 			continue;
 		begin(jc, &ev, item_line(jc, rec, line));
 		ev.kind = KIND_LOGIN_HISTORY;
 		cJSON_ArrayForEach(it, rec)
 		{
-			char norm[128];
-			int rank;
 			if (!it->string)
 				continue;
-			rules_normalize_header(it->string, strlen(it->string), norm, sizeof norm);
-			int f = rules_field_for_header(rs, norm, &rank);
+			int f = record_key_field(rs, &kc, pos++, it->string);
 			if (f < 0)
 				continue;
 			has_status |= f == rs->f_status;
