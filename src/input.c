@@ -552,6 +552,19 @@ struct input *input_open_file(const char *path, char *err, size_t errlen)
 	return in;
 }
 
+struct input *input_open_fd(const char *name, int fd)
+{
+	struct file_ctx *f = xmalloc(sizeof *f);
+	f->fd = fd;
+	f->owned = 1;
+	struct input_source src = {f, file_read, file_close};
+	struct input *in = input_open_source(name, src);
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		in->plain_fd = fd;
+	return in;
+}
+
 struct input *input_open_source(const char *name, struct input_source src)
 {
 	struct input *in = xcalloc(1, sizeof *in);

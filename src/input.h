@@ -39,6 +39,9 @@ struct input;
 
 /* Open path ("-" is stdin).  Returns NULL and fills err on failure. */
 struct input *input_open_file(const char *path, char *err, size_t errlen);
+/* Read an open descriptor, which the input owns and closes; name is used in
+ * messages and copied. */
+struct input *input_open_fd(const char *name, int fd);
 /* Wrap a caller's reader; name is used in messages and copied. */
 struct input *input_open_source(const char *name, struct input_source src);
 
@@ -69,9 +72,10 @@ uint64_t input_raw_bytes(const struct input *in);
 void input_close(struct input *in);
 
 /*
- * The descriptor of a regular file opened by input_open_file whose bytes need
- * no decoding (not gzip, UTF-8 with or without BOM), for readers that want to
- * pread() ranges of it in parallel; -1 otherwise.  Valid after the first peek
+ * The descriptor of a regular file opened by input_open_file or
+ * input_open_fd whose bytes need no decoding (not gzip, UTF-8 with or
+ * without BOM), for readers that want to pread() ranges of it in parallel;
+ * -1 otherwise.  Valid after the first peek
  * or read, until input_close; the caller must not close it or move its offset.
  */
 int input_fd(const struct input *in);

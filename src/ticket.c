@@ -26,27 +26,6 @@ char *path_join(const char *a, const char *b)
 	return s.buf;
 }
 
-struct fd_src {
-	int fd;
-};
-
-static long fd_read(void *ctx, void *buf, size_t n)
-{
-	struct fd_src *f = ctx;
-	for (;;) {
-		ssize_t r = read(f->fd, buf, n);
-		if (r >= 0 || errno != EINTR)
-			return (long)r;
-	}
-}
-
-static void fd_close(void *ctx)
-{
-	struct fd_src *f = ctx;
-	close(f->fd);
-	free(f);
-}
-
 /* Open a regular file without following a symbolic link (O_NOFOLLOW; a FIFO
  * cannot block us thanks to O_NONBLOCK and the S_ISREG check). */
 static struct input *open_nofollow(const char *path, char *err, size_t errlen)
@@ -64,10 +43,7 @@ static struct input *open_nofollow(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	struct fd_src *f = xmalloc(sizeof *f);
-	f->fd = fd;
-	struct input_source src = {f, fd_read, fd_close};
-	return input_open_source(path, src);
+	return input_open_fd(path, fd);
 }
 
 static void arc_member(void *ctx, struct input *in)
