@@ -275,9 +275,10 @@ int main(int argc, char **argv)
 		jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	run.jobs = jobs < 1 ? 1 : (int)jobs;
 	struct arc_limits lim = arc_default_limits();
-	struct ticket_reader rd = {&run, &lim, 0};
+	struct ticket_reader rd = {.r = &run, .lim = &lim};
 	for (int i = 0; i < argc; i++)
 		ticket_read_operand(&rd, argv[i]);
+	ticket_reader_free(&rd);
 	run_finish(&run);
 	print_notes(&run);
 

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,23 @@ static void arc_note(void *ctx, enum note_level level, const char *file, const c
 	run_note(t->r, level, file, 0, msg);
 }
 
+void ticket_reader_free(struct ticket_reader *t)
+{
+	strset_free(&t->seen);
+}
+
+/* 1 the first time the file st describes is met, else 0 after a note. */
+static int first_time(struct ticket_reader *t, const struct stat *st, const char *path)
+{
+	char key[64];
+	snprintf(key, sizeof key, "%ju:%ju", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
+	if (!strset_add_nocase(&t->seen, key))
+		return 1;
+	run_note(t->r, NOTE_INFO, path, 0,
+	         "the same file as one already read (named twice, or a hard link); read once");
+	return 0;
+}
+
 static void read_archive(struct ticket_reader *t, const char *path)
 {
 	struct arc_visitor v = {t, arc_member, arc_note};
@@ -68,6 +86,9 @@ static void read_archive(struct ticket_reader *t, const char *path)
 void ticket_read_file(struct ticket_reader *t, const char *path)
 {
 	char err[256];
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && !first_time(t, &st, path))
+		return;
 	if (arc_suffix(path)) {
 		read_archive(t, path);
 		return;
@@ -226,6 +247,8 @@ void ticket_read_operand(struct ticket_reader *t, const char *path)
 			ticket_read_dir(t, path);
 			return;
 		}
+		if (S_ISREG(st.st_mode) && !first_time(t, &st, path))
+			return;
 		if (S_ISREG(st.st_mode) && arc_suffix(path)) {
 			read_archive(t, path);
 			return;

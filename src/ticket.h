@@ -8,8 +8,11 @@
  * O_NOFOLLOW; hidden files are skipped with an info note; archives are read
  * in place through arc_read (triage.h) with its limits.
  *
+ * A file met a second time (named twice, inside a folder also named, or a
+ * hard link) is read once; the repeat gets an info note.
+ *
  * Ownership: the reader borrows its run and limits; every note goes into the
- * run.
+ * run.  Zero-initialise it with those set, and ticket_reader_free it.
  */
 #ifndef SFDIAG_TICKET_H
 #define SFDIAG_TICKET_H
@@ -18,12 +21,17 @@
 
 #include "run.h"
 #include "triage.h"
+#include "util.h"
 
 struct ticket_reader {
 	struct run *r;
 	const struct arc_limits *lim;
 	size_t open_failed; /* files that could not be opened, archives not read */
+	struct strset seen; /* "device:inode" of every file read, to read each once */
 };
+
+/* Free what the reader keeps (not its run). */
+void ticket_reader_free(struct ticket_reader *t);
 
 /* One file of a ticket: an archive member by member, anything else as one
  * input; a symbolic link is not followed. */

@@ -245,7 +245,7 @@ static void diagnose(struct triage *tr, struct ticket *tk)
 		tk->trouble = 1;
 		return;
 	}
-	struct ticket_reader rd = {&r, &tr->lim, 0};
+	struct ticket_reader rd = {.r = &r, .lim = &tr->lim};
 	for (size_t i = 0; i < tk->npre; i++)
 		run_note(&r, tk->pre[i].level, tk->pre[i].file, tk->pre[i].line, tk->pre[i].msg);
 	if (tk->kind == TICKET_DIR) {
@@ -257,6 +257,7 @@ static void diagnose(struct triage *tr, struct ticket *tk)
 			ticket_read_file(&rd, tk->loose[i]);
 	}
 	tk->open_failed = rd.open_failed;
+	ticket_reader_free(&rd);
 	run_finish(&r);
 	if (r.ninputs == 0 && tk->open_failed == 0 && r.nnotes == 0)
 		run_note(&r, NOTE_ERROR, tk->path, 0, "no file to diagnose in this ticket");
