@@ -408,7 +408,13 @@ int render_coverage_gap(struct strbuf *out, const struct run *r, const struct fi
 	    f->login_first == EVENT_NO_TIME)
 		return 0;
 	const struct rule *rule = &r->rs->rules[fi->rule];
-	if (!rule->ncandidates || (rule->kinds & KIND_LOGIN_HISTORY))
+	if (rule->kinds & KIND_LOGIN_HISTORY)
+		return 0;
+	/* Only when a possible cause is something Login History records. */
+	int in_history = 0;
+	for (size_t k = 0; k < rule->ncandidates && !in_history; k++)
+		in_history = (r->rs->rules[rule->candidates[k]].kinds & KIND_LOGIN_HISTORY) != 0;
+	if (!in_history)
 		return 0;
 	const char *where;
 	if (fi->first > f->login_last + w)

@@ -72,9 +72,9 @@ const char *render_noun(const struct ruleset *rs, int rule, int plural);
  * "JSON: connection settings", or "not read" (constant text only). */
 void render_read_as(struct strbuf *out, const struct input_summary *in);
 /*
- * For a catch-all finding whose real reason is in Login History (its rule
- * has candidates) and that nothing explained: when the ticket's Login
- * History does not reach the finding's time (within
+ * For a catch-all finding whose real reason may be in Login History (one of
+ * its rule's candidates is a Login History rule) and that nothing explained:
+ * when the ticket's Login History does not reach the finding's time (within
  * SFDIAG_CORRELATE_WINDOW_MS), write one sentence saying so and what to
  * export, and return 1; else write nothing and return 0.  Plain text.
  */
