@@ -566,7 +566,7 @@ static void read_settings(struct jctx *jc, const cJSON *obj, long line)
  * repeat the same keys in the same order, and mapping a key through the
  * aliases of fields.conf costs a few hundred string comparisons. */
 struct key_cache {
-	const char *key[32]; /* owned by the cJSON tree being read */
+	char key[32][48]; /* copies: records may be parsed one at a time */
 	int field[32];
 	size_t n;
 };
@@ -583,44 +583,175 @@ static int record_key_field(const struct ruleset *rs, struct key_cache *kc, size
 	int rank;
 	rules_normalize_header(key, strlen(key), norm, sizeof norm);
 	int f = rules_field_for_header(rs, norm, &rank);
-	if (kc->n < sizeof kc->key / sizeof kc->key[0]) {
-		kc->key[kc->n] = key;
+	if (kc->n < sizeof kc->key / sizeof kc->key[0] && strlen(key) < sizeof kc->key[0]) {
+		memcpy(kc->key[kc->n], key, strlen(key) + 1);
 		kc->field[kc->n++] = f;
 	}
 	return f;
 }
 
-static int read_login_records(struct jctx *jc, const cJSON *records, long line)
+/* One login record object at line: emitted (1) when it has a status. */
+static int record_event(struct jctx *jc, const cJSON *rec, long line, struct key_cache *kc)
 {
 	const struct ruleset *rs = jc->ac->rs;
+	struct event ev;
+	int has_status = 0;
+	const cJSON *it;
+	size_t pos = 0;
+	if (!cJSON_IsObject(rec))
+		return 0;
+	begin(jc, &ev, line);
+	ev.kind = KIND_LOGIN_HISTORY;
+	cJSON_ArrayForEach(it, rec)
+	{
+		if (!it->string)
+			continue;
+		int f = record_key_field(rs, kc, pos++, it->string);
+		if (f < 0)
+			continue;
+		has_status |= f == rs->f_status;
+		set_scalar(&ev, rs, f, it);
+	}
+	if (!has_status)
+		return 0;
+	jc->ac->records++;
+	emit(jc, &ev);
+	return 1;
+}
+
+static int read_login_records(struct jctx *jc, const cJSON *records, long line)
+{
 	const cJSON *rec;
 	struct key_cache kc = {.n = 0};
 	int any = 0;
 	cJSON_ArrayForEach(rec, records)
-	{
-		struct event ev;
-		int has_status = 0;
-		const cJSON *it;
-		size_t pos = 0;
-		if (!cJSON_IsObject(rec))
+		any |= record_event(jc, rec, item_line(jc, rec, line), &kc);
+	return any;
+}
+
+/*
+ * A document that is one array of objects, or one object whose "records"
+ * or "result"."records" member is one (REST query results, `sf data query
+ * --json`, REST error bodies): the byte ranges of the array's elements, so
+ * that each can be parsed alone instead of the whole document as one tree.
+ * Returns how many (spans in *out, malloc'd), or -1 for any other shape.
+ */
+struct span {
+	size_t start, end;
+};
+
+static long find_elements(const char *s, size_t n, struct span **out)
+{
+	char last[3][10] = {"", "", ""}; /* the last string seen at depths 0..2 */
+	size_t depth = 0, arr = 0, nel = 0, cap = 0, el_start = 0;
+	int in_arr = 0, in_el = 0, done = 0;
+	char top = 0; /* '{' or '[': the document's outer container */
+	struct span *el = NULL;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '"') {
+			size_t j = i + 1;
+			while (j < n && s[j] != '"')
+				j += s[j] == '\\' ? 2 : 1;
+			if (j >= n)
+				goto fail; /* an open string */
+			if (depth < 3 && !in_el)
+				snprintf(last[depth], sizeof last[depth], "%.*s",
+				         (int)(j - i - 1 < 9 ? j - i - 1 : 9), s + i + 1);
+			i = j;
 			continue;
-		begin(jc, &ev, item_line(jc, rec, line));
-		ev.kind = KIND_LOGIN_HISTORY;
-		cJSON_ArrayForEach(it, rec)
-		{
-			if (!it->string)
-				continue;
-			int f = record_key_field(rs, &kc, pos++, it->string);
-			if (f < 0)
-				continue;
-			has_status |= f == rs->f_status;
-			set_scalar(&ev, rs, f, it);
 		}
-		if (!has_status)
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ':')
 			continue;
-		any = 1;
-		jc->ac->records++;
-		emit(jc, &ev);
+		if (done)
+			goto fail; /* more than one value, or text after it */
+		if (c == '{' || c == '[') {
+			if (in_arr && depth == arr && !in_el) {
+				if (c != '{')
+					goto fail;
+				in_el = 1;
+				el_start = i;
+			} else if (!in_arr && !nel && c == '[' &&
+			           (depth == 0 ||
+			            (depth == 1 && top == '{' && strcmp(last[1], "records") == 0) ||
+			            (depth == 2 && strcmp(last[1], "result") == 0 &&
+			             strcmp(last[2], "records") == 0))) {
+				in_arr = 1;
+				arr = depth + 1;
+			}
+			if (depth == 0)
+				top = c;
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0)
+				goto fail;
+			depth--;
+			if (in_el && depth == arr) {
+				el = xgrow(el, &cap, nel + 1, sizeof *el);
+				el[nel++] = (struct span){el_start, i + 1};
+				in_el = 0;
+			} else if (in_arr && depth == arr - 1) {
+				in_arr = 0;
+			}
+			done = depth == 0;
+		} else if (in_arr && depth == arr && !in_el) {
+			goto fail; /* a scalar element */
+		} else if (depth == 0) {
+			goto fail; /* a scalar document */
+		}
+	}
+	/* One value, closed, with its array found and ended. */
+	if (!done || in_arr || nel == 0)
+		goto fail;
+	*out = el;
+	return (long)nel;
+fail:
+	free(el);
+	return -1;
+}
+
+/*
+ * Read the elements find_elements found, each parsed alone: REST error
+ * items when the first is one, else login records.  Returns 1 when that
+ * reading stands; 0 when nothing was emitted and the document should be
+ * read whole instead (no record had a status, or an element does not parse).
+ */
+static int read_elements(struct jctx *jc, const struct span *el, size_t n)
+{
+	const struct ruleset *rs = jc->ac->rs;
+	struct key_cache kc = {.n = 0};
+	int responses = -1, any = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = jc->buf + el[i].start;
+		size_t len = el[i].end - el[i].start;
+		const char *stop = NULL;
+		cJSON *v = cJSON_ParseWithLengthOpts(p, len, &stop, 0);
+		if (!v) {
+			if (!any)
+				return 0;
+			adapter_note(jc->ac, NOTE_ERROR, line_at(jc, stop ? stop : p),
+			             "invalid or truncated JSON (parsing stopped here); the rest of the "
+			             "file was not read");
+			return 1;
+		}
+		const char *q = memchr(p, '"', len);
+		long line = line_at(jc, q ? q : p);
+		struct event ev;
+		begin(jc, &ev, line);
+		if (responses < 0)
+			responses = json_response_event(rs, v, &ev) != 0;
+		if (responses) {
+			begin(jc, &ev, line);
+			jc->ac->records++;
+			if (json_response_event(rs, v, &ev))
+				emit(jc, &ev);
+			else
+				jc->ac->skipped++;
+			any = 1;
+		} else {
+			any |= record_event(jc, v, line, &kc);
+		}
+		cJSON_Delete(v);
 	}
 	return any;
 }
@@ -830,6 +961,16 @@ int json_read(struct input *in, struct adapter_ctx *ac)
 		             depth, SFDIAG_MAX_JSON_DEPTH);
 		sb_free(&doc);
 		return -1;
+	}
+	/* One array of records or errors: parse it an element at a time, which
+	 * takes a fraction of the memory of one tree for the whole document. */
+	struct span *el = NULL;
+	long nel = find_elements(jc.buf, jc.len, &el);
+	int done = nel > 0 && read_elements(&jc, el, (size_t)nel);
+	free(el);
+	if (done) {
+		sb_free(&doc);
+		return 0;
 	}
 	const char *p = jc.buf, *end = jc.buf + jc.len;
 	int rc = 0;

@@ -206,6 +206,32 @@ static void test_long_strings(void)
 	sb_free(&t);
 }
 
+/* An array of records is read an element at a time: the same events as
+ * one tree, and a broken element keeps the records before it. */
+static void test_record_elements(void)
+{
+	struct grab *g = read_json("{\"status\":0,\"result\":{\"records\":[\n"
+	                           "{\"Status\":\"Restricted IP\",\"UserId\":\"005a\"},\n"
+	                           "{\"Status\":\"Success\",\"UserId\":\"005b\"}],\"done\":true}}");
+	CHECK_INT(g->n, 2);
+	CHECK_INT(g->ev.kind, KIND_LOGIN_HISTORY);
+	CHECK_STR(field(&g->ev, "status"), "Restricted IP");
+	CHECK_INT(g->ev.line, 2);
+
+	g = read_json("[{\"Status\":\"Restricted IP\"},\n{\"Status\":\"Success\" \"x\":1}]");
+	CHECK_INT(g->n, 1);
+	CHECK(strstr(g->notes, "invalid or truncated JSON") != NULL);
+
+	/* Not records (no status): read whole, as before. */
+	g = read_json("{\"records\":[{\"Id\":\"1\"}]}");
+	CHECK_INT(g->n, 0);
+	/* A REST error array: every item counts. */
+	g = read_json("[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"},"
+	              "{\"message\":\"m\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]");
+	CHECK_INT(g->n, 2);
+	CHECK_INT(g->ev.kind, KIND_API_ERROR);
+}
+
 static void test_postman(void)
 {
 	/* A v2.1 collection: a folder with one request and two saved responses,
@@ -337,5 +363,5 @@ static void teardown(void)
 	rules_free(rs);
 }
 
-UNIT_MAIN(setup, test_token_body, test_har, test_long_strings, test_postman, test_settings, test_bad_json, test_masking,
+UNIT_MAIN(setup, test_token_body, test_har, test_long_strings, test_record_elements, test_postman, test_settings, test_bad_json, test_masking,
           test_correlation, teardown)
