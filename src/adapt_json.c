@@ -352,58 +352,67 @@ static unsigned exchange_kind(const struct ruleset *rs, const char *url, int sta
 	return url ? rules_exchange_kind(rs, url, strlen(url), status) : 0;
 }
 
-static void read_har(struct jctx *jc, const cJSON *entries)
+/* One HAR entry at line; *used counts those that concern us. */
+static void har_entry(struct jctx *jc, const cJSON *e, long line, size_t *used)
 {
 	const struct ruleset *rs = jc->ac->rs;
 	struct event ev;
-	size_t total = 0, used = 0;
-	const cJSON *e;
-
-	cJSON_ArrayForEach(e, entries)
+	const cJSON *req = member(e, "request"), *res = member(e, "response");
+	const char *url = str_of(member(req, "url"));
+	const cJSON *st = member(res, "status");
+	int status = http_status(st);
+	unsigned xkind = exchange_kind(rs, url, status);
+	if (!xkind)
+		return;
+	(*used)++;
+	jc->ac->records++;
+	begin(jc, &ev, line);
+	set_url(&ev, rs, url);
+	const char *method = str_of(member(req, "method"));
+	if (method)
+		set_text(&ev, rs, "method", method, strlen(method));
+	const char *when = str_of(member(e, "startedDateTime"));
+	if (when)
+		set_text(&ev, rs, "time", when, strlen(when));
+	const cJSON *post = member(req, "postData"), *p;
+	cJSON_ArrayForEach(p, member(post, "params"))
 	{
-		total++;
-		long line = next_key_line(jc, "\"request\"", 1);
-		const cJSON *req = member(e, "request"), *res = member(e, "response");
-		const char *url = str_of(member(req, "url"));
-		const cJSON *st = member(res, "status");
-		int status = http_status(st);
-		unsigned xkind = exchange_kind(rs, url, status);
-		if (!xkind)
-			continue;
-		used++;
-		jc->ac->records++;
-		begin(jc, &ev, line);
-		set_url(&ev, rs, url);
-		const char *method = str_of(member(req, "method"));
-		if (method)
-			set_text(&ev, rs, "method", method, strlen(method));
-		const char *when = str_of(member(e, "startedDateTime"));
-		if (when)
-			set_text(&ev, rs, "time", when, strlen(when));
-		const cJSON *post = member(req, "postData"), *p;
-		cJSON_ArrayForEach(p, member(post, "params"))
-		{
-			const char *name = str_of(member(p, "name")), *value = str_of(member(p, "value"));
-			if (name && value && strcmp(name, "grant_type") == 0)
-				set_text(&ev, rs, "grant_type", value, strlen(value));
-			else if (name && value && strcmp(name, "username") == 0)
-				set_text(&ev, rs, "user", value, strlen(value));
-		}
-		set_form(&ev, rs, str_of(member(post, "text")));
-		const cJSON *content = member(res, "content");
-		cJSON *parsed = NULL;
-		response_fields(&ev, rs, status, str_of(member(content, "mimeType")),
-		                str_of(member(content, "text")), &parsed);
-		if (!(ev.kind & (KIND_TOKEN_RESPONSE | KIND_API_ERROR)))
-			ev.kind = xkind;
-		emit(jc, &ev);
-		cJSON_Delete(parsed);
+		const char *name = str_of(member(p, "name")), *value = str_of(member(p, "value"));
+		if (name && value && strcmp(name, "grant_type") == 0)
+			set_text(&ev, rs, "grant_type", value, strlen(value));
+		else if (name && value && strcmp(name, "username") == 0)
+			set_text(&ev, rs, "user", value, strlen(value));
 	}
+	set_form(&ev, rs, str_of(member(post, "text")));
+	const cJSON *content = member(res, "content");
+	cJSON *parsed = NULL;
+	response_fields(&ev, rs, status, str_of(member(content, "mimeType")),
+	                str_of(member(content, "text")), &parsed);
+	if (!(ev.kind & (KIND_TOKEN_RESPONSE | KIND_API_ERROR)))
+		ev.kind = xkind;
+	emit(jc, &ev);
+	cJSON_Delete(parsed);
+}
+
+static void har_summary(struct jctx *jc, size_t total, size_t used)
+{
 	if (used == 0)
 		adapter_note(jc->ac, NOTE_INFO, 0,
 		             "HAR file with %zu entr%s, none to a Salesforce authentication endpoint "
 		             "(the \"exchange\" lines of fields.conf)",
 		             total, total == 1 ? "y" : "ies");
+}
+
+static void read_har(struct jctx *jc, const cJSON *entries)
+{
+	size_t total = 0, used = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, entries)
+	{
+		total++;
+		har_entry(jc, e, next_key_line(jc, "\"request\"", 1), &used);
+	}
+	har_summary(jc, total, used);
 }
 
 /* Postman: url is a string or {raw, host[], path[]}. */
@@ -632,15 +641,16 @@ static int read_login_records(struct jctx *jc, const cJSON *records, long line)
 /*
  * A document that is one array of objects, or one object whose "records"
  * or "result"."records" member is one (REST query results, `sf data query
- * --json`, REST error bodies): the byte ranges of the array's elements, so
- * that each can be parsed alone instead of the whole document as one tree.
- * Returns how many (spans in *out, malloc'd), or -1 for any other shape.
+ * --json`, REST error bodies), or a HAR ("log"."entries"): the byte ranges
+ * of the array's elements, so that each can be parsed alone instead of the
+ * whole document as one tree.  Returns how many (spans in *out, malloc'd;
+ * *har set for a HAR), or -1 for any other shape.
  */
 struct span {
 	size_t start, end;
 };
 
-static long find_elements(const char *s, size_t n, struct span **out)
+static long find_elements(const char *s, size_t n, struct span **out, int *har)
 {
 	char last[3][10] = {"", "", ""}; /* the last string seen at depths 0..2 */
 	size_t depth = 0, arr = 0, nel = 0, cap = 0, el_start = 0;
@@ -675,9 +685,12 @@ static long find_elements(const char *s, size_t n, struct span **out)
 			           (depth == 0 ||
 			            (depth == 1 && top == '{' && strcmp(last[1], "records") == 0) ||
 			            (depth == 2 && strcmp(last[1], "result") == 0 &&
-			             strcmp(last[2], "records") == 0))) {
+			             strcmp(last[2], "records") == 0) ||
+			            (depth == 2 && strcmp(last[1], "log") == 0 &&
+			             strcmp(last[2], "entries") == 0))) {
 				in_arr = 1;
 				arr = depth + 1;
+				*har = depth == 2 && strcmp(last[1], "log") == 0;
 			}
 			if (depth == 0)
 				top = c;
@@ -710,17 +723,33 @@ fail:
 	return -1;
 }
 
+/* The first occurrence of the C string k in p[0..n), or NULL. */
+static const char *find_bytes(const char *p, size_t n, const char *k)
+{
+	size_t kn = strlen(k);
+	for (const char *q = p; kn && (size_t)(p + n - q) >= kn;) {
+		q = memchr(q, k[0], (size_t)(p + n - q) - kn + 1);
+		if (!q)
+			return NULL;
+		if (memcmp(q, k, kn) == 0)
+			return q;
+		q++;
+	}
+	return NULL;
+}
+
 /*
  * Read the elements find_elements found, each parsed alone: REST error
  * items when the first is one, else login records.  Returns 1 when that
  * reading stands; 0 when nothing was emitted and the document should be
  * read whole instead (no record had a status, or an element does not parse).
  */
-static int read_elements(struct jctx *jc, const struct span *el, size_t n)
+static int read_elements(struct jctx *jc, const struct span *el, size_t n, int har)
 {
 	const struct ruleset *rs = jc->ac->rs;
 	struct key_cache kc = {.n = 0};
 	int responses = -1, any = 0;
+	size_t used = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *p = jc->buf + el[i].start;
 		size_t len = el[i].end - el[i].start;
@@ -733,6 +762,14 @@ static int read_elements(struct jctx *jc, const struct span *el, size_t n)
 			             "invalid or truncated JSON (parsing stopped here); the rest of the "
 			             "file was not read");
 			return 1;
+		}
+		if (har) {
+			/* An entry cites the line of its "request". */
+			const char *q = find_bytes(p, len, "\"request\"");
+			har_entry(jc, v, line_at(jc, q ? q : p), &used);
+			cJSON_Delete(v);
+			any = 1;
+			continue;
 		}
 		const char *q = memchr(p, '"', len);
 		long line = line_at(jc, q ? q : p);
@@ -753,6 +790,8 @@ static int read_elements(struct jctx *jc, const struct span *el, size_t n)
 		}
 		cJSON_Delete(v);
 	}
+	if (har && any)
+		har_summary(jc, n, used);
 	return any;
 }
 
@@ -962,11 +1001,12 @@ int json_read(struct input *in, struct adapter_ctx *ac)
 		sb_free(&doc);
 		return -1;
 	}
-	/* One array of records or errors: parse it an element at a time, which
+	/* One array of records, errors or HAR entries: parse it an element at a time, which
 	 * takes a fraction of the memory of one tree for the whole document. */
 	struct span *el = NULL;
-	long nel = find_elements(jc.buf, jc.len, &el);
-	int done = nel > 0 && read_elements(&jc, el, (size_t)nel);
+	int har = 0;
+	long nel = find_elements(jc.buf, jc.len, &el, &har);
+	int done = nel > 0 && read_elements(&jc, el, (size_t)nel, har);
 	free(el);
 	if (done) {
 		sb_free(&doc);
