@@ -707,10 +707,8 @@ static long find_elements(const char *s, size_t n, struct span **out, int *har)
 				in_arr = 0;
 			}
 			done = depth == 0;
-		} else if (in_arr && depth == arr && !in_el) {
-			goto fail; /* a scalar element */
-		} else if (depth == 0) {
-			goto fail; /* a scalar document */
+		} else if ((in_arr && depth == arr && !in_el) || depth == 0) {
+			goto fail; /* a scalar element, or a scalar document */
 		}
 	}
 	/* One value, closed, with its array found and ended. */
