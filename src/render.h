@@ -59,6 +59,10 @@ size_t render_columns(const char *s, size_t n);
  * column col (already written), the others start indented by indent; ends
  * with a line break. */
 void render_wrap(struct strbuf *out, const char *text, size_t col, size_t indent, size_t width);
+/* Append s made inert for Markdown (render_md.c): emphasis, code, link and
+ * table punctuation escaped, < > & as entities, bare URLs broken; at_start:
+ * s opens a block, where "-" or "1." would start a list. */
+void render_md_text(struct strbuf *o, const char *s, int at_start);
 /* "1,234" */
 void render_count(struct strbuf *out, uint64_t n);
 /* "Read 2 inputs: 56 logins (15 succeeded, 41 failed), 1 token response, 3

@@ -24,7 +24,7 @@
  * Append s made inert for Markdown.  at_start: s opens a block (a paragraph,
  * a list item), where "-", "+", "=" or "1." would start a list or a heading.
  */
-static void md_text(struct strbuf *o, const char *s, int at_start)
+void render_md_text(struct strbuf *o, const char *s, int at_start)
 {
 	const char *p = s;
 	if (at_start) {
@@ -73,7 +73,7 @@ static void md_value(struct strbuf *o, const struct ruleset *rs, int field, cons
 {
 	struct strbuf b = {0};
 	render_value(&b, rs, field, s, n);
-	md_text(o, sb_str(&b), at_start);
+	render_md_text(o, sb_str(&b), at_start);
 	sb_free(&b);
 }
 
@@ -83,7 +83,7 @@ static void md_expand(struct strbuf *o, const struct run *r, const struct findin
 {
 	struct strbuf b = {0};
 	render_expand(&b, r, fi, tmpl);
-	md_text(o, sb_str(&b), at_start);
+	render_md_text(o, sb_str(&b), at_start);
 	sb_free(&b);
 }
 
@@ -94,7 +94,7 @@ static void md_file(struct strbuf *o, const char *path)
 	const char *b = slash && slash[1] ? slash + 1 : path;
 	struct strbuf t = {0};
 	render_escape_term(&t, b, strlen(b));
-	md_text(o, sb_str(&t), 0);
+	render_md_text(o, sb_str(&t), 0);
 	sb_free(&t);
 }
 
@@ -168,7 +168,7 @@ static void stories(struct strbuf *o, const struct run *r, const struct finding 
 		sb_reset(&s);
 		render_story(&s, r, g[i]);
 		sb_adds(o, "- ");
-		md_text(o, sb_str(&s), 1);
+		render_md_text(o, sb_str(&s), 1);
 		sb_addc(o, '\n');
 	}
 	if (named && (ng > 5 || fi->ungrouped)) {
@@ -260,7 +260,7 @@ static void reference(struct strbuf *o, const char *ref)
 {
 	sb_adds(o, "- ");
 	if (strncmp(ref, "https://", 8) && strncmp(ref, "http://", 7)) {
-		md_text(o, ref, 1);
+		render_md_text(o, ref, 1);
 		sb_addc(o, '\n');
 		return;
 	}
@@ -276,7 +276,7 @@ static void reference(struct strbuf *o, const char *ref)
 	else
 		sb_add(&label, ref, ul);
 	sb_addc(o, '[');
-	md_text(o, sb_str(&label), 0);
+	render_md_text(o, sb_str(&label), 0);
 	sb_adds(o, "](");
 	md_url(o, ref, ul);
 	sb_adds(o, ")\n");
@@ -292,7 +292,7 @@ static void finding(struct strbuf *o, const struct run *r, const struct finding 
 	if (rule)
 		md_expand(o, r, fi, rule->title, 0);
 	else
-		md_text(o, finding_title(&r->f, fi), 0);
+		render_md_text(o, finding_title(&r->f, fi), 0);
 	sb_printf(o, "\n\nRule `%s`", finding_id(&r->f, fi));
 	if (fi->nex) {
 		sb_adds(o, "; example rows: ");
@@ -312,7 +312,7 @@ static void finding(struct strbuf *o, const struct run *r, const struct finding 
 	struct strbuf gap = {0};
 	if (render_coverage_gap(&gap, r, fi)) {
 		sb_adds(o, "**Gap in the evidence:** ");
-		md_text(o, sb_str(&gap), 0);
+		render_md_text(o, sb_str(&gap), 0);
 		sb_adds(o, "\n\n");
 	}
 	sb_free(&gap);
@@ -404,7 +404,7 @@ int render_md(FILE *fp, const struct run *r, const struct render_opts *o)
 		if (top)
 			md_expand(&b, r, v[0], top->title, 0);
 		else
-			md_text(&b, finding_title(&r->f, v[0]), 0);
+			render_md_text(&b, finding_title(&r->f, v[0]), 0);
 		sb_addc(&b, '.');
 		if (n > 1)
 			sb_printf(&b, " (+%zu more below)", n - 1);

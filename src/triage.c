@@ -812,31 +812,7 @@ static void md_cell(struct strbuf *o, const char *s)
 	struct strbuf b = {0};
 	escaped(&b, s);
 	sb_adds(o, " ");
-	for (const char *p = sb_str(&b); *p; p++) {
-		switch (*p) {
-		case '<':
-			sb_adds(o, "&lt;");
-			break;
-		case '>':
-			sb_adds(o, "&gt;");
-			break;
-		case '&':
-			sb_adds(o, "&amp;");
-			break;
-		case '\\':
-		case '|':
-		case '`':
-		case '*':
-		case '_':
-		case '[':
-		case ']':
-			sb_addc(o, '\\');
-			sb_addc(o, *p);
-			break;
-		default:
-			sb_addc(o, *p);
-		}
-	}
+	render_md_text(o, sb_str(&b), 0);
 	sb_adds(o, " |");
 	sb_free(&b);
 }
