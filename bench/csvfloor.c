@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 			break;
 		if (csv_parse(&p, buf, (size_t)got, on_field, on_row, &c) != (size_t)got) {
 			fprintf(stderr, "csvfloor: %s: %s (after %llu rows)\n", argv[1],
-			        csv_strerror(csv_error(&p)), c.rows);
+				csv_strerror(csv_error(&p)), c.rows);
 			csv_free(&p);
 			close(fd);
 			return 2;
@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 	}
 	if (csv_fini(&p, on_field, on_row, &c) != 0) {
 		fprintf(stderr, "csvfloor: %s: %s at end of file\n", argv[1],
-		        csv_strerror(csv_error(&p)));
+			csv_strerror(csv_error(&p)));
 		csv_free(&p);
 		close(fd);
 		return 2;

@@ -73,8 +73,8 @@ int main(int argc, char **argv)
 	else
 		code = WEXITSTATUS(status);
 	fprintf(out, "exit=%d wall=%.6f user=%.6f sys=%.6f maxrss_kib=%ld\n", code,
-	        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-	        tv(ru.ru_utime), tv(ru.ru_stime), ru.ru_maxrss);
+		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+		tv(ru.ru_utime), tv(ru.ru_stime), ru.ru_maxrss);
 	if (fclose(out) != 0)
 		return 2;
 	return code < 0 ? 128 - code : code;

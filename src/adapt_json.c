@@ -78,7 +78,7 @@ static void set_scalar(struct event *ev, const struct ruleset *rs, int f, const 
 
 /* Set a field by name, from a copy kept in the event. */
 static void set_text(struct event *ev, const struct ruleset *rs, const char *field, const char *s,
-                     size_t n)
+		     size_t n)
 {
 	int f = rules_field(rs, field);
 	if (f < 0 || !s)
@@ -206,7 +206,8 @@ unsigned json_response_kind(const struct ruleset *rs, const cJSON *obj, int erro
 		int f = rules_field_for_key(rs, KIND_TOKEN_RESPONSE, norm);
 		if (f >= 0 && (f == f_error || (!errors_only && f == f_token)))
 			kind = KIND_TOKEN_RESPONSE;
-		else if (!kind && f_code >= 0 && rules_field_for_key(rs, KIND_API_ERROR, norm) == f_code)
+		else if (!kind && f_code >= 0 &&
+			 rules_field_for_key(rs, KIND_API_ERROR, norm) == f_code)
 			kind = KIND_API_ERROR;
 	}
 	return kind;
@@ -245,11 +246,11 @@ unsigned json_response_event(const struct ruleset *rs, const cJSON *obj, struct 
 
 struct jctx {
 	struct adapter_ctx *ac;
-	const char *buf;   /* the whole document */
+	const char *buf; /* the whole document */
 	size_t len;
-	const char *hint;  /* search position for line numbers of entries */
-	const char *seen;  /* line_at has counted the lines up to here... */
-	long seen_line;    /* ...and this is the line there (0: nothing yet) */
+	const char *hint; /* search position for line numbers of entries */
+	const char *seen; /* line_at has counted the lines up to here... */
+	long seen_line;	  /* ...and this is the line there (0: nothing yet) */
 };
 
 /*
@@ -317,7 +318,7 @@ static void emit(struct jctx *jc, struct event *ev)
 
 /* Fill the response part of an HTTP exchange: status, type and body. */
 static void response_fields(struct event *ev, const struct ruleset *rs, int status,
-                            const char *mime, const char *body, cJSON **parsed)
+			    const char *mime, const char *body, cJSON **parsed)
 {
 	char num[16];
 	if (status > 0) {
@@ -387,7 +388,7 @@ static void har_entry(struct jctx *jc, const cJSON *e, long line, size_t *used)
 	const cJSON *content = member(res, "content");
 	cJSON *parsed = NULL;
 	response_fields(&ev, rs, status, str_of(member(content, "mimeType")),
-	                str_of(member(content, "text")), &parsed);
+			str_of(member(content, "text")), &parsed);
 	if (!(ev.kind & (KIND_TOKEN_RESPONSE | KIND_API_ERROR)))
 		ev.kind = xkind;
 	emit(jc, &ev);
@@ -397,10 +398,11 @@ static void har_entry(struct jctx *jc, const cJSON *e, long line, size_t *used)
 static void har_summary(struct jctx *jc, size_t total, size_t used)
 {
 	if (used == 0)
-		adapter_note(jc->ac, NOTE_INFO, 0,
-		             "HAR file with %zu entr%s, none to a Salesforce authentication endpoint "
-		             "(the \"exchange\" lines of fields.conf)",
-		             total, total == 1 ? "y" : "ies");
+		adapter_note(
+		    jc->ac, NOTE_INFO, 0,
+		    "HAR file with %zu entr%s, none to a Salesforce authentication endpoint "
+		    "(the \"exchange\" lines of fields.conf)",
+		    total, total == 1 ? "y" : "ies");
 }
 
 static void read_har(struct jctx *jc, const cJSON *entries)
@@ -481,7 +483,8 @@ static void read_postman_items(struct jctx *jc, const cJSON *items, int depth, s
 				if (k && strcasecmp(k, "content-type") == 0)
 					mime = str_of(member(h, "value"));
 			}
-			response_fields(&ev, rs, status, mime, str_of(member(resp, "body")), &parsed);
+			response_fields(&ev, rs, status, mime, str_of(member(resp, "body")),
+					&parsed);
 			if (!(ev.kind & (KIND_TOKEN_RESPONSE | KIND_API_ERROR)))
 				ev.kind = xkind;
 			emit(jc, &ev);
@@ -566,7 +569,8 @@ static void read_settings(struct jctx *jc, const cJSON *obj, long line)
 	set_text(&ev, rs, "empty", empty, strlen(empty));
 	set_text(&ev, rs, "unknown_keys", unknown, strlen(unknown));
 	if (unknown[0])
-		adapter_note(jc->ac, NOTE_INFO, line, "settings keys sfdiag does not know: %s", unknown);
+		adapter_note(jc->ac, NOTE_INFO, line, "settings keys sfdiag does not know: %s",
+			     unknown);
 	emit(jc, &ev);
 }
 
@@ -581,7 +585,7 @@ struct key_cache {
 };
 
 static int record_key_field(const struct ruleset *rs, struct key_cache *kc, size_t pos,
-                            const char *key)
+			    const char *key)
 {
 	if (pos < kc->n && strcmp(kc->key[pos], key) == 0)
 		return kc->field[pos];
@@ -633,8 +637,8 @@ static int read_login_records(struct jctx *jc, const cJSON *records, long line)
 	const cJSON *rec;
 	struct key_cache kc = {.n = 0};
 	int any = 0;
-	cJSON_ArrayForEach(rec, records)
-		any |= record_event(jc, rec, item_line(jc, rec, line), &kc);
+	cJSON_ArrayForEach(rec, records) any |=
+	    record_event(jc, rec, item_line(jc, rec, line), &kc);
 	return any;
 }
 
@@ -667,7 +671,7 @@ static long find_elements(const char *s, size_t n, struct span **out, int *har)
 				goto fail; /* an open string */
 			if (depth < 3 && !in_el)
 				snprintf(last[depth], sizeof last[depth], "%.*s",
-				         (int)(j - i - 1 < 9 ? j - i - 1 : 9), s + i + 1);
+					 (int)(j - i - 1 < 9 ? j - i - 1 : 9), s + i + 1);
 			i = j;
 			continue;
 		}
@@ -682,12 +686,12 @@ static long find_elements(const char *s, size_t n, struct span **out, int *har)
 				in_el = 1;
 				el_start = i;
 			} else if (!in_arr && !nel && c == '[' &&
-			           (depth == 0 ||
-			            (depth == 1 && top == '{' && strcmp(last[1], "records") == 0) ||
-			            (depth == 2 && strcmp(last[1], "result") == 0 &&
-			             strcmp(last[2], "records") == 0) ||
-			            (depth == 2 && strcmp(last[1], "log") == 0 &&
-			             strcmp(last[2], "entries") == 0))) {
+				   (depth == 0 ||
+				    (depth == 1 && top == '{' && strcmp(last[1], "records") == 0) ||
+				    (depth == 2 && strcmp(last[1], "result") == 0 &&
+				     strcmp(last[2], "records") == 0) ||
+				    (depth == 2 && strcmp(last[1], "log") == 0 &&
+				     strcmp(last[2], "entries") == 0))) {
 				in_arr = 1;
 				arr = depth + 1;
 				*har = depth == 2 && strcmp(last[1], "log") == 0;
@@ -756,9 +760,10 @@ static int read_elements(struct jctx *jc, const struct span *el, size_t n, int h
 		if (!v) {
 			if (!any)
 				return 0;
-			adapter_note(jc->ac, NOTE_ERROR, line_at(jc, stop ? stop : p),
-			             "invalid or truncated JSON (parsing stopped here); the rest of the "
-			             "file was not read");
+			adapter_note(
+			    jc->ac, NOTE_ERROR, line_at(jc, stop ? stop : p),
+			    "invalid or truncated JSON (parsing stopped here); the rest of the "
+			    "file was not read");
 			return 1;
 		}
 		if (har) {
@@ -809,8 +814,8 @@ static void read_value(struct jctx *jc, const cJSON *v, long line)
 		read_postman_items(jc, member(v, "item"), 0, &n);
 		if (n == 0)
 			adapter_note(jc->ac, NOTE_INFO, line,
-			             "Postman collection with no saved response from a Salesforce "
-			             "authentication endpoint");
+				     "Postman collection with no saved response from a Salesforce "
+				     "authentication endpoint");
 		return;
 	}
 	const cJSON *records = member(v, "records");
@@ -858,8 +863,8 @@ static void read_value(struct jctx *jc, const cJSON *v, long line)
 		}
 	}
 	adapter_note(jc->ac, NOTE_ERROR, line,
-	             "JSON not recognised: not a token response, REST error, HAR, Postman "
-	             "collection, connection settings or login records");
+		     "JSON not recognised: not a token response, REST error, HAR, Postman "
+		     "collection, connection settings or login records");
 }
 
 /* Deepest bracket nesting outside strings, to refuse absurd depth before
@@ -899,7 +904,7 @@ static size_t json_depth(const char *s, size_t n)
 
 struct json_slim {
 	int in_str, esc, cut;
-	size_t str_start;      /* offset of the current string's first byte */
+	size_t str_start; /* offset of the current string's first byte */
 	uint64_t strings_cut, bytes_cut;
 };
 
@@ -970,10 +975,11 @@ int json_read(struct input *in, struct adapter_ctx *ac)
 	while ((got = input_read(in, chunk, sizeof chunk, err, sizeof err)) > 0) {
 		slim_add(&slim, &doc, chunk, (size_t)got);
 		if (doc.len > SFDIAG_MAX_JSON_BYTES) {
-			adapter_note(ac, NOTE_ERROR, 0,
-			             "JSON document larger than SFDIAG_MAX_JSON_BYTES (%u MiB), even "
-			             "with strings over 64 KiB left out; not read",
-			             SFDIAG_MAX_JSON_BYTES >> 20);
+			adapter_note(
+			    ac, NOTE_ERROR, 0,
+			    "JSON document larger than SFDIAG_MAX_JSON_BYTES (%u MiB), even "
+			    "with strings over 64 KiB left out; not read",
+			    SFDIAG_MAX_JSON_BYTES >> 20);
 			sb_free(&doc);
 			return -1;
 		}
@@ -985,17 +991,18 @@ int json_read(struct input *in, struct adapter_ctx *ac)
 	}
 	if (slim.strings_cut)
 		adapter_note(ac, NOTE_INFO, 0,
-		             "left out %llu string%s longer than SFDIAG_MAX_JSON_STRING (64 KiB), "
-		             "%llu bytes in all (page and script bodies; no token or error body is "
-		             "that long)",
-		             (unsigned long long)slim.strings_cut, slim.strings_cut == 1 ? "" : "s",
-		             (unsigned long long)slim.bytes_cut);
+			     "left out %llu string%s longer than SFDIAG_MAX_JSON_STRING (64 KiB), "
+			     "%llu bytes in all (page and script bodies; no token or error body is "
+			     "that long)",
+			     (unsigned long long)slim.strings_cut, slim.strings_cut == 1 ? "" : "s",
+			     (unsigned long long)slim.bytes_cut);
 	struct jctx jc = {.ac = ac, .buf = sb_str(&doc), .len = doc.len};
 	size_t depth = json_depth(jc.buf, jc.len);
 	if (depth > SFDIAG_MAX_JSON_DEPTH) {
-		adapter_note(ac, NOTE_ERROR, 0,
-		             "JSON nested %zu levels deep, over SFDIAG_MAX_JSON_DEPTH (%d); not read",
-		             depth, SFDIAG_MAX_JSON_DEPTH);
+		adapter_note(
+		    ac, NOTE_ERROR, 0,
+		    "JSON nested %zu levels deep, over SFDIAG_MAX_JSON_DEPTH (%d); not read", depth,
+		    SFDIAG_MAX_JSON_DEPTH);
 		sb_free(&doc);
 		return -1;
 	}
@@ -1022,9 +1029,10 @@ int json_read(struct input *in, struct adapter_ctx *ac)
 		long line = line_at(&jc, p);
 		if (!v) {
 			long eline = stop ? line_at(&jc, stop) : line;
-			adapter_note(ac, NOTE_ERROR, eline,
-			             "invalid or truncated JSON (parsing stopped here); the rest of the "
-			             "file was not read");
+			adapter_note(
+			    ac, NOTE_ERROR, eline,
+			    "invalid or truncated JSON (parsing stopped here); the rest of the "
+			    "file was not read");
 			rc = -1;
 			break;
 		}

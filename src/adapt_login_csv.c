@@ -99,20 +99,20 @@ int login_csv_sniff(const struct ruleset *rs, const char *head, size_t n, char *
 
 struct csvstate {
 	struct adapter_ctx *ac;
-	struct strbuf row;           /* the kept columns' bytes, back to back */
+	struct strbuf row; /* the kept columns' bytes, back to back */
 	size_t off[SFDIAG_MAX_COLUMNS];
 	size_t len[SFDIAG_MAX_COLUMNS];
 	size_t nfields;
 	int too_wide;
 	int have_header;
-	size_t ncols;                /* columns in the header */
+	size_t ncols;			   /* columns in the header */
 	int col_field[SFDIAG_MAX_COLUMNS]; /* column -> field, or -1 */
-	int stop;                    /* fatal problem: stop feeding */
-	long line;                   /* physical line being fed, from 1 */
-	long row_line;               /* first line of the current record */
+	int stop;			   /* fatal problem: stop feeding */
+	long line;			   /* physical line being fed, from 1 */
+	long row_line;			   /* first line of the current record */
 	int row_started;
-	int at_line_start;           /* the last byte fed ended a line */
-	unsigned long notes;         /* warnings given for this file */
+	int at_line_start;   /* the last byte fed ended a line */
+	unsigned long notes; /* warnings given for this file */
 	struct event ev;
 };
 
@@ -124,7 +124,8 @@ static void *capped_realloc(void *p, size_t n)
 	return realloc(p, n);
 }
 
-static void warn_row(struct csvstate *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn_row(struct csvstate *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* A skipped record: counted always, described up to SFDIAG_MAX_NOTES_PER_FILE. */
 static void warn_row(struct csvstate *st, const char *fmt, ...)
@@ -201,7 +202,7 @@ static void map_header(struct csvstate *st)
 			st->col_field[best_col[f]] = (int)f;
 	if (unused.len)
 		adapter_note(st->ac, NOTE_INFO, st->row_line, "columns not used by any field: %s",
-		             sb_str(&unused));
+			     sb_str(&unused));
 	sb_free(&unused);
 }
 
@@ -214,12 +215,12 @@ static void emit_row(struct csvstate *st)
 	ac->records++;
 	if (st->too_wide) {
 		warn_row(st, "record has more than SFDIAG_MAX_COLUMNS (%d) columns; skipped",
-		         SFDIAG_MAX_COLUMNS);
+			 SFDIAG_MAX_COLUMNS);
 		return;
 	}
 	if (st->nfields != st->ncols) {
 		warn_row(st, "record has %zu field%s, the header has %zu; skipped", st->nfields,
-		         st->nfields == 1 ? "" : "s", st->ncols);
+			 st->nfields == 1 ? "" : "s", st->ncols);
 		return;
 	}
 	/* The kept columns lie back to back in row: check them in one pass. */
@@ -229,13 +230,16 @@ static void emit_row(struct csvstate *st)
 	if (!utf8_ok || nul) {
 		size_t at = utf8_ok ? (size_t)(nul - st->row.buf) : bad, c = 0;
 		for (size_t k = 0; k < st->nfields; k++)
-			if (st->col_field[k] >= 0 && st->off[k] <= at && at < st->off[k] + st->len[k])
+			if (st->col_field[k] >= 0 && st->off[k] <= at &&
+			    at < st->off[k] + st->len[k])
 				c = k;
 		if (utf8_ok)
 			warn_row(st, "NUL byte in column %zu; record skipped", c + 1);
 		else
-			warn_row(st, "invalid UTF-8 in column %zu (byte %zu); record skipped "
-			             "(re-save the file as UTF-8)", c + 1, at - st->off[c] + 1);
+			warn_row(st,
+				 "invalid UTF-8 in column %zu (byte %zu); record skipped "
+				 "(re-save the file as UTF-8)",
+				 c + 1, at - st->off[c] + 1);
 		return;
 	}
 	event_clear(ev);
@@ -261,8 +265,8 @@ static void on_row(int term, void *ctx)
 	if (!st->have_header) {
 		if (st->too_wide) {
 			adapter_note(st->ac, NOTE_ERROR, st->row_line,
-			             "header has more than SFDIAG_MAX_COLUMNS (%d) columns",
-			             SFDIAG_MAX_COLUMNS);
+				     "header has more than SFDIAG_MAX_COLUMNS (%d) columns",
+				     SFDIAG_MAX_COLUMNS);
 			st->stop = 1;
 		} else {
 			map_header(st);
@@ -283,15 +287,15 @@ static int parse_failed(struct csvstate *st, struct csv_parser *p)
 	int e = csv_error(p);
 	if (e == CSV_ENOMEM || e == CSV_ETOOBIG) {
 		adapter_note(st->ac, NOTE_ERROR, st->row_line,
-		             "field longer than SFDIAG_MAX_FIELD (%u bytes); the rest of the file "
-		             "was not read",
-		             SFDIAG_MAX_FIELD);
+			     "field longer than SFDIAG_MAX_FIELD (%u bytes); the rest of the file "
+			     "was not read",
+			     SFDIAG_MAX_FIELD);
 		st->ac->skipped++;
 		return -1;
 	}
 	st->ac->records++;
 	warn_row(st, "malformed quoting (a quote inside an unquoted field, or text after a "
-	             "closing quote); record skipped");
+		     "closing quote); record skipped");
 	return 0;
 }
 
@@ -423,15 +427,15 @@ int login_csv_finish(struct login_csv *r)
 	int rc = r->stopped ? -1 : 0;
 	if (!r->stopped && csv_fini(&r->p, on_field, on_row, st) != 0) {
 		adapter_note(ac, NOTE_ERROR, st->row_line,
-		             "unterminated quoted field: lines %ld to %ld were not read", st->row_line,
-		             st->at_line_start ? st->line - 1 : st->line);
+			     "unterminated quoted field: lines %ld to %ld were not read",
+			     st->row_line, st->at_line_start ? st->line - 1 : st->line);
 		ac->records++;
 		ac->skipped++;
 		rc = -1;
 	}
 	if (st->notes > SFDIAG_MAX_NOTES_PER_FILE)
 		adapter_note(ac, NOTE_WARNING, 0, "%lu more skipped records are not listed",
-		             st->notes - SFDIAG_MAX_NOTES_PER_FILE);
+			     st->notes - SFDIAG_MAX_NOTES_PER_FILE);
 	if (!st->have_header && rc == 0) {
 		adapter_note(ac, NOTE_ERROR, 0, "no header row");
 		rc = -1;
@@ -466,13 +470,14 @@ int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac, int thr
 	char *buf = pf ? NULL : xmalloc(64 * 1024);
 	const char *data = buf;
 	while ((got = pf ? prefetch_next(pf, &data, err, sizeof err)
-	                 : input_read(in, buf, 64 * 1024, err, sizeof err)) > 0)
+			 : input_read(in, buf, 64 * 1024, err, sizeof err)) > 0)
 		if (login_csv_feed(r, data, (size_t)got) != 0)
 			break;
 	prefetch_stop(pf);
 	if (got < 0 && !r->stopped) {
 		/* Keep the partial last record out: it was cut, not malformed. */
-		adapter_note(ac, NOTE_ERROR, r->st.line, "%s; the rest of the input was not read", err);
+		adapter_note(ac, NOTE_ERROR, r->st.line, "%s; the rest of the input was not read",
+			     err);
 		r->stopped = 1;
 	}
 	int rc = login_csv_finish(r);
@@ -488,8 +493,7 @@ int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac, int thr
  * reads on sequentially, so a wrong guess costs time, never correctness.
  * Export rows rarely hold line breaks, so the guess is almost always right.
  */
-int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_end,
-                         uint64_t *split)
+int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_end, uint64_t *split)
 {
 	enum { CHUNK = 1 << 20 };
 	char *buf = xmalloc(CHUNK);

@@ -862,8 +862,8 @@ static void emit(struct adapter_ctx *ac, struct event *ev, unsigned long *notes)
 
 static unsigned fallback_kind(struct transcript *tr)
 {
-	unsigned kind = rules_exchange_kind(tr->ac->rs, sb_str(&tr->req.path), tr->req.path.len,
-	                                    tr->resp.code);
+	unsigned kind =
+	    rules_exchange_kind(tr->ac->rs, sb_str(&tr->req.path), tr->req.path.len, tr->resp.code);
 	if (kind == KIND_TOKEN_RESPONSE)
 		return kind;
 	if (tr->resp.code >= 400)

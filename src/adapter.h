@@ -29,8 +29,8 @@ struct adapter_ctx {
 	void *ctx;
 	void (*emit)(void *ctx, const struct event *ev);
 	void (*note)(void *ctx, enum note_level level, long line, const char *msg);
-	uint64_t records;   /* records read (header excluded) */
-	uint64_t skipped;   /* records not turned into events */
+	uint64_t records; /* records read (header excluded) */
+	uint64_t skipped; /* records not turned into events */
 };
 
 /* Report a problem through ac->note, printf-style. */
@@ -76,8 +76,7 @@ unsigned long login_csv_notes(const struct login_csv *r);
 void login_csv_continue_after(struct login_csv *r, long lines, unsigned long notes);
 int login_csv_finish(struct login_csv *r);
 void login_csv_free(struct login_csv *r);
-int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_end,
-                         uint64_t *split);
+int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_end, uint64_t *split);
 
 /*
  * JSON inputs (adapt_json.c): a token-endpoint body, a REST error array, a

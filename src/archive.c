@@ -12,14 +12,14 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include "triage.h"
@@ -28,7 +28,7 @@
 struct arc_limits arc_default_limits(void)
 {
 	struct arc_limits l = {SFDIAG_MAX_ARCHIVE_BYTES, SFDIAG_MAX_ARCHIVE_ENTRY_BYTES,
-	                       SFDIAG_MAX_ARCHIVE_ENTRIES};
+			       SFDIAG_MAX_ARCHIVE_ENTRIES};
 	return l;
 }
 
@@ -50,11 +50,11 @@ enum over { OVER_NONE, OVER_ENTRY, OVER_TOTAL };
 struct reader {
 	struct archive *a;
 	const struct arc_limits *lim;
-	uint64_t total;    /* uncompressed bytes taken from the archive */
-	uint64_t entry;    /* of the current member */
-	enum over over;    /* a limit was hit */
-	int skipping;      /* skipping the rest of an oversized member */
-	int failed;        /* archive_read_data failed */
+	uint64_t total; /* uncompressed bytes taken from the archive */
+	uint64_t entry; /* of the current member */
+	enum over over; /* a limit was hit */
+	int skipping;	/* skipping the rest of an oversized member */
+	int failed;	/* archive_read_data failed */
 	char err[200];
 };
 
@@ -148,10 +148,10 @@ static int hidden_name(const char *name)
 }
 
 static void note(const struct arc_visitor *v, enum note_level level, const char *file,
-                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void note(const struct arc_visitor *v, enum note_level level, const char *file,
-                 const char *fmt, ...)
+		 const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -162,16 +162,18 @@ static void note(const struct arc_visitor *v, enum note_level level, const char 
 }
 
 static void note_over(const struct arc_visitor *v, const struct reader *rd, const char *path,
-                      const char *member)
+		      const char *member)
 {
 	if (rd->over == OVER_TOTAL)
 		note(v, NOTE_ERROR, path,
-		     "archive expands to more than SFDIAG_MAX_ARCHIVE_BYTES (%llu bytes): refused as a "
+		     "archive expands to more than SFDIAG_MAX_ARCHIVE_BYTES (%llu bytes): refused "
+		     "as a "
 		     "possible decompression bomb; the rest of the archive was not read",
 		     (unsigned long long)rd->lim->max_bytes);
 	else
 		note(v, NOTE_ERROR, member,
-		     "member expands to more than SFDIAG_MAX_ARCHIVE_ENTRY_BYTES (%llu bytes): refused "
+		     "member expands to more than SFDIAG_MAX_ARCHIVE_ENTRY_BYTES (%llu bytes): "
+		     "refused "
 		     "as a possible decompression bomb",
 		     (unsigned long long)rd->lim->max_entry_bytes);
 }
@@ -200,7 +202,7 @@ static const char *link_kind(struct archive_entry *e)
  * reading the archive (a limit or a read error, after a note).
  */
 static int entry(struct reader *rd, struct archive_entry *e, const char *path,
-                 const struct arc_visitor *v, long *members)
+		 const struct arc_visitor *v, long *members)
 {
 	const char *name = archive_entry_pathname(e);
 	struct strbuf disp = {0};
@@ -284,7 +286,7 @@ static void register_exit(void)
 }
 
 static long arc_read_inner(const char *path, const struct arc_limits *lim,
-                           const struct arc_visitor *v);
+			   const struct arc_visitor *v);
 
 long arc_read(const char *path, const struct arc_limits *lim, const struct arc_visitor *v)
 {
@@ -296,7 +298,7 @@ long arc_read(const char *path, const struct arc_limits *lim, const struct arc_v
 }
 
 static long arc_read_inner(const char *path, const struct arc_limits *lim,
-                           const struct arc_visitor *v)
+			   const struct arc_visitor *v)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
@@ -326,7 +328,8 @@ static long arc_read_inner(const char *path, const struct arc_limits *lim,
 
 	long members = 0;
 	if (archive_read_open_fd(rd.a, fd, 16384) != ARCHIVE_OK) {
-		note(v, NOTE_ERROR, path, "not a zip or tar archive: %s", archive_error_string(rd.a));
+		note(v, NOTE_ERROR, path, "not a zip or tar archive: %s",
+		     archive_error_string(rd.a));
 		members = -1;
 		goto out;
 	}
@@ -355,10 +358,11 @@ static long arc_read_inner(const char *path, const struct arc_limits *lim,
 			break;
 		}
 		if (++entries > lim->max_entries) {
-			note(v, NOTE_ERROR, path,
-			     "more than SFDIAG_MAX_ARCHIVE_ENTRIES (%llu) entries; the rest was not "
-			     "read",
-			     (unsigned long long)lim->max_entries);
+			note(
+			    v, NOTE_ERROR, path,
+			    "more than SFDIAG_MAX_ARCHIVE_ENTRIES (%llu) entries; the rest was not "
+			    "read",
+			    (unsigned long long)lim->max_entries);
 			break;
 		}
 		if (!entry(&rd, e, path, v, &members))

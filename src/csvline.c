@@ -23,8 +23,7 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-long csvline_split(const char *line, size_t n, char delim, struct csvline_field *out,
-                   size_t max)
+long csvline_split(const char *line, size_t n, char delim, struct csvline_field *out, size_t max)
 {
 	if (n && line[n - 1] == '\r')
 		n--;

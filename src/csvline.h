@@ -29,7 +29,6 @@ struct csvline_field {
  * max fields, or would give libcsv no record at all (a blank line).  The
  * caller then parses the line with libcsv.  Nothing is allocated.
  */
-long csvline_split(const char *line, size_t n, char delim, struct csvline_field *out,
-                   size_t max);
+long csvline_split(const char *line, size_t n, char delim, struct csvline_field *out, size_t max);
 
 #endif

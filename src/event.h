@@ -33,15 +33,15 @@ struct event {
 	unsigned kind;
 	const char *val[SFDIAG_MAX_FIELDS];
 	size_t len[SFDIAG_MAX_FIELDS];
-	int64_t time_ms;        /* EVENT_NO_TIME when absent or unparsable */
-	enum time_zone zone;    /* how time_ms was obtained */
-	int time_flags;         /* TIME_AMBIGUOUS_DMY */
-	uint64_t fell_back;     /* bit f: field f was filled by its fallback */
-	char scratch[512];      /* event_keep() copies here */
+	int64_t time_ms;     /* EVENT_NO_TIME when absent or unparsable */
+	enum time_zone zone; /* how time_ms was obtained */
+	int time_flags;	     /* TIME_AMBIGUOUS_DMY */
+	uint64_t fell_back;  /* bit f: field f was filled by its fallback */
+	char scratch[512];   /* event_keep() copies here */
 	size_t scratch_len;
-	const char *file;       /* input name as given on the command line */
-	unsigned file_seq;      /* order of the file in the run, from 0 */
-	long line;              /* first physical line of the record, from 1 */
+	const char *file;  /* input name as given on the command line */
+	unsigned file_seq; /* order of the file in the run, from 0 */
+	long line;	   /* first physical line of the record, from 1 */
 };
 
 /* Reset every field to absent and empty the scratch area; keeps file. */

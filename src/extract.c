@@ -38,7 +38,7 @@ struct extractor {
 	int line; /* of the `extract` line */
 	unsigned kind;
 	pcre2_code *re;
-	int jit;          /* re is JIT-compiled: match with pcre2_jit_match */
+	int jit;	  /* re is JIT-compiled: match with pcre2_jit_match */
 	uint32_t ngroups; /* capture groups */
 	int *group_field; /* group number -> field, or -1; [0] unused */
 	struct fixed *fixed;
@@ -543,7 +543,7 @@ static int run(struct extract_scanner *sc, const struct extractor *e, const char
 	/* pcre2_jit_match skips pcre2_match's argument checks, which cost as
 	 * much as a failed JIT match on a short line. */
 	int rc = e->jit ? pcre2_jit_match(e->re, (PCRE2_SPTR)line, n, 0, 0, sc->md, sc->mctx)
-	                : pcre2_match(e->re, (PCRE2_SPTR)line, n, 0, 0, sc->md, sc->mctx);
+			: pcre2_match(e->re, (PCRE2_SPTR)line, n, 0, 0, sc->md, sc->mctx);
 	if (rc > 0)
 		return 1;
 	if (rc != PCRE2_ERROR_NOMATCH)

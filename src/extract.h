@@ -24,7 +24,7 @@ struct extract_scanner;
  * ("FILE:LINE[:COL]: message"), else the set.
  */
 struct extract_set *extract_load(const struct ruleset *rs, const char *path, int use_jit,
-                                 rules_error_fn err, void *ctx, int *nerr);
+				 rules_error_fn err, void *ctx, int *nerr);
 void extract_free(struct extract_set *x);
 size_t extract_count(const struct extract_set *x);
 
@@ -36,8 +36,8 @@ void extract_scanner_free(struct extract_scanner *sc);
  * (event_clear first; kind, client and the named groups through event_set;
  * values point into line or into ev's scratch area) and return 1; else 0.
  */
-int extract_line(struct extract_scanner *sc, const struct ruleset *rs, const char *line,
-                 size_t n, struct event *ev);
+int extract_line(struct extract_scanner *sc, const struct ruleset *rs, const char *line, size_t n,
+		 struct event *ev);
 
 /* Check every extractor's examples (each must match its own extractor and
  * fill at least one field); prints failures like selftest.h, adds counts. */

@@ -129,15 +129,15 @@ static uint64_t pair_hash(const char *u, size_t un, const char *a, size_t an)
 }
 
 /* Does the record (user, application) of hash h equal (u, a)? */
-#define PAIR_EQ(rec, h, u, un, a, an)                                                       \
-	((rec)->hash == (h) && (rec)->ulen == (un) && (rec)->alen == (an) &&                 \
+#define PAIR_EQ(rec, h, u, un, a, an)                                                              \
+	((rec)->hash == (h) && (rec)->ulen == (un) && (rec)->alen == (an) &&                       \
 	 memcmp((rec)->user, (u), (un)) == 0 && memcmp((rec)->application, (a), (an)) == 0)
 
 /* ---- timeline (see struct timeline_axis) ---- */
 
 #define HOUR_MS INT64_C(3600000)
-#define DAY_MS (24 * HOUR_MS)
-#define TL_N ((int64_t)SFDIAG_TIMELINE_BUCKETS)
+#define DAY_MS	(24 * HOUR_MS)
+#define TL_N	((int64_t)SFDIAG_TIMELINE_BUCKETS)
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -192,8 +192,8 @@ static int64_t axis_fit(struct findings *f, int64_t t, int64_t min_width)
 		return ax->lo;
 	}
 	int64_t w = ax->width_ms, lo_t = ax->lo * w, hi_t = ax->hi * w;
-	while (w < min_width || floor_div(t < hi_t ? hi_t : t, w) -
-	                                floor_div(t < lo_t ? t : lo_t, w) >= TL_N)
+	while (w < min_width ||
+	       floor_div(t < hi_t ? hi_t : t, w) - floor_div(t < lo_t ? t : lo_t, w) >= TL_N)
 		w = next_width(w);
 	int64_t lo = floor_div(t < lo_t ? t : lo_t, w), hi = floor_div(t < hi_t ? hi_t : t, w);
 	int64_t origin = floor_div(ax->origin * ax->width_ms, w);
@@ -343,7 +343,7 @@ static void add_success(struct findings *f, const struct event *ev)
 }
 
 const struct success *findings_success(const struct findings *f, const char *user,
-                                       const char *application)
+				       const char *application)
 {
 	if (f->scap == 0)
 		return NULL;
@@ -358,7 +358,7 @@ const struct success *findings_success(const struct findings *f, const char *use
 }
 
 static struct group *find_group(struct finding *fi, const char *u, size_t un, const char *a,
-                                size_t an)
+				size_t an)
 {
 	if (fi->gcap == 0) {
 		fi->gcap = 16;
@@ -540,7 +540,7 @@ const char *finding_id(const struct findings *f, const struct finding *fi)
 const char *finding_title(const struct findings *f, const struct finding *fi)
 {
 	return fi->rule >= 0 ? f->rs->rules[fi->rule].title
-	                     : "Login failures that no rule explains";
+			     : "Login failures that no rule explains";
 }
 
 struct sort_key {
@@ -567,7 +567,8 @@ size_t findings_sorted(const struct findings *f, const struct finding ***out)
 	for (size_t i = 0; i <= f->rs->nrules; i++) {
 		const struct finding *fi = f->by_rule[i];
 		if (fi && fi->explained_by < 0)
-			k[n++] = (struct sort_key){finding_severity(f, fi), fi->count, finding_id(f, fi), fi};
+			k[n++] = (struct sort_key){finding_severity(f, fi), fi->count,
+						   finding_id(f, fi), fi};
 	}
 	qsort(k, n, sizeof *k, cmp_key);
 	const struct finding **v = xmalloc((n ? n : 1) * sizeof *v);
@@ -620,7 +621,7 @@ static void merge_examples(struct findings *dst, struct finding *df, const struc
 
 /* Add src's series v (on src's axis) to dst's series w. */
 static void timeline_merge(struct findings *dst, uint64_t *w, const struct findings *src,
-                           const uint64_t *v)
+			   const uint64_t *v)
 {
 	for (int64_t i = 0; i < TL_N; i++)
 		if (v[i])
@@ -690,7 +691,8 @@ void findings_merge(struct findings *dst, const struct findings *src)
 			const struct group *sg = &sf->groups[g];
 			if (!sg->user)
 				continue;
-			struct group *dg = find_group(df, sg->user, sg->ulen, sg->application, sg->alen);
+			struct group *dg =
+			    find_group(df, sg->user, sg->ulen, sg->application, sg->alen);
 			if (!dg) {
 				df->ungrouped += sg->count;
 				continue;

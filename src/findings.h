@@ -32,7 +32,7 @@ struct tally_entry {
 struct tally {
 	struct tally_entry *slot;
 	size_t cap, count;
-	size_t limit;       /* most distinct values; 0 means SFDIAG_MAX_DISTINCT */
+	size_t limit; /* most distinct values; 0 means SFDIAG_MAX_DISTINCT */
 	uint64_t total;
 	uint64_t untracked; /* occurrences of values that did not fit */
 };
@@ -52,29 +52,29 @@ struct example {
 	char *user;
 	char *application;
 	char *source_ip;
-	char *detail;     /* responses and errors: what they said (findings_signature) */
+	char *detail; /* responses and errors: what they said (findings_signature) */
 };
 
 struct group {
-	char *user;        /* "" when the export has no user column */
+	char *user; /* "" when the export has no user column */
 	char *application;
 	size_t ulen, alen;
-	uint64_t hash;     /* of (user, application) */
+	uint64_t hash; /* of (user, application) */
 	uint64_t count;
 	int64_t first, last;
 	struct tally ips;
 };
 
 struct finding {
-	int rule;          /* index into the ruleset, or -1: unrecognized failure */
-	int explained_by;  /* correlate.c: rule index of the finding that explains
-	                      this one (it is then reported inside that one), or -1 */
+	int rule;	  /* index into the ruleset, or -1: unrecognized failure */
+	int explained_by; /* correlate.c: rule index of the finding that explains
+			     this one (it is then reported inside that one), or -1 */
 	uint64_t count;
 	int64_t first, last; /* EVENT_NO_TIME when no event had a time */
 	uint64_t untimed;
 	uint64_t user_fell_back; /* events whose user is really a user id (fallback) */
 	struct tally *tally[SFDIAG_MAX_FIELDS]; /* fields kept as evidence */
-	struct tally said;  /* responses and errors: what they said */
+	struct tally said;			/* responses and errors: what they said */
 	struct group *groups;
 	size_t ngroups, gcap;
 	uint64_t ungrouped; /* events beyond SFDIAG_MAX_GROUPS groups */
@@ -104,24 +104,24 @@ struct success {
  */
 struct timeline_axis {
 	int64_t width_ms; /* 0 until the first timed event */
-	int64_t origin;   /* bucket index held in slot 0 */
-	int64_t lo, hi;   /* bucket indexes of the earliest and latest counted event */
+	int64_t origin;	  /* bucket index held in slot 0 */
+	int64_t lo, hi;	  /* bucket indexes of the earliest and latest counted event */
 };
 
 struct findings {
 	const struct ruleset *rs;
-	struct finding **by_rule;   /* nrules + 1 slots; the last is unrecognized */
-	struct success *succ;       /* open-addressed on (user, application) */
+	struct finding **by_rule; /* nrules + 1 slots; the last is unrecognized */
+	struct success *succ;	  /* open-addressed on (user, application) */
 	size_t scap, scount;
 	uint64_t succ_untracked;
 	uint64_t events, successes, failures; /* failures: explained or not, not settings */
-	uint64_t kind_events[FINDINGS_KINDS];  /* events per kind bit 0.. */
+	uint64_t kind_events[FINDINGS_KINDS]; /* events per kind bit 0.. */
 	uint64_t zone_none, zone_unknown, ambiguous_dmy, untimed;
-	int64_t first, last;        /* over all events */
+	int64_t first, last;		 /* over all events */
 	int64_t login_first, login_last; /* over Login History events */
 	char **files;
 	size_t nfiles;
-	struct timeline_axis axis;  /* of succ_timeline and every finding's timeline */
+	struct timeline_axis axis; /* of succ_timeline and every finding's timeline */
 	uint64_t succ_timeline[SFDIAG_TIMELINE_BUCKETS]; /* timed successes per bucket */
 };
 
@@ -147,7 +147,7 @@ void findings_shift_lines(struct findings *f, long delta);
 
 /* The success record of (user, application), or NULL. */
 const struct success *findings_success(const struct findings *f, const char *user,
-                                       const char *application);
+				       const char *application);
 
 /* Findings in report order: severity, then count (both descending), then id;
  * findings explained by another (correlate.c) are left out: they are shown

@@ -30,7 +30,6 @@
 #include "limits.h"
 #include "util.h"
 
-
 #define RAW_SIZE (64u * 1024u)
 #define MID_SIZE (64u * 1024u)
 #define OUT_SIZE (SFDIAG_PEEK + 4u) /* room for one more UTF-8 sequence */
@@ -40,7 +39,7 @@ static uint64_t max_decompressed = SFDIAG_MAX_DECOMPRESSED;
 struct input {
 	char *name;
 	struct input_source src;
-	int plain_fd;       /* a regular file opened by name, else -1 */
+	int plain_fd;	    /* a regular file opened by name, else -1 */
 	int src_eof;	    /* the source returned 0 */
 	uint64_t raw_total; /* bytes read from the source */
 
@@ -243,8 +242,11 @@ static int looks_cp1252(const unsigned char *p, size_t n, int eof)
 		return 0; /* NUL bytes: UTF-16 without BOM or binary, not text */
 	while (i < n) {
 		unsigned c = p[i];
-		size_t need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 :
-		              c >= 0xF0 && c <= 0xF4 ? 3 : 9;
+		size_t need = c < 0x80		       ? 0
+			      : c >= 0xC2 && c <= 0xDF ? 1
+			      : c >= 0xE0 && c <= 0xEF ? 2
+			      : c >= 0xF0 && c <= 0xF4 ? 3
+						       : 9;
 		if (need == 0) {
 			i++;
 			continue;

@@ -21,11 +21,11 @@
 #include <stdint.h>
 
 enum input_encoding {
-	INPUT_UTF8,     /* no BOM */
+	INPUT_UTF8,	/* no BOM */
 	INPUT_UTF8_BOM, /* BOM dropped */
-	INPUT_UTF16LE,  /* BOM dropped, or none and every other byte zero; transcoded */
-	INPUT_UTF16BE,  /* the same, big-endian */
-	INPUT_CP1252,   /* no BOM, not UTF-8 in its first 64 KiB: windows-1252, transcoded */
+	INPUT_UTF16LE,	/* BOM dropped, or none and every other byte zero; transcoded */
+	INPUT_UTF16BE,	/* the same, big-endian */
+	INPUT_CP1252,	/* no BOM, not UTF-8 in its first 64 KiB: windows-1252, transcoded */
 };
 
 /* A raw byte reader.  read returns bytes read, 0 at EOF, -1 on error. */

@@ -38,20 +38,20 @@
 
 /* PCRE2 match limit per rule condition and value; hitting it skips the rule
  * for that value and is reported with the rule id. */
-#define SFDIAG_PCRE2_MATCH_LIMIT 100000u
-#define SFDIAG_PCRE2_DEPTH_LIMIT 10000u
+#define SFDIAG_PCRE2_MATCH_LIMIT    100000u
+#define SFDIAG_PCRE2_DEPTH_LIMIT    10000u
 #define SFDIAG_PCRE2_HEAP_LIMIT_KIB 8192u
 
 /* Aggregation bounds: memory is per finding, never per row. */
-#define SFDIAG_MAX_GROUPS 1024      /* (user, application) groups per finding */
-#define SFDIAG_MAX_GROUP_IPS 16     /* source IPs counted per group */
-#define SFDIAG_MAX_REPORT_GROUPS 50 /* groups listed per finding in a JSON report */
-#define SFDIAG_MAX_DISTINCT 4096    /* distinct values counted per tracked field */
-#define SFDIAG_MAX_EXAMPLES 3       /* example rows kept per finding and group */
-#define SFDIAG_MAX_SUCCESS_PAIRS 65536 /* (user, application) pairs with successes */
-#define SFDIAG_MAX_CACHE 8192       /* cached condition results per field */
-#define SFDIAG_MAX_NOTES 200        /* input errors/warnings kept per run */
-#define SFDIAG_MAX_NOTES_PER_FILE 20 /* same, per input file */
+#define SFDIAG_MAX_GROUPS	  1024	/* (user, application) groups per finding */
+#define SFDIAG_MAX_GROUP_IPS	  16	/* source IPs counted per group */
+#define SFDIAG_MAX_REPORT_GROUPS  50	/* groups listed per finding in a JSON report */
+#define SFDIAG_MAX_DISTINCT	  4096	/* distinct values counted per tracked field */
+#define SFDIAG_MAX_EXAMPLES	  3	/* example rows kept per finding and group */
+#define SFDIAG_MAX_SUCCESS_PAIRS  65536 /* (user, application) pairs with successes */
+#define SFDIAG_MAX_CACHE	  8192	/* cached condition results per field */
+#define SFDIAG_MAX_NOTES	  200	/* input errors/warnings kept per run */
+#define SFDIAG_MAX_NOTES_PER_FILE 20	/* same, per input file */
 
 /* Timeline buckets per series (successes, and each finding) for the HTML
  * timeline chart: one hour each, widened to a day, then to
@@ -68,6 +68,6 @@
 
 /* Rule files. */
 #define SFDIAG_MAX_RULE_LINE 8192
-#define SFDIAG_MAX_RULES 2048
+#define SFDIAG_MAX_RULES     2048
 
 #endif

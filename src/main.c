@@ -18,7 +18,7 @@
 #define SFDIAG_VERSION "0.1.0"
 
 enum exit_code {
-	EXIT_CLEAN = 0,    /* nothing at or above --fail-on */
+	EXIT_CLEAN = 0,	   /* nothing at or above --fail-on */
 	EXIT_FINDINGS = 1, /* findings at or above --fail-on */
 	EXIT_TROUBLE = 2,  /* usage, rules or input error */
 };
@@ -194,7 +194,8 @@ int main(int argc, char **argv)
 		}
 		case OPT_FAIL_ON:
 			if (severity_parse(optarg, &fail_on) != 0) {
-				fprintf(stderr, "sfdiag: --fail-on takes info, warning, error or never\n");
+				fprintf(stderr,
+					"sfdiag: --fail-on takes info, warning, error or never\n");
 				return EXIT_TROUBLE;
 			}
 			break;
@@ -284,7 +285,7 @@ int main(int argc, char **argv)
 
 	struct render_opts ro = {
 	    .color = strcmp(color, "always") == 0 ||
-	             (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),
+		     (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),
 	    .width = 80,
 	    .fail_on = fail_on,
 	};

@@ -47,7 +47,7 @@ struct matcher {
 	size_t ntested[MATCHER_KINDS];
 	struct strbuf key;
 	unsigned long *limit_hits; /* nrules + 1 */
-	size_t current;            /* rule being evaluated, for limit_hits */
+	size_t current;		   /* rule being evaluated, for limit_hits */
 };
 
 struct matcher *matcher_new(const struct ruleset *rs)
@@ -232,7 +232,7 @@ static int classify_slow(struct matcher *m, const struct event *ev)
 
 /* Does the stored key (tested values joined by 0x1F) hold ev's values? */
 static int key_equals(const int *tested, size_t ntested, const char *key, size_t klen,
-                      const struct event *ev)
+		      const struct event *ev)
 {
 	size_t off = 0;
 	for (size_t i = 0; i < ntested; i++) {
@@ -257,7 +257,8 @@ int matcher_classify(struct matcher *m, const struct event *ev)
 	uint64_t h = ev->kind;
 	for (size_t i = 0; i < ntested; i++) {
 		int f = tested[i];
-		h = (h ^ (ev->val[f] ? hash_bytes(ev->val[f], ev->len[f]) : 0)) * 0x9E3779B97F4A7C15ull;
+		h = (h ^ (ev->val[f] ? hash_bytes(ev->val[f], ev->len[f]) : 0)) *
+		    0x9E3779B97F4A7C15ull;
 	}
 
 	if (m->vcap == 0) {
@@ -285,7 +286,8 @@ int matcher_classify(struct matcher *m, const struct event *ev)
 	size_t mask = m->vcap - 1, i = (size_t)h & mask;
 	while (m->verdicts[i].key) {
 		struct verdict_entry *e = &m->verdicts[i];
-		if (e->hash == h && e->kind == ev->kind && key_equals(tested, ntested, e->key, e->len, ev))
+		if (e->hash == h && e->kind == ev->kind &&
+		    key_equals(tested, ntested, e->key, e->len, ev))
 			return e->verdict;
 		i = (i + 1) & mask;
 	}

@@ -26,8 +26,8 @@ struct prefetch {
 	pthread_cond_t cv;
 	struct block b[PREFETCH_BLOCKS];
 	size_t head, tail; /* counters; slot = counter % PREFETCH_BLOCKS */
-	int held;          /* the consumer holds block head */
-	int stop;          /* prefetch_stop: the reader must end */
+	int held;	   /* the consumer holds block head */
+	int stop;	   /* prefetch_stop: the reader must end */
 	char err[256];
 };
 
@@ -67,7 +67,7 @@ static void *reader(void *arg)
 		long got = 1;
 		while (fill < PREFETCH_BLOCK &&
 		       (got = input_read(p->in, b->buf + fill, PREFETCH_BLOCK - fill, err,
-		                         sizeof err)) > 0)
+					 sizeof err)) > 0)
 			fill += (size_t)got;
 		if (fill > 0) {
 			publish(p, b, (long)fill, "");

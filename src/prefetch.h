@@ -19,7 +19,7 @@
 #include "input.h"
 
 #define PREFETCH_BLOCKS 4
-#define PREFETCH_BLOCK (256u * 1024u)
+#define PREFETCH_BLOCK	(256u * 1024u)
 
 struct prefetch;
 

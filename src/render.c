@@ -65,8 +65,8 @@ void render_shape(struct strbuf *out, const char *s, size_t n)
 	}
 	sb_printf(out, "[secret: %zu char%s", n, n == 1 ? "" : "s");
 	if (n)
-		sb_printf(out, ",%s%s%s%s%s", up ? " A-Z" : "", low ? " a-z" : "", dig ? " 0-9" : "",
-		          other ? " symbols" : "", space ? " spaces" : "");
+		sb_printf(out, ",%s%s%s%s%s", up ? " A-Z" : "", low ? " a-z" : "",
+			  dig ? " 0-9" : "", other ? " symbols" : "", space ? " spaces" : "");
 	sb_addc(out, ']');
 }
 
@@ -83,7 +83,8 @@ void render_text_value(struct strbuf *out, const struct ruleset *rs, const char 
 		size_t pos = 0;
 		sb_reset(&next);
 		while (pos <= cur.len) {
-			int rc = pcre2_match(rs->masks[m], (PCRE2_SPTR)sb_str(&cur), cur.len, pos, 0, md, NULL);
+			int rc = pcre2_match(rs->masks[m], (PCRE2_SPTR)sb_str(&cur), cur.len, pos,
+					     0, md, NULL);
 			if (rc < 0)
 				break;
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -128,7 +129,8 @@ static void field_words(struct strbuf *out, const char *name)
 			upper |= strlen(acronyms[i]) == n && strncmp(p, acronyms[i], n) == 0;
 		sb_addc(out, ' ');
 		for (size_t i = 0; i < n; i++)
-			sb_addc(out, upper && p[i] >= 'a' && p[i] <= 'z' ? (char)(p[i] - 32) : p[i]);
+			sb_addc(out,
+				upper && p[i] >= 'a' && p[i] <= 'z' ? (char)(p[i] - 32) : p[i]);
 		p += n;
 		if (*p == '_')
 			p++;
@@ -137,7 +139,7 @@ static void field_words(struct strbuf *out, const char *name)
 
 /* The most frequent value of a tracked field, with "(+N more)". */
 static void top_value(struct strbuf *out, const struct ruleset *rs, int field,
-                      const struct tally *t)
+		      const struct tally *t)
 {
 	const struct tally_entry *e[1];
 	if (!t || tally_top(t, e, 1) == 0 || e[0]->n == 0) {
@@ -151,7 +153,7 @@ static void top_value(struct strbuf *out, const struct ruleset *rs, int field,
 }
 
 void render_expand(struct strbuf *out, const struct run *r, const struct finding *fi,
-                   const char *tmpl)
+		   const char *tmpl)
 {
 	const struct ruleset *rs = r->rs;
 	char ts[32];
@@ -285,7 +287,7 @@ void render_story(struct strbuf *out, const struct run *r, const struct group *g
 	}
 	if (!s && r->f.succ_untracked) {
 		sb_adds(out, "; no success recorded, but successes of some pairs were not tracked "
-		             "(SFDIAG_MAX_SUCCESS_PAIRS).");
+			     "(SFDIAG_MAX_SUCCESS_PAIRS).");
 	} else if (!s) {
 		sb_adds(out, "; no successful login in this data.");
 	} else if (s->first != EVENT_NO_TIME && g->last != EVENT_NO_TIME && s->first > g->last) {
@@ -431,17 +433,18 @@ int render_coverage_gap(struct strbuf *out, const struct run *r, const struct fi
 	time_format_short(fi->first, ff);
 	time_format_short(fi->last, fl);
 	int one = fi->count == 1;
-	sb_printf(out, "The Login History in this ticket runs from %s to %s, but the %s here %s ", lf,
-	          ll, render_noun(r->rs, fi->rule, !one), one ? "is" : "are");
+	sb_printf(out, "The Login History in this ticket runs from %s to %s, but the %s here %s ",
+		  lf, ll, render_noun(r->rs, fi->rule, !one), one ? "is" : "are");
 	if (fi->first == fi->last)
 		sb_printf(out, "at %s", ff);
 	else
 		sb_printf(out, "from %s to %s", ff, fl);
-	sb_printf(out,
-	          ", %s, so it cannot show the status Salesforce recorded for %s. Export Login "
-	          "History again for that time (Setup, Quick Find: Login History) and add it to the "
-	          "ticket.",
-	          where, one ? "it" : "them");
+	sb_printf(
+	    out,
+	    ", %s, so it cannot show the status Salesforce recorded for %s. Export Login "
+	    "History again for that time (Setup, Quick Find: Login History) and add it to the "
+	    "ticket.",
+	    where, one ? "it" : "them");
 	return 1;
 }
 
@@ -460,7 +463,7 @@ const char *render_noun(const struct ruleset *rs, int rule, int plural)
 }
 
 size_t render_tally_list(struct strbuf *out, const struct ruleset *rs, int field,
-                         const struct tally *t, size_t max, render_value_fn value)
+			 const struct tally *t, size_t max, render_value_fn value)
 {
 	const struct tally_entry *e[20];
 	if (max > 20)

@@ -15,9 +15,9 @@
 #include "util.h"
 
 struct render_opts {
-	int color;              /* ANSI colour */
-	int width;              /* wrap width for text (80) */
-	enum severity fail_on;  /* for the verdict line */
+	int color;	       /* ANSI colour */
+	int width;	       /* wrap width for text (80) */
+	enum severity fail_on; /* for the verdict line */
 };
 
 int render_text(FILE *fp, const struct run *r, const struct render_opts *o);
@@ -31,7 +31,7 @@ int render_html(FILE *fp, const struct run *r, const struct render_opts *o);
  * be NULL (a rule shown without evidence), and a field with no value reads
  * "the <field name>". */
 void render_expand(struct strbuf *out, const struct run *r, const struct finding *fi,
-                   const char *tmpl);
+		   const char *tmpl);
 /* One sentence on a group: when it last succeeded, and since when it fails. */
 void render_story(struct strbuf *out, const struct run *r, const struct group *g);
 /* Groups of a finding, most failures first (ties by user, then app).
@@ -46,11 +46,11 @@ void render_text_value(struct strbuf *out, const struct ruleset *rs, const char 
 void render_value(struct strbuf *out, const struct ruleset *rs, int field, const char *s, size_t n);
 /* How a renderer writes one input value (masked and escaped for it). */
 typedef void (*render_value_fn)(struct strbuf *out, const struct ruleset *rs, int field,
-                                const char *s, size_t n);
+				const char *s, size_t n);
 /* "a (3), b (1), +2 more": the top max (at most 20) values of a tally, each
  * written by value; returns how many were shown (0 writes nothing). */
 size_t render_tally_list(struct strbuf *out, const struct ruleset *rs, int field,
-                         const struct tally *t, size_t max, render_value_fn value);
+			 const struct tally *t, size_t max, render_value_fn value);
 /* "[secret: 24 chars, A-Z a-z 0-9]" */
 void render_shape(struct strbuf *out, const char *s, size_t n);
 /* Display width of UTF-8 text, one column per code point. */

@@ -15,11 +15,11 @@
 #include "render.h"
 #include "util.h"
 
-#define HOUR_MS INT64_C(3600000)
-#define DAY_MS (24 * HOUR_MS)
-#define TOP_N 5         /* values listed per top-users/apps/IPs table */
-#define MAX_SERIES 8    /* failure series in the chart; the rest is "other" */
-#define MIN_BARS 12     /* a chart of a short span still has this many slots */
+#define HOUR_MS	    INT64_C(3600000)
+#define DAY_MS	    (24 * HOUR_MS)
+#define TOP_N	    5	/* values listed per top-users/apps/IPs table */
+#define MAX_SERIES  8	/* failure series in the chart; the rest is "other" */
+#define MIN_BARS    12	/* a chart of a short span still has this many slots */
 #define HOURLY_SPAN 168 /* hours shown hour by hour; longer spans by day */
 
 #ifdef SFDIAG_TIMELINE_BUCKETS
@@ -58,7 +58,7 @@ static void html_text(struct strbuf *o, const char *s)
 
 /* A field's value from input: masked (or its shape), then HTML-escaped. */
 static void html_value(struct strbuf *o, const struct ruleset *rs, int field, const char *s,
-                       size_t n)
+		       size_t n)
 {
 	struct strbuf b = {0};
 	render_value(&b, rs, field, s, n);
@@ -68,7 +68,7 @@ static void html_value(struct strbuf *o, const struct ruleset *rs, int field, co
 
 /* A rule text with its placeholders filled (values masked), escaped. */
 static void html_expand(struct strbuf *o, const struct run *r, const struct finding *fi,
-                        const char *tmpl)
+			const char *tmpl)
 {
 	struct strbuf b = {0};
 	render_expand(&b, r, fi, tmpl);
@@ -155,13 +155,13 @@ static const char *const css =
 struct series {
 	const char *label; /* rule id, "successful logins" or "other causes" */
 	const char *color;
-	uint64_t *v;       /* per display bar */
+	uint64_t *v; /* per display bar */
 	uint64_t total;
 };
 
 struct chart {
-	int64_t bar_ms;    /* one bar: an hour or a day (or the axis width) */
-	int64_t start;     /* bucket index, in bars, of bar 0 */
+	int64_t bar_ms; /* one bar: an hour or a day (or the axis width) */
+	int64_t start;	/* bucket index, in bars, of bar 0 */
 	size_t nbars;
 	struct series s[MAX_SERIES + 2];
 	size_t ns;
@@ -169,7 +169,7 @@ struct chart {
 
 /* Add a findings series (on f's axis) into a chart series. */
 static void chart_add(struct chart *c, const struct findings *f, const uint64_t *v,
-                      struct series *s)
+		      struct series *s)
 {
 	const struct timeline_axis *ax = &f->axis;
 	for (size_t i = 0; i < SFDIAG_TIMELINE_BUCKETS; i++) {
@@ -196,8 +196,7 @@ static struct series *chart_series(struct chart *c, const char *label, const cha
 
 /* Successes first, then each reported finding (with the findings it
  * explains), in report order; returns 0 when nothing had a time. */
-static int chart_build(struct chart *c, const struct run *r, const struct finding **v,
-                       size_t n)
+static int chart_build(struct chart *c, const struct run *r, const struct finding **v, size_t n)
 {
 	const struct findings *f = &r->f;
 	const struct timeline_axis *ax = &f->axis;
@@ -270,12 +269,12 @@ static uint64_t nice_ceil(uint64_t x)
 	}
 }
 
-#define CW 960.0  /* viewBox width */
-#define CH 300.0  /* viewBox height */
-#define PL 56.0   /* plot left */
-#define PR 12.0   /* right margin */
-#define PT 28.0   /* plot top */
-#define PB 40.0   /* bottom margin (x labels) */
+#define CW 960.0 /* viewBox width */
+#define CH 300.0 /* viewBox height */
+#define PL 56.0	 /* plot left */
+#define PR 12.0	 /* right margin */
+#define PT 28.0	 /* plot top */
+#define PB 40.0	 /* bottom margin (x labels) */
 
 static void timeline(struct strbuf *o, const struct run *r, const struct finding **v, size_t n)
 {
@@ -305,15 +304,15 @@ static void timeline(struct strbuf *o, const struct run *r, const struct finding
 		sb_adds(o, " ");
 		render_count(o, r->f.untimed);
 		sb_adds(o, r->f.untimed == 1 ? " event without a readable time is not shown."
-		                             : " events without a readable time are not shown.");
+					     : " events without a readable time are not shown.");
 	}
 	sb_adds(o, "</p>\n");
 	sb_printf(o,
-	          "<div class=\"plot\"><svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-	          "aria-labelledby=\"tl-title\" xmlns=\"http://www.w3.org/2000/svg\" "
-	          "font-family=\"system-ui,'DejaVu Sans',sans-serif\" font-size=\"12\">\n"
-	          "<title id=\"tl-title\">",
-	          CW, CH);
+		  "<div class=\"plot\"><svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+		  "aria-labelledby=\"tl-title\" xmlns=\"http://www.w3.org/2000/svg\" "
+		  "font-family=\"system-ui,'DejaVu Sans',sans-serif\" font-size=\"12\">\n"
+		  "<title id=\"tl-title\">",
+		  CW, CH);
 	sb_printf(o, "Logins per %s: successes and failures by cause</title>\n", per ? per : "bar");
 	/* Grid and y axis: 0, 1/4 .. top. */
 	for (int k = 0; k <= 4; k++) {
@@ -323,10 +322,11 @@ static void timeline(struct strbuf *o, const struct run *r, const struct finding
 		render_count(&lab, top * (uint64_t)k / 4);
 		snprintf(num, sizeof num, "%s", sb_str(&lab));
 		sb_free(&lab);
-		sb_printf(o,
-		          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
-		          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#57606a\">%s</text>\n",
-		          PL, y, CW - PR, y, k ? "#e3e7eb" : "#8c959f", PL - 6, y + 4, num);
+		sb_printf(
+		    o,
+		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
+		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#57606a\">%s</text>\n",
+		    PL, y, CW - PR, y, k ? "#e3e7eb" : "#8c959f", PL - 6, y + 4, num);
 	}
 	/* Bars: stacked in series order, each segment with a tooltip. */
 	for (size_t b = 0; b < c.nbars; b++) {
@@ -340,9 +340,9 @@ static void timeline(struct strbuf *o, const struct run *r, const struct finding
 			double h = ph * (double)k / (double)top;
 			y -= h;
 			sb_printf(o,
-			          "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-			          "fill=\"%s\"><title>%s: ",
-			          x + gap / 2, y, bw - gap, h, c.s[i].color, lab);
+				  "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+				  "fill=\"%s\"><title>%s: ",
+				  x + gap / 2, y, bw - gap, h, c.s[i].color, lab);
 			render_count(o, k);
 			sb_printf(o, " %s</title></rect>\n", c.s[i].label);
 		}
@@ -355,10 +355,11 @@ static void timeline(struct strbuf *o, const struct run *r, const struct finding
 		double x = PL + bw * (double)b;
 		if (x + 7.0 * (double)strlen(lab) > CW)
 			break; /* would be cut off at the right edge */
-		sb_printf(o,
-		          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#8c959f\"/>"
-		          "<text x=\"%.1f\" y=\"%.1f\" fill=\"#57606a\">%s</text>\n",
-		          x, PT + ph, x, PT + ph + 5, x + 2, PT + ph + 20, lab);
+		sb_printf(
+		    o,
+		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#8c959f\"/>"
+		    "<text x=\"%.1f\" y=\"%.1f\" fill=\"#57606a\">%s</text>\n",
+		    x, PT + ph, x, PT + ph + 5, x + 2, PT + ph + 20, lab);
 	}
 	/* When things broke: the first failure of the top finding. */
 	if (n && v[0]->first != EVENT_NO_TIME) {
@@ -368,17 +369,17 @@ static void timeline(struct strbuf *o, const struct run *r, const struct finding
 		time_format_short(v[0]->first, t);
 		int right = x > PL + pw * 0.6;
 		sb_printf(o,
-		          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-		          "stroke-width=\"2\" stroke-dasharray=\"5 4\"/>"
-		          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" fill=\"%s\" "
-		          "font-weight=\"600\">first %s: %s</text>\n",
-		          x, PT - 6, x, PT + ph, palette[0], right ? x - 4 : x + 4, PT - 10,
-		          right ? "end" : "start", palette[0], finding_id(&r->f, v[0]), t);
+			  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			  "stroke-width=\"2\" stroke-dasharray=\"5 4\"/>"
+			  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" fill=\"%s\" "
+			  "font-weight=\"600\">first %s: %s</text>\n",
+			  x, PT - 6, x, PT + ph, palette[0], right ? x - 4 : x + 4, PT - 10,
+			  right ? "end" : "start", palette[0], finding_id(&r->f, v[0]), t);
 	}
 	sb_adds(o, "</svg></div>\n<ul class=\"legend\">\n");
 	for (size_t i = 0; i < c.ns; i++) {
-		sb_printf(o, "<li><span class=\"sw\" style=\"background:%s\"></span>%s (", c.s[i].color,
-		          c.s[i].label);
+		sb_printf(o, "<li><span class=\"sw\" style=\"background:%s\"></span>%s (",
+			  c.s[i].color, c.s[i].label);
 		render_count(o, c.s[i].total);
 		/* A cause's bar also counts the responses it explains. */
 		sb_adds(o, c.s[i].total == 1 ? " event)</li>\n" : " events)</li>\n");
@@ -397,7 +398,7 @@ static void timeline(struct strbuf *o, const struct run *r, const struct finding
 
 /* A small table: the top values of a tally, with "+N more". */
 static void top_table(struct strbuf *o, const struct ruleset *rs, const char *head, int field,
-                      const struct tally *t)
+		      const struct tally *t)
 {
 	const struct tally_entry *e[TOP_N];
 	size_t n = t ? tally_top(t, e, TOP_N) : 0, shown = 0;
@@ -405,8 +406,9 @@ static void top_table(struct strbuf *o, const struct ruleset *rs, const char *he
 		shown += e[i]->n != 0;
 	if (!shown)
 		return;
-	sb_printf(o, "<table><thead><tr><th>%s</th><th class=\"n\">Count</th></tr></thead><tbody>\n",
-	          head);
+	sb_printf(o,
+		  "<table><thead><tr><th>%s</th><th class=\"n\">Count</th></tr></thead><tbody>\n",
+		  head);
 	for (size_t i = 0; i < n; i++) {
 		if (e[i]->n == 0)
 			continue;
@@ -430,7 +432,7 @@ static void top_table(struct strbuf *o, const struct ruleset *rs, const char *he
 
 /* "a (3), b (1), +2 more" for one row of the facts table. */
 static void fact_tally(struct strbuf *o, const struct ruleset *rs, const char *label, int field,
-                       const struct tally *t)
+		       const struct tally *t)
 {
 	struct strbuf s = {0};
 	if (render_tally_list(&s, rs, field, t, TOP_N, html_value))
@@ -460,7 +462,7 @@ static void facts(struct strbuf *o, const struct run *r, const struct finding *f
 	const char *what = render_noun(rs, fi->rule, fi->count != 1);
 	char a[32];
 	sb_printf(o, "<table class=\"facts\"><tbody>\n<tr><th>%c%s</th><td>",
-	          what[0] >= 'a' && what[0] <= 'z' ? what[0] - 32 : what[0], what + 1);
+		  what[0] >= 'a' && what[0] <= 'z' ? what[0] - 32 : what[0], what + 1);
 	render_count(o, fi->count);
 	if (fi->untimed && fi->untimed != fi->count)
 		sb_printf(o, " (%llu without a readable time)", (unsigned long long)fi->untimed);
@@ -489,7 +491,7 @@ static void facts(struct strbuf *o, const struct run *r, const struct finding *f
 }
 
 static void stories(struct strbuf *o, const struct run *r, const struct finding *fi,
-                    const struct rule *rule)
+		    const struct rule *rule)
 {
 	const struct group **g;
 	size_t ng = render_groups(fi, &g);
@@ -508,10 +510,10 @@ static void stories(struct strbuf *o, const struct run *r, const struct finding 
 		}
 		if (ng > TOP_N || fi->ungrouped) {
 			sb_printf(o, "<li class=\"muted\">%zu more user/app pairs",
-			          ng > TOP_N ? ng - TOP_N : 0);
+				  ng > TOP_N ? ng - TOP_N : 0);
 			if (fi->ungrouped)
 				sb_printf(o, "; %llu failures beyond the %d pairs tracked",
-				          (unsigned long long)fi->ungrouped, SFDIAG_MAX_GROUPS);
+					  (unsigned long long)fi->ungrouped, SFDIAG_MAX_GROUPS);
 			sb_adds(o, "</li>\n");
 		}
 		sb_adds(o, "</ul>\n");
@@ -529,7 +531,8 @@ static void explained(struct strbuf *o, const struct run *r, const struct findin
 			continue;
 		sb_adds(o, "<p>Also explains ");
 		render_count(o, x->count);
-		sb_printf(o, " %s (<code>%s</code>", render_noun(rs, x->rule, x->count != 1), rs->rules[i].id);
+		sb_printf(o, " %s (<code>%s</code>", render_noun(rs, x->rule, x->count != 1),
+			  rs->rules[i].id);
 		const struct tally_entry *e[1];
 		if (tally_top(&x->said, e, 1) == 1) {
 			sb_adds(o, ": ");
@@ -542,14 +545,16 @@ static void explained(struct strbuf *o, const struct run *r, const struct findin
 }
 
 static void candidates(struct strbuf *o, const struct run *r, const struct finding *fi,
-                       const struct rule *rule)
+		       const struct rule *rule)
 {
 	if (!rule->ncandidates)
 		return;
-	sb_adds(o, rule->ncandidates == 1
-	               ? "<h3>Same cause as</h3>\n<p class=\"muted\">No other evidence of it here.</p>\n"
-	               : "<h3>Possible causes, most likely first</h3>\n<p class=\"muted\">Nothing else "
-	                 "in this data narrows it.</p>\n");
+	sb_adds(
+	    o,
+	    rule->ncandidates == 1
+		? "<h3>Same cause as</h3>\n<p class=\"muted\">No other evidence of it here.</p>\n"
+		: "<h3>Possible causes, most likely first</h3>\n<p class=\"muted\">Nothing else "
+		  "in this data narrows it.</p>\n");
 	sb_adds(o, "<ol>\n");
 	for (size_t k = 0; k < rule->ncandidates; k++) {
 		const struct rule *c = &r->rs->rules[rule->candidates[k]];
@@ -603,9 +608,10 @@ static void finding(struct strbuf *o, const struct run *r, const struct finding 
 	const struct rule *rule = fi->rule >= 0 ? &rs->rules[fi->rule] : NULL;
 	enum severity sev = finding_severity(&r->f, fi);
 
-	sb_printf(o, "<section class=\"finding %s\" id=\"finding-%zu\">\n<h2><span class=\"badge\">%s"
-	             "</span>",
-	          sev_class(sev), num, sev_word(sev));
+	sb_printf(o,
+		  "<section class=\"finding %s\" id=\"finding-%zu\">\n<h2><span class=\"badge\">%s"
+		  "</span>",
+		  sev_class(sev), num, sev_word(sev));
 	if (rule)
 		html_expand(o, r, fi, rule->title);
 	else
@@ -638,8 +644,10 @@ static void finding(struct strbuf *o, const struct run *r, const struct finding 
 		}
 		sb_adds(o, "</ol>\n");
 	} else {
-		sb_adds(o, "<p>No rule knows these failures. Look the status or error texts above up in "
-		           "the Salesforce Help.</p>\n");
+		sb_adds(
+		    o,
+		    "<p>No rule knows these failures. Look the status or error texts above up in "
+		    "the Salesforce Help.</p>\n");
 	}
 	if (rule && rule->nrefs) {
 		sb_adds(o, "<h3>References</h3>\n<ul>\n");
@@ -669,7 +677,7 @@ static void inputs(struct strbuf *o, const struct run *r)
 		sb_adds(o, "No records were skipped.");
 	}
 	sb_adds(o, "</p>\n<table><thead><tr><th>File</th><th>Read as</th><th class=\"n\">Records"
-	           "</th><th class=\"n\">Skipped</th></tr></thead><tbody>\n");
+		   "</th><th class=\"n\">Skipped</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < r->ninputs; i++) {
 		const struct input_summary *in = &r->inputs[i];
 		sb_adds(o, "<tr><td>");
@@ -689,7 +697,8 @@ static void inputs(struct strbuf *o, const struct run *r)
 		sb_adds(o, "<ul class=\"notes\">\n");
 		for (size_t i = 0; i < r->nnotes; i++) {
 			const struct note *n = &r->notes[i];
-			sb_printf(o, "<li class=\"%s\">%s: ", level_name(n->level), level_name(n->level));
+			sb_printf(o, "<li class=\"%s\">%s: ", level_name(n->level),
+				  level_name(n->level));
 			if (n->file) {
 				sb_adds(o, "<code>");
 				html_file(o, n->file);
@@ -702,7 +711,7 @@ static void inputs(struct strbuf *o, const struct run *r)
 		}
 		if (r->notes_dropped)
 			sb_printf(o, "<li>%llu more notes not shown (SFDIAG_MAX_NOTES)</li>\n",
-			          (unsigned long long)r->notes_dropped);
+				  (unsigned long long)r->notes_dropped);
 		sb_adds(o, "</ul>\n");
 	}
 	sb_adds(o, "</section>\n");
@@ -729,20 +738,24 @@ int render_html(FILE *fp, const struct run *r, const struct render_opts *o)
 		sb_adds(&verdict, "No problems found");
 	else
 		sb_printf(&verdict, "%zu problem%s found (%zu error%s, %zu warning%s, %zu info)", n,
-		          n == 1 ? "" : "s", sev[SEV_ERROR], sev[SEV_ERROR] == 1 ? "" : "s",
-		          sev[SEV_WARNING], sev[SEV_WARNING] == 1 ? "" : "s", sev[SEV_INFO]);
+			  n == 1 ? "" : "s", sev[SEV_ERROR], sev[SEV_ERROR] == 1 ? "" : "s",
+			  sev[SEV_WARNING], sev[SEV_WARNING] == 1 ? "" : "s", sev[SEV_INFO]);
 
 	sb_adds(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	            "style-src 'unsafe-inline'; img-src data:\">\n"
-	            "<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"generator\" "
-	            "content=\"sfdiag\">\n");
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+		    "style-src 'unsafe-inline'; img-src data:\">\n"
+		    "<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"generator\" "
+		    "content=\"sfdiag\">\n");
 	sb_printf(&b, "<title>sfdiag: %s</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n",
-	          sb_str(&verdict), css);
-	sb_printf(&b, "<header>\n<h1>Why the Salesforce login fails</h1>\n<p class=\"verdict %s\">%s",
-	          n == 0 ? "ok" : sev[SEV_ERROR] ? "error" : sev[SEV_WARNING] ? "warning" : "info",
-	          sb_str(&verdict));
+		  sb_str(&verdict), css);
+	sb_printf(&b,
+		  "<header>\n<h1>Why the Salesforce login fails</h1>\n<p class=\"verdict %s\">%s",
+		  n == 0	     ? "ok"
+		  : sev[SEV_ERROR]   ? "error"
+		  : sev[SEV_WARNING] ? "warning"
+				     : "info",
+		  sb_str(&verdict));
 	if (n) {
 		sb_adds(&b, ": ");
 		if (v[0]->rule >= 0)
@@ -773,7 +786,7 @@ int render_html(FILE *fp, const struct run *r, const struct render_opts *o)
 	free(v);
 	inputs(&b, r);
 	sb_adds(&b, "</main>\n<footer>Made by sfdiag, offline: this page loads nothing from the "
-	            "network.</footer>\n</body>\n</html>\n");
+		    "network.</footer>\n</body>\n</html>\n");
 
 	int rc = b.len && fwrite(b.buf, 1, b.len, fp) != b.len ? -1 : 0;
 	sb_free(&b);

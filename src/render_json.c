@@ -22,8 +22,8 @@ static void add_time(cJSON *o, const char *key, int64_t t)
 }
 
 /* Input text as a JSON string: masked (secrets.conf), secret fields as shape. */
-static void add_value(cJSON *o, const char *key, const struct ruleset *rs, int field,
-                      const char *s, size_t n)
+static void add_value(cJSON *o, const char *key, const struct ruleset *rs, int field, const char *s,
+		      size_t n)
 {
 	struct strbuf sb = {0};
 	render_value(&sb, rs, field, s, n);
@@ -33,7 +33,7 @@ static void add_value(cJSON *o, const char *key, const struct ruleset *rs, int f
 
 /* [{"value": ..., "count": ...}], most frequent first, and the untracked count. */
 static void add_tally(cJSON *o, const char *key, const struct ruleset *rs, int field,
-                      const struct tally *t)
+		      const struct tally *t)
 {
 	cJSON *arr = cJSON_AddArrayToObject(o, key);
 	if (!t)
@@ -59,7 +59,7 @@ static void add_tally(cJSON *o, const char *key, const struct ruleset *rs, int f
 }
 
 static const struct tally *field_tally(const struct ruleset *rs, const struct finding *fi,
-                                       const char *name)
+				       const char *name)
 {
 	int f = rules_field(rs, name);
 	return f >= 0 ? fi->tally[f] : NULL;
@@ -108,14 +108,14 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 	cJSON *ev = cJSON_AddObjectToObject(o, "evidence");
 	add_tally(ev, "users", rs, rs->f_user, rs->f_user >= 0 ? fi->tally[rs->f_user] : NULL);
 	add_tally(ev, "applications", rs, rs->f_application,
-	          rs->f_application >= 0 ? fi->tally[rs->f_application] : NULL);
+		  rs->f_application >= 0 ? fi->tally[rs->f_application] : NULL);
 	add_tally(ev, "source_ips", rs, rs->f_source_ip,
-	          rs->f_source_ip >= 0 ? fi->tally[rs->f_source_ip] : NULL);
+		  rs->f_source_ip >= 0 ? fi->tally[rs->f_source_ip] : NULL);
 	add_tally(ev, "statuses", rs, rs->f_status, fi->tally[rs->f_status]);
 	add_tally(ev, "said", rs, -1, &fi->said);
 	add_tally(ev, "hosts", rs, rules_field(rs, "host"), field_tally(rs, fi, "host"));
 	add_tally(ev, "http_statuses", rs, rules_field(rs, "http_status"),
-	          field_tally(rs, fi, "http_status"));
+		  field_tally(rs, fi, "http_status"));
 	add_tally(ev, "clients", rs, rules_field(rs, "client"), field_tally(rs, fi, "client"));
 
 	cJSON *groups = cJSON_AddArrayToObject(ev, "groups");
@@ -126,7 +126,7 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 		const struct success *su = findings_success(&r->f, g[i]->user, g[i]->application);
 		add_value(go, "user", rs, rs->f_user, g[i]->user, strlen(g[i]->user));
 		add_value(go, "application", rs, rs->f_application, g[i]->application,
-		          strlen(g[i]->application));
+			  strlen(g[i]->application));
 		cJSON_AddNumberToObject(go, "count", (double)g[i]->count);
 		add_time(go, "first_seen", g[i]->first);
 		add_time(go, "last_seen", g[i]->last);
@@ -139,8 +139,9 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 		cJSON_AddItemToArray(groups, go);
 	}
 	free(g);
-	cJSON_AddNumberToObject(ev, "groups_not_shown",
-	                        (double)(ng > SFDIAG_MAX_REPORT_GROUPS ? ng - SFDIAG_MAX_REPORT_GROUPS : 0));
+	cJSON_AddNumberToObject(
+	    ev, "groups_not_shown",
+	    (double)(ng > SFDIAG_MAX_REPORT_GROUPS ? ng - SFDIAG_MAX_REPORT_GROUPS : 0));
 	cJSON_AddNumberToObject(ev, "ungrouped", (double)fi->ungrouped);
 
 	cJSON *ex = cJSON_AddArrayToObject(ev, "examples");
@@ -153,7 +154,7 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 		add_value(eo, "status", rs, rs->f_status, x->status, strlen(x->status));
 		add_value(eo, "user", rs, rs->f_user, x->user, strlen(x->user));
 		add_value(eo, "application", rs, rs->f_application, x->application,
-		          strlen(x->application));
+			  strlen(x->application));
 		add_value(eo, "source_ip", rs, rs->f_source_ip, x->source_ip, strlen(x->source_ip));
 		if (x->detail)
 			add_value(eo, "said", rs, -1, x->detail, strlen(x->detail));
@@ -246,7 +247,7 @@ int render_json(FILE *fp, const struct run *r, const struct render_opts *o)
 		const struct input_summary *in = &r->inputs[i];
 		cJSON *io = cJSON_CreateObject();
 		static const char *const enc[] = {"utf-8", "utf-8-bom", "utf-16le", "utf-16be",
-		                                  "windows-1252"};
+						  "windows-1252"};
 		cJSON_AddStringToObject(io, "file", in->file);
 		if (in->kind)
 			cJSON_AddStringToObject(io, "kind", in->kind);

@@ -68,8 +68,8 @@ void render_md_text(struct strbuf *o, const char *s, int at_start)
 }
 
 /* A field's value from input: masked (or its shape), then inert. */
-static void md_value(struct strbuf *o, const struct ruleset *rs, int field, const char *s,
-                     size_t n, int at_start)
+static void md_value(struct strbuf *o, const struct ruleset *rs, int field, const char *s, size_t n,
+		     int at_start)
 {
 	struct strbuf b = {0};
 	render_value(&b, rs, field, s, n);
@@ -79,7 +79,7 @@ static void md_value(struct strbuf *o, const struct ruleset *rs, int field, cons
 
 /* A rule text with its placeholders filled from the finding, inert. */
 static void md_expand(struct strbuf *o, const struct run *r, const struct finding *fi,
-                      const char *tmpl, int at_start)
+		      const char *tmpl, int at_start)
 {
 	struct strbuf b = {0};
 	render_expand(&b, r, fi, tmpl);
@@ -105,14 +105,14 @@ static const char *sev_word(enum severity s)
 
 /* md_value inside a table cell (never at a line start). */
 static void md_cell_value(struct strbuf *o, const struct ruleset *rs, int field, const char *s,
-                          size_t n)
+			  size_t n)
 {
 	md_value(o, rs, field, s, n, 0);
 }
 
 /* "| Label | a (3), b (1), +2 more |" for a tally, nothing when empty. */
 static void tally_row(struct strbuf *o, const struct ruleset *rs, const char *label, int field,
-                      const struct tally *t)
+		      const struct tally *t)
 {
 	struct strbuf s = {0};
 	if (render_tally_list(&s, rs, field, t, 5, md_cell_value))
@@ -132,7 +132,7 @@ static void evidence(struct strbuf *o, const struct run *r, const struct finding
 	const char *what = render_noun(rs, fi->rule, fi->count != 1);
 	sb_adds(o, "| Evidence | |\n|---|---|\n");
 	sb_printf(o, "| %c%s | ", what[0] >= 'a' && what[0] <= 'z' ? what[0] - 32 : what[0],
-	          what + 1);
+		  what + 1);
 	render_count(o, fi->count);
 	if (fi->untimed && fi->untimed != fi->count)
 		sb_printf(o, " (%llu without a readable time)", (unsigned long long)fi->untimed);
@@ -156,7 +156,7 @@ static void evidence(struct strbuf *o, const struct run *r, const struct finding
 
 /* One line per (user, application): when it last worked, since when not. */
 static void stories(struct strbuf *o, const struct run *r, const struct finding *fi,
-                    const struct rule *rule)
+		    const struct rule *rule)
 {
 	const struct group **g;
 	size_t ng = render_groups(fi, &g);
@@ -175,7 +175,7 @@ static void stories(struct strbuf *o, const struct run *r, const struct finding 
 		sb_printf(o, "- and %zu more user/app pairs", ng > 5 ? ng - 5 : 0);
 		if (fi->ungrouped)
 			sb_printf(o, "; %llu failures beyond the %d pairs tracked",
-			          (unsigned long long)fi->ungrouped, SFDIAG_MAX_GROUPS);
+				  (unsigned long long)fi->ungrouped, SFDIAG_MAX_GROUPS);
 		sb_addc(o, '\n');
 	}
 	if (named)
@@ -217,15 +217,15 @@ static void explained(struct strbuf *o, const struct run *r, const struct findin
 }
 
 static void candidates(struct strbuf *o, const struct run *r, const struct finding *fi,
-                       const struct rule *rule)
+		       const struct rule *rule)
 {
 	const struct ruleset *rs = r->rs;
 	if (!rule->ncandidates)
 		return;
 	sb_adds(o, rule->ncandidates == 1
-	               ? "**Same cause as** (no other evidence of it here):\n\n"
-	               : "**Possible causes**, most likely first (nothing else in this data "
-	                 "narrows it):\n\n");
+		       ? "**Same cause as** (no other evidence of it here):\n\n"
+		       : "**Possible causes**, most likely first (nothing else in this data "
+			 "narrows it):\n\n");
 	for (size_t k = 0; k < rule->ncandidates; k++) {
 		const struct rule *c = &rs->rules[rule->candidates[k]];
 		sb_printf(o, "%zu. `%s`: ", k + 1, c->id);
@@ -326,7 +326,7 @@ static void finding(struct strbuf *o, const struct run *r, const struct finding 
 		sb_addc(o, '\n');
 	} else {
 		sb_adds(o, "**Fix:** no rule knows these failures. Look the status or error texts "
-		           "above up in the Salesforce Help.\n\n");
+			   "above up in the Salesforce Help.\n\n");
 	}
 	if (rule && rule->nrefs) {
 		sb_adds(o, "**References:**\n\n");
@@ -373,7 +373,7 @@ static void inputs(struct strbuf *o, const struct run *r)
 	}
 	if (r->notes_dropped)
 		sb_printf(o, "- (%llu more notes not shown: SFDIAG\\_MAX\\_NOTES)\n",
-		          (unsigned long long)r->notes_dropped);
+			  (unsigned long long)r->notes_dropped);
 	if (r->nnotes || r->notes_dropped)
 		sb_addc(o, '\n');
 }
@@ -397,9 +397,10 @@ int render_md(FILE *fp, const struct run *r, const struct render_opts *o)
 	if (n == 0) {
 		sb_adds(&b, "**sfdiag found no problems.**");
 	} else {
-		sb_printf(&b, "**sfdiag found %zu problem%s** (%zu error%s, %zu warning%s, %zu info): ",
-		          n, n == 1 ? "" : "s", sev[SEV_ERROR], sev[SEV_ERROR] == 1 ? "" : "s",
-		          sev[SEV_WARNING], sev[SEV_WARNING] == 1 ? "" : "s", sev[SEV_INFO]);
+		sb_printf(&b,
+			  "**sfdiag found %zu problem%s** (%zu error%s, %zu warning%s, %zu info): ",
+			  n, n == 1 ? "" : "s", sev[SEV_ERROR], sev[SEV_ERROR] == 1 ? "" : "s",
+			  sev[SEV_WARNING], sev[SEV_WARNING] == 1 ? "" : "s", sev[SEV_INFO]);
 		const struct rule *top = v[0]->rule >= 0 ? &r->rs->rules[v[0]->rule] : NULL;
 		if (top)
 			md_expand(&b, r, v[0], top->title, 0);

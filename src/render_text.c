@@ -8,12 +8,12 @@
 #include "render.h"
 #include "util.h"
 
-#define RED "\033[1;31m"
+#define RED    "\033[1;31m"
 #define YELLOW "\033[1;33m"
-#define CYAN "\033[1;36m"
-#define BOLD "\033[1m"
-#define DIM "\033[2m"
-#define RESET "\033[0m"
+#define CYAN   "\033[1;36m"
+#define BOLD   "\033[1m"
+#define DIM    "\033[2m"
+#define RESET  "\033[0m"
 
 struct out {
 	struct strbuf sb;
@@ -41,7 +41,7 @@ static void labelled(struct out *w, const char *label, const char *text)
 /* "Label: a (3), b (1), +2 more", values rendered as field (secret-aware);
  * field -1 renders free text (masked). */
 static void tally_line(struct out *w, const struct ruleset *rs, const char *label, int field,
-                       const struct tally *t)
+		       const struct tally *t)
 {
 	struct strbuf s = {0};
 	if (render_tally_list(&s, rs, field, t, 5, render_value))
@@ -50,14 +50,14 @@ static void tally_line(struct out *w, const struct ruleset *rs, const char *labe
 }
 
 static const struct tally *field_tally(const struct ruleset *rs, const struct finding *fi,
-                                       const char *name)
+				       const char *name)
 {
 	int f = rules_field(rs, name);
 	return f >= 0 ? fi->tally[f] : NULL;
 }
 
 static void count_line(struct out *w, const struct run *r, const struct finding *fi,
-                       const char *indent)
+		       const char *indent)
 {
 	struct strbuf s = {0};
 	char a[32], b[32];
@@ -86,7 +86,7 @@ static void count_line(struct out *w, const struct run *r, const struct finding 
 static void sparkline(struct out *w, const struct run *r, const struct finding *fi)
 {
 	static const char *const bars[] = {"\u2581", "\u2582", "\u2583", "\u2584",
-	                                   "\u2585", "\u2586", "\u2587", "\u2588"};
+					   "\u2585", "\u2586", "\u2587", "\u2588"};
 	const struct timeline_axis *ax = &r->f.axis;
 	if (!ax->width_ms || ax->hi <= ax->lo || fi->count == fi->untimed)
 		return;
@@ -135,18 +135,19 @@ static void evidence(struct out *w, const struct run *r, const struct finding *f
 {
 	const struct ruleset *rs = r->rs;
 	tally_line(w, rs, "  Said:     ", -1, &fi->said);
-	tally_line(w, rs, "  Users:    ", rs->f_user, rs->f_user >= 0 ? fi->tally[rs->f_user] : NULL);
+	tally_line(w, rs, "  Users:    ", rs->f_user,
+		   rs->f_user >= 0 ? fi->tally[rs->f_user] : NULL);
 	tally_line(w, rs, "  Apps:     ", rs->f_application,
-	           rs->f_application >= 0 ? fi->tally[rs->f_application] : NULL);
+		   rs->f_application >= 0 ? fi->tally[rs->f_application] : NULL);
 	tally_line(w, rs, "  From IPs: ", rs->f_source_ip,
-	           rs->f_source_ip >= 0 ? fi->tally[rs->f_source_ip] : NULL);
+		   rs->f_source_ip >= 0 ? fi->tally[rs->f_source_ip] : NULL);
 	tally_line(w, rs, "  Status:   ", rs->f_status, fi->tally[rs->f_status]);
 	tally_line(w, rs, "  Hosts:    ", rules_field(rs, "host"), field_tally(rs, fi, "host"));
 	tally_line(w, rs, "  Clients:  ", rules_field(rs, "client"), field_tally(rs, fi, "client"));
 }
 
 static void rows_line(struct out *w, const struct run *r, const struct finding *fi,
-                      const char *label)
+		      const char *label)
 {
 	struct strbuf s = {0};
 	for (size_t i = 0; i < fi->nex; i++) {
@@ -194,7 +195,7 @@ static void explained(struct out *w, const struct run *r, const struct finding *
 
 /* For a catch-all that nothing in the data narrowed: the candidates. */
 static void candidates(struct out *w, const struct run *r, const struct finding *fi,
-                       const struct rule *rule)
+		       const struct rule *rule)
 {
 	const struct ruleset *rs = r->rs;
 	struct strbuf s = {0};
@@ -202,8 +203,8 @@ static void candidates(struct out *w, const struct run *r, const struct finding 
 	if (!rule->ncandidates || !rule->ntell)
 		return;
 	sb_adds(&w->sb, rule->ncandidates == 1 ? "  Same cause as (no other evidence of it here):\n"
-	                                       : "  Possible causes, most likely first (no other "
-	                                         "evidence in this data narrows it):\n");
+					       : "  Possible causes, most likely first (no other "
+						 "evidence in this data narrows it):\n");
 	for (size_t k = 0; k < rule->ncandidates; k++) {
 		const struct rule *c = &rs->rules[rule->candidates[k]];
 		char num[32];
@@ -295,7 +296,10 @@ static void finding(struct out *w, const struct run *r, const struct finding *fi
 	struct strbuf s = {0};
 
 	color(w, sev == SEV_ERROR ? RED : sev == SEV_WARNING ? YELLOW : CYAN);
-	sb_printf(&w->sb, "%s", sev == SEV_ERROR ? "ERROR" : sev == SEV_WARNING ? "WARNING" : "INFO");
+	sb_printf(&w->sb, "%s",
+		  sev == SEV_ERROR     ? "ERROR"
+		  : sev == SEV_WARNING ? "WARNING"
+				       : "INFO");
 	color(w, RESET);
 	sb_addc(&w->sb, ' ');
 	color(w, BOLD);
@@ -327,7 +331,7 @@ static void finding(struct out *w, const struct run *r, const struct finding *fi
 		sb_printf(&s, "(%zu more user/app pairs", ng > 5 ? ng - 5 : 0);
 		if (fi->ungrouped)
 			sb_printf(&s, "; %llu failures beyond the %d pairs tracked",
-			          (unsigned long long)fi->ungrouped, SFDIAG_MAX_GROUPS);
+				  (unsigned long long)fi->ungrouped, SFDIAG_MAX_GROUPS);
 		sb_addc(&s, ')');
 		labelled(w, "    ", sb_str(&s));
 	}
@@ -355,9 +359,9 @@ static void finding(struct out *w, const struct run *r, const struct finding *fi
 		}
 	} else {
 		labelled(w, "  Fix: ",
-		         "no rule knows these failures. Look the status or error texts shown "
-		         "above up in the Salesforce Help, and consider adding a rule to rules/ "
-		         "(sfdiag rules test checks it); a draft to start from:");
+			 "no rule knows these failures. Look the status or error texts shown "
+			 "above up in the Salesforce Help, and consider adding a rule to rules/ "
+			 "(sfdiag rules test checks it); a draft to start from:");
 		draft_rule(w, r, fi);
 	}
 	rows_line(w, r, fi, "  Rows:     ");
@@ -413,7 +417,7 @@ static void inputs(struct out *w, const struct run *r)
 	}
 	if (r->notes_dropped)
 		sb_printf(&w->sb, "  (%llu more notes not shown: SFDIAG_MAX_NOTES)\n",
-		          (unsigned long long)r->notes_dropped);
+			  (unsigned long long)r->notes_dropped);
 	sb_free(&s);
 }
 
@@ -436,8 +440,8 @@ int render_text(FILE *fp, const struct run *r, const struct render_opts *o)
 		sb_printf(&w.sb, "%zu problem%s found", n, n == 1 ? "" : "s");
 	color(&w, RESET);
 	sb_printf(&w.sb, " (%zu error%s, %zu warning%s, %zu info)\n", sev[SEV_ERROR],
-	          sev[SEV_ERROR] == 1 ? "" : "s", sev[SEV_WARNING], sev[SEV_WARNING] == 1 ? "" : "s",
-	          sev[SEV_INFO]);
+		  sev[SEV_ERROR] == 1 ? "" : "s", sev[SEV_WARNING],
+		  sev[SEV_WARNING] == 1 ? "" : "s", sev[SEV_INFO]);
 	struct strbuf s = {0};
 	render_summary(&s, r);
 	wrap(&w, sb_str(&s), 0, 0);

@@ -20,8 +20,8 @@ struct loader {
 	rules_error_fn err;
 	void *ctx;
 	const char *file; /* owned by rs->files */
-	int line;         /* line where the current directive starts */
-	size_t col;       /* column of the directive's argument, 0-based */
+	int line;	  /* line where the current directive starts */
+	size_t col;	  /* column of the directive's argument, 0-based */
 	int nerrors;
 	rules_line_fn user_fn; /* rules_read_lines: the caller's line callback */
 	void *user_ctx;
@@ -47,10 +47,14 @@ static void lerror(struct loader *ld, const char *fmt, ...)
 const char *severity_name(enum severity s)
 {
 	switch (s) {
-	case SEV_INFO: return "info";
-	case SEV_WARNING: return "warning";
-	case SEV_ERROR: return "error";
-	case SEV_NONE: break;
+	case SEV_INFO:
+		return "info";
+	case SEV_WARNING:
+		return "warning";
+	case SEV_ERROR:
+		return "error";
+	case SEV_NONE:
+		break;
 	}
 	return "never";
 }
@@ -71,10 +75,10 @@ static const struct {
 	unsigned bit;
 	const char *name;
 } kinds[] = {
-	{KIND_LOGIN_HISTORY, "login-history"},
-	{KIND_TOKEN_RESPONSE, "token-response"},
-	{KIND_API_ERROR, "api-error"},
-	{KIND_SETTINGS, "settings"},
+    {KIND_LOGIN_HISTORY, "login-history"},
+    {KIND_TOKEN_RESPONSE, "token-response"},
+    {KIND_API_ERROR, "api-error"},
+    {KIND_SETTINGS, "settings"},
 };
 
 unsigned kind_parse(const char *name)
@@ -264,7 +268,8 @@ static int read_logical(FILE *fp, struct strbuf *sb, int *lineno, int *start, st
 		size_t n = strlen(text);
 		if (sb->len + n > SFDIAG_MAX_RULE_LINE) {
 			ld->line = *start;
-			lerror(ld, "line longer than SFDIAG_MAX_RULE_LINE (%d bytes)", SFDIAG_MAX_RULE_LINE);
+			lerror(ld, "line longer than SFDIAG_MAX_RULE_LINE (%d bytes)",
+			       SFDIAG_MAX_RULE_LINE);
 			sb_reset(sb);
 			free(line);
 			return 1;
@@ -325,10 +330,18 @@ static int compile_cond(struct loader *ld, struct cond *c, const char *text, siz
 	uint32_t opts = PCRE2_UTF | PCRE2_NO_AUTO_CAPTURE | PCRE2_NEVER_BACKSLASH_C;
 	for (char *f = close + 1; *f; f++) {
 		switch (*f) {
-		case 'i': opts |= PCRE2_CASELESS; break;
-		case 'x': opts |= PCRE2_EXTENDED; break;
-		case 's': opts |= PCRE2_DOTALL; break;
-		case 'm': opts |= PCRE2_MULTILINE; break;
+		case 'i':
+			opts |= PCRE2_CASELESS;
+			break;
+		case 'x':
+			opts |= PCRE2_EXTENDED;
+			break;
+		case 's':
+			opts |= PCRE2_DOTALL;
+			break;
+		case 'm':
+			opts |= PCRE2_MULTILINE;
+			break;
 		default:
 			lerror(ld, "unknown pattern flag '%c' (use i, x, s or m)", *f);
 			goto out;
@@ -338,7 +351,8 @@ static int compile_cond(struct loader *ld, struct cond *c, const char *text, siz
 	c->flags = xstrdup(close + 1);
 	int errcode;
 	PCRE2_SIZE erroff;
-	c->re = pcre2_compile((PCRE2_SPTR)c->pattern, strlen(c->pattern), opts, &errcode, &erroff, NULL);
+	c->re = pcre2_compile((PCRE2_SPTR)c->pattern, strlen(c->pattern), opts, &errcode, &erroff,
+			      NULL);
 	if (c->re == NULL) {
 		PCRE2_UCHAR msg[120];
 		pcre2_get_error_message(errcode, msg, sizeof msg);
@@ -346,14 +360,15 @@ static int compile_cond(struct loader *ld, struct cond *c, const char *text, siz
 		size_t col = col0 + (size_t)(open + 1 - buf) + erroff + 1;
 		struct strbuf sb = {0};
 		sb_printf(&sb, "%s:%d:%zu: bad pattern at offset %zu: %s", ld->file, ld->line, col,
-		          (size_t)erroff, (const char *)msg);
+			  (size_t)erroff, (const char *)msg);
 		ld->err(ld->ctx, sb_str(&sb));
 		sb_free(&sb);
 		ld->nerrors++;
 		goto out;
 	}
 	if (ld->rs->use_jit)
-		(void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+		(void)pcre2_jit_compile(c->re,
+					PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
 	c->id = ld->rs->fields[c->field].nconds++;
 	rc = 0;
 out:
@@ -362,7 +377,6 @@ out:
 	free(buf);
 	return rc;
 }
-
 
 /* ---- fields.conf ---- */
 
@@ -375,7 +389,8 @@ static void parse_fields_line(struct loader *ld, char *text)
 	if (strcmp(kw, "field") == 0) {
 		char *name = str_take_word(rest, &rest);
 		if (!valid_name(name, 0)) {
-			lerror(ld, "field name '%s' must be lower case letters, digits and _", name);
+			lerror(ld, "field name '%s' must be lower case letters, digits and _",
+			       name);
 			return;
 		}
 		if (rules_field(rs, name) >= 0) {
@@ -398,9 +413,10 @@ static void parse_fields_line(struct loader *ld, char *text)
 				int rank;
 				int other = rules_field_for_header(rs, norm, &rank);
 				if (other >= 0 && other != (int)(f - rs->fields))
-					lerror(ld, "alias '%.*s' already belongs to field '%s'", (int)n, rest,
-					       rs->fields[other].name);
-				f->aliases = xgrow(f->aliases, &cap, f->naliases + 1, sizeof *f->aliases);
+					lerror(ld, "alias '%.*s' already belongs to field '%s'",
+					       (int)n, rest, rs->fields[other].name);
+				f->aliases =
+				    xgrow(f->aliases, &cap, f->naliases + 1, sizeof *f->aliases);
 				f->aliases[f->naliases++] = xstrdup(norm);
 			}
 			rest = bar ? bar + 1 : rest + n;
@@ -417,7 +433,8 @@ static void parse_fields_line(struct loader *ld, char *text)
 		char *from = str_take_word(rest, &rest);
 		int f = rules_field(rs, name), g = rules_field(rs, from);
 		if (f < 0 || g < 0 || f == g)
-			lerror(ld, "fallback needs two different declared fields, not '%s' '%s'", name, from);
+			lerror(ld, "fallback needs two different declared fields, not '%s' '%s'",
+			       name, from);
 		else
 			rs->fallback[f] = g;
 	} else if (strcmp(kw, "success") == 0) {
@@ -437,9 +454,10 @@ static void parse_fields_line(struct loader *ld, char *text)
 		size_t cap = rs->nsuccess, kcap = rs->nsuccess;
 		struct cond c;
 		if (compile_cond(ld, &c, rest, ld->col) == 0) {
-			rs->success = xgrow(rs->success, &cap, rs->nsuccess + 1, sizeof *rs->success);
+			rs->success =
+			    xgrow(rs->success, &cap, rs->nsuccess + 1, sizeof *rs->success);
 			rs->success_kind = xgrow(rs->success_kind, &kcap, rs->nsuccess + 1,
-			                         sizeof *rs->success_kind);
+						 sizeof *rs->success_kind);
 			rs->success_kind[rs->nsuccess] = kind;
 			rs->success[rs->nsuccess++] = c;
 		}
@@ -464,8 +482,8 @@ static void parse_fields_line(struct loader *ld, char *text)
 			if (norm[0]) {
 				int other = rules_field_for_key(rs, kind, norm);
 				if (other >= 0 && other != f)
-					lerror(ld, "key '%.*s' of %s already fills field '%s'", (int)n, rest,
-					       kname, rs->fields[other].name);
+					lerror(ld, "key '%.*s' of %s already fills field '%s'",
+					       (int)n, rest, kname, rs->fields[other].name);
 				size_t kcap = rs->nkeys;
 				rs->keys = xgrow(rs->keys, &kcap, rs->nkeys + 1, sizeof *rs->keys);
 				rs->keys[rs->nkeys++] = (struct json_key){kind, f, xstrdup(norm)};
@@ -486,13 +504,16 @@ static void parse_fields_line(struct loader *ld, char *text)
 		while (*after == ' ' || *after == '\t')
 			after++;
 		if (*after && strcmp(after, "refused") != 0) {
-			lerror(ld, "exchange: expected 'refused' or nothing after the pattern, not '%s'",
-			       after);
+			lerror(
+			    ld,
+			    "exchange: expected 'refused' or nothing after the pattern, not '%s'",
+			    after);
 			pcre2_code_free(re);
 			return;
 		}
 		size_t cap = rs->nexchanges;
-		rs->exchanges = xgrow(rs->exchanges, &cap, rs->nexchanges + 1, sizeof *rs->exchanges);
+		rs->exchanges =
+		    xgrow(rs->exchanges, &cap, rs->nexchanges + 1, sizeof *rs->exchanges);
 		rs->exchanges[rs->nexchanges++] = (struct exchange){kind, *after != '\0', re};
 	} else if (strcmp(kw, "secret") == 0) {
 		char *name = str_take_word(rest, &rest);
@@ -502,8 +523,10 @@ static void parse_fields_line(struct loader *ld, char *text)
 		else
 			rs->fields[f].secret = 1;
 	} else {
-		lerror(ld, "unknown directive '%s' (expected field, fallback, require, success, key, "
-		           "exchange or secret)", kw);
+		lerror(ld,
+		       "unknown directive '%s' (expected field, fallback, require, success, key, "
+		       "exchange or secret)",
+		       kw);
 	}
 }
 
@@ -566,13 +589,13 @@ static pcre2_code *compile_slashed(struct loader *ld, char *rest, const char *wh
 	int errcode;
 	PCRE2_SIZE erroff;
 	pcre2_code *re = pcre2_compile((PCRE2_SPTR)(rest + 1), (size_t)(slash - rest - 1), opts,
-	                               &errcode, &erroff, NULL);
+				       &errcode, &erroff, NULL);
 	if (!re) {
 		PCRE2_UCHAR msg[120];
 		pcre2_get_error_message(errcode, msg, sizeof msg);
 		struct strbuf sb = {0};
 		sb_printf(&sb, "%s:%d:%zu: bad pattern at offset %zu: %s", ld->file, ld->line,
-		          ld->col + 1 + (size_t)erroff + 1, (size_t)erroff, (const char *)msg);
+			  ld->col + 1 + (size_t)erroff + 1, (size_t)erroff, (const char *)msg);
 		ld->err(ld->ctx, sb_str(&sb));
 		sb_free(&sb);
 		ld->nerrors++;
@@ -633,7 +656,8 @@ static void scan_placeholders(struct loader *ld, struct rule *r, const char *tex
 		int f = rules_field(ld->rs, name);
 		if (f >= 0)
 			r->placeholders[f] = 1;
-		else if (strcmp(name, "count") && strcmp(name, "first_seen") && strcmp(name, "last_seen"))
+		else if (strcmp(name, "count") && strcmp(name, "first_seen") &&
+			 strcmp(name, "last_seen"))
 			lerror(ld, "unknown placeholder {%s}", name);
 		p = end;
 	}
@@ -788,14 +812,16 @@ static void parse_rules_file(struct loader *ld, FILE *fp)
 			}
 			char *id = str_take_word(rest, &rest);
 			if (!valid_name(id, 1)) {
-				lerror(ld, "rule id '%s' must be lower case letters, digits and -", id);
+				lerror(ld, "rule id '%s' must be lower case letters, digits and -",
+				       id);
 				r = NULL;
 				continue;
 			}
 			if (rules_find(rs, id))
 				lerror(ld, "rule id '%s' is used twice", id);
 			if (rs->nrules >= SFDIAG_MAX_RULES) {
-				lerror(ld, "more than SFDIAG_MAX_RULES (%d) rules", SFDIAG_MAX_RULES);
+				lerror(ld, "more than SFDIAG_MAX_RULES (%d) rules",
+				       SFDIAG_MAX_RULES);
 				break;
 			}
 			rs->rules = xgrow(rs->rules, &rcap, rs->nrules + 1, sizeof *rs->rules);
@@ -827,7 +853,8 @@ static void parse_rules_file(struct loader *ld, FILE *fp)
 			scan_placeholders(ld, r, rest);
 		} else if (strcmp(kw, "severity") == 0) {
 			if (severity_parse(rest, &r->severity) != 0 || r->severity == SEV_NONE)
-				lerror(ld, "severity must be info, warning or error, not '%s'", rest);
+				lerror(ld, "severity must be info, warning or error, not '%s'",
+				       rest);
 		} else if (strcmp(kw, "applies") == 0) {
 			char *w;
 			while (*(w = str_take_word(rest, &rest))) {
@@ -967,8 +994,8 @@ static void resolve_candidates(struct loader *ld)
 			if (!c || c == r) {
 				ld->file = r->file;
 				ld->line = r->line;
-				lerror(ld, "rule %s: candidate '%s' is %s", r->id, r->candidate_ids[k],
-				       c ? "the rule itself" : "not a rule");
+				lerror(ld, "rule %s: candidate '%s' is %s", r->id,
+				       r->candidate_ids[k], c ? "the rule itself" : "not a rule");
 			}
 		}
 	}
@@ -979,7 +1006,7 @@ static void mark_used(struct ruleset *rs)
 {
 	const unsigned all = ~0u;
 	const int engine[] = {rs->f_time, rs->f_user, rs->f_application, rs->f_status,
-	                      rs->f_source_ip};
+			      rs->f_source_ip};
 	for (size_t i = 0; i < sizeof engine / sizeof engine[0]; i++)
 		if (engine[i] >= 0)
 			rs->fields[engine[i]].used = all;
@@ -1155,12 +1182,16 @@ static void forward_line(struct loader *ld, char *text)
 }
 
 int rules_read_lines(const char *path, rules_line_fn line, void *ctx, rules_error_fn err,
-                     void *errctx)
+		     void *errctx)
 {
 	struct ruleset dummy;
 	memset(&dummy, 0, sizeof dummy);
-	struct loader ld = {.rs = &dummy, .err = err, .ctx = errctx, .file = path,
-	                    .user_fn = line, .user_ctx = ctx};
+	struct loader ld = {.rs = &dummy,
+			    .err = err,
+			    .ctx = errctx,
+			    .file = path,
+			    .user_fn = line,
+			    .user_ctx = ctx};
 	FILE *fp = fopen(path, "r");
 	if (!fp) {
 		if (errno == ENOENT)

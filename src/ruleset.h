@@ -56,9 +56,9 @@ struct exchange {
 struct cond {
 	int field;
 	int negate;
-	unsigned id;        /* index among the conditions on the same field */
+	unsigned id; /* index among the conditions on the same field */
 	pcre2_code *re;
-	char *pattern;      /* as written, for --explain and errors */
+	char *pattern; /* as written, for --explain and errors */
 	char *flags;
 };
 
@@ -74,10 +74,10 @@ struct rule {
 	char *id;
 	char *title;
 	enum severity severity;
-	unsigned kinds;           /* enum event_kind bits */
+	unsigned kinds; /* enum event_kind bits */
 	struct cond *conds;
 	size_t nconds;
-	char *cause;              /* NULL if none */
+	char *cause; /* NULL if none */
 	char **fix;
 	size_t nfix;
 	char **refs;
@@ -86,27 +86,27 @@ struct rule {
 	size_t nexamples;
 	struct sample *counters;
 	size_t ncounters;
-	int *candidates;          /* rule indexes that may be the real cause */
+	int *candidates; /* rule indexes that may be the real cause */
 	size_t ncandidates;
-	char **candidate_ids;     /* as written, resolved after loading */
-	char **tell;              /* how to tell the candidates apart */
+	char **candidate_ids; /* as written, resolved after loading */
+	char **tell;	      /* how to tell the candidates apart */
 	size_t ntell;
-	const char *file;         /* owned by the ruleset */
+	const char *file; /* owned by the ruleset */
 	int line;
 	unsigned char placeholders[SFDIAG_MAX_FIELDS]; /* fields used as {name} */
-	unsigned bad_conds;       /* while loading: conditions that failed */
+	unsigned bad_conds;			       /* while loading: conditions that failed */
 };
 
 struct field_def {
 	char *name;
-	char **aliases;   /* normalized: lower case, no space/_/-/. */
+	char **aliases; /* normalized: lower case, no space/_/-/. */
 	size_t naliases;
-	unsigned nconds;  /* conditions that test this field */
-	int has_codes;    /* codes.conf has entries for this field */
-	unsigned used;    /* kinds (bits) for which a condition, a placeholder or
-	                     the engine reads the field; adapters may skip fields
-	                     their kind does not use */
-	int secret;       /* never printed; evidence shows its shape only */
+	unsigned nconds; /* conditions that test this field */
+	int has_codes;	 /* codes.conf has entries for this field */
+	unsigned used;	 /* kinds (bits) for which a condition, a placeholder or
+			    the engine reads the field; adapters may skip fields
+			    their kind does not use */
+	int secret;	 /* never printed; evidence shows its shape only */
 };
 
 struct code_entry {
@@ -127,22 +127,22 @@ struct ruleset {
 	size_t nfallbacks;
 	int required[SFDIAG_MAX_FIELDS];
 	size_t nrequired;
-	struct cond *success;     /* ANDed per kind: success_kind[i] is cond i's kind */
+	struct cond *success; /* ANDed per kind: success_kind[i] is cond i's kind */
 	unsigned *success_kind;
 	size_t nsuccess;
 	struct json_key *keys;
 	size_t nkeys;
 	struct exchange *exchanges; /* fields.conf, in order */
 	size_t nexchanges;
-	pcre2_code **masks;       /* secrets.conf */
+	pcre2_code **masks; /* secrets.conf */
 	size_t nmasks;
 	struct extract_set *extract; /* extract.conf (extract.h), or NULL */
-	struct code_entry *codes; /* open-addressed hash, ncodes_cap slots */
+	struct code_entry *codes;    /* open-addressed hash, ncodes_cap slots */
 	size_t ncodes_cap;
 	size_t ncodes;
 	struct rule *rules;
 	size_t nrules;
-	char **files;             /* names of the files loaded */
+	char **files; /* names of the files loaded */
 	size_t nfiles;
 	int use_jit;
 };
@@ -155,7 +155,7 @@ typedef void (*rules_error_fn)(void *ctx, const char *msg);
  * the number of errors, or -1 when the file does not exist. */
 typedef void (*rules_line_fn)(void *ctx, const char *file, int line, char *text);
 int rules_read_lines(const char *path, rules_line_fn line, void *ctx, rules_error_fn err,
-                     void *errctx);
+		     void *errctx);
 
 /*
  * Load the rules directory dir (or, if dir names a file, that file plus the

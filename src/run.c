@@ -122,8 +122,8 @@ static void on_event(void *ctx, const struct event *ev)
 	}
 	if (ev->kind != KIND_LOGIN_HISTORY && r->held_overflow++ == 0)
 		run_note(r, NOTE_INFO, fc->sum->file, ev->line,
-		         "more than SFDIAG_MAX_BUFFERED (10,000) responses and errors in this run: "
-		         "the rest are diagnosed without the host and user the settings name");
+			 "more than SFDIAG_MAX_BUFFERED (10,000) responses and errors in this run: "
+			 "the rest are diagnosed without the host and user the settings name");
 	classify(r->m, &r->f, ev);
 }
 
@@ -157,7 +157,8 @@ static void fill_context(struct run *r)
 			continue;
 		for (size_t i = 0; i < r->nheld; i++) {
 			struct event *ev = &r->held[i].ev;
-			if ((ev->kind & (KIND_TOKEN_RESPONSE | KIND_API_ERROR)) && !ev->val[fields[k]]) {
+			if ((ev->kind & (KIND_TOKEN_RESPONSE | KIND_API_ERROR)) &&
+			    !ev->val[fields[k]]) {
 				ev->val[fields[k]] = v;
 				ev->len[fields[k]] = n;
 			}
@@ -193,9 +194,9 @@ struct half {
 	struct findings f;
 	struct note *notes;
 	size_t nnotes, cap;
-	size_t body_notes;   /* notes[body_notes..] came after the header */
+	size_t body_notes; /* notes[body_notes..] came after the header */
 	struct login_csv *rd;
-	int body_ok;         /* the whole second half was fed */
+	int body_ok; /* the whole second half was fed */
 	struct adapter_ctx ac;
 	int fd;
 	char delim;
@@ -217,7 +218,7 @@ static void half_note(void *ctx, enum note_level level, long line, const char *m
 
 /* Feed [from, to) of fd to a reader; returns 0, or -1 if the reader stopped. */
 static int feed_range(struct login_csv *rd, int fd, uint64_t from, uint64_t to, char *buf,
-                      size_t cap)
+		      size_t cap)
 {
 	while (from < to) {
 		size_t want = to - from < cap ? (size_t)(to - from) : cap;
@@ -252,14 +253,14 @@ static void *half_main(void *arg)
  * which ended between two records at the split: what a sequential read
  * would have given, in the same order.
  */
-static void merge_half(struct run *r, struct half *h, struct login_csv *rd,
-                       struct adapter_ctx *ac)
+static void merge_half(struct run *r, struct half *h, struct login_csv *rd, struct adapter_ctx *ac)
 {
 	long shift = login_csv_line(rd) - 1;
 	unsigned long given = login_csv_notes(rd);
 	/* Skipped-record warnings are listed up to SFDIAG_MAX_NOTES_PER_FILE
 	 * per file: the first half may have used some of them. */
-	unsigned long room = given < SFDIAG_MAX_NOTES_PER_FILE ? SFDIAG_MAX_NOTES_PER_FILE - given : 0;
+	unsigned long room =
+	    given < SFDIAG_MAX_NOTES_PER_FILE ? SFDIAG_MAX_NOTES_PER_FILE - given : 0;
 	findings_shift_lines(&h->f, shift);
 	findings_merge(&r->f, &h->f);
 	matcher_add_hits(r->m, h->m);
@@ -355,7 +356,7 @@ static const char *describe(unsigned kinds, const char *format)
 	int json = strcmp(format, "JSON") == 0, http = strcmp(format, "HTTP transcript") == 0;
 	if (http)
 		return kinds == KIND_API_ERROR ? "HTTP transcript: API error"
-		                               : "HTTP transcript: token response";
+					       : "HTTP transcript: token response";
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (kinds == names[i].kinds)
 			return json ? names[i].json : names[i].text;
@@ -395,8 +396,12 @@ void run_input(struct run *r, struct input *in)
 	unsigned seq = (unsigned)r->ninputs++;
 	struct file_ctx fc = {r, sum, 0};
 	struct adapter_ctx ac = {
-	    .rs = r->rs, .file = sum->file, .file_seq = seq, .ctx = &fc,
-	    .emit = on_event, .note = on_note,
+	    .rs = r->rs,
+	    .file = sum->file,
+	    .file_seq = seq,
+	    .ctx = &fc,
+	    .emit = on_event,
+	    .note = on_note,
 	};
 
 	if (input_peek(in, &head, &n, err, sizeof err) != 0) {
@@ -412,7 +417,7 @@ void run_input(struct run *r, struct input *in)
 	const char *nul = memchr(head, '\0', n);
 	if (nul) {
 		adapter_note(&ac, NOTE_ERROR, 0, "binary file (NUL byte at offset %zu); not read",
-		             (size_t)(nul - head));
+			     (size_t)(nul - head));
 		goto done;
 	}
 	if (login_csv_sniff(r->rs, head, n, &delim)) {
@@ -432,7 +437,7 @@ void run_input(struct run *r, struct input *in)
 	if (transcript_sniff(head, n)) {
 		transcript_read(in, &ac);
 		sum->kind = fc.kinds ? describe(fc.kinds, "HTTP transcript")
-		                     : "HTTP transcript: no response found";
+				     : "HTTP transcript: no response found";
 		goto done;
 	}
 	/* Before scanning consumes it: does the first line look like a CSV header? */
@@ -441,17 +446,17 @@ void run_input(struct run *r, struct input *in)
 	sum->kind = describe(fc.kinds, "text");
 	if (!fc.kinds && csv_like)
 		on_note(&fc, NOTE_ERROR, 1,
-		        "not a recognised input: the first line looks like a CSV header, but no "
-		        "column maps to a required field in fields.conf (and no error signature "
-		        "was found in the text)");
+			"not a recognised input: the first line looks like a CSV header, but no "
+			"column maps to a required field in fields.conf (and no error signature "
+			"was found in the text)");
 	if (!fc.kinds && csv_like)
 		sum->failed = 0; /* it was read to the end; it just held nothing */
 	else if (!fc.kinds && ac.records)
 		adapter_note(&ac, NOTE_INFO, 0,
-		             "no error signature found in %llu lines (looked for token-endpoint "
-		             "JSON, REST error arrays, error=... redirects and the %zu patterns of "
-		             "extract.conf)",
-		             (unsigned long long)ac.records, extract_count(r->rs->extract));
+			     "no error signature found in %llu lines (looked for token-endpoint "
+			     "JSON, REST error arrays, error=... redirects and the %zu patterns of "
+			     "extract.conf)",
+			     (unsigned long long)ac.records, extract_count(r->rs->extract));
 done:
 	sum->records = ac.records;
 	sum->skipped = ac.skipped;
@@ -491,27 +496,29 @@ void run_finish(struct run *r)
 		if (!hits)
 			continue;
 		char msg[256];
-		snprintf(msg, sizeof msg,
-		         "%s %s: a pattern hit the PCRE2 match limit (SFDIAG_PCRE2_MATCH_LIMIT) on %lu "
-		         "value(s); the rule was skipped for them",
-		         i < r->rs->nrules ? "rule" : "success condition",
-		         i < r->rs->nrules ? r->rs->rules[i].id : "in fields.conf", hits);
+		snprintf(
+		    msg, sizeof msg,
+		    "%s %s: a pattern hit the PCRE2 match limit (SFDIAG_PCRE2_MATCH_LIMIT) on %lu "
+		    "value(s); the rule was skipped for them",
+		    i < r->rs->nrules ? "rule" : "success condition",
+		    i < r->rs->nrules ? r->rs->rules[i].id : "in fields.conf", hits);
 		run_note(r, NOTE_WARNING, NULL, 0, msg);
 	}
 	if (r->f.zone_none || r->f.zone_unknown) {
 		char msg[256];
-		snprintf(msg, sizeof msg,
-		         "%llu time stamp(s) had no time zone and %llu an unknown one; they were read "
-		         "as UTC, so times may be off by the exporting user's offset",
-		         (unsigned long long)r->f.zone_none, (unsigned long long)r->f.zone_unknown);
+		snprintf(
+		    msg, sizeof msg,
+		    "%llu time stamp(s) had no time zone and %llu an unknown one; they were read "
+		    "as UTC, so times may be off by the exporting user's offset",
+		    (unsigned long long)r->f.zone_none, (unsigned long long)r->f.zone_unknown);
 		run_note(r, NOTE_INFO, NULL, 0, msg);
 	}
 	if (r->f.ambiguous_dmy) {
 		char msg[200];
 		snprintf(msg, sizeof msg,
-		         "%llu date(s) like 03/11/2026 could be day/month or month/day; they were "
-		         "read month first",
-		         (unsigned long long)r->f.ambiguous_dmy);
+			 "%llu date(s) like 03/11/2026 could be day/month or month/day; they were "
+			 "read month first",
+			 (unsigned long long)r->f.ambiguous_dmy);
 		run_note(r, NOTE_INFO, NULL, 0, msg);
 	}
 }

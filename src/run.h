@@ -19,20 +19,20 @@
 
 struct note {
 	enum note_level level;
-	char *file;  /* NULL for notes about the whole run */
-	long line;   /* 0 when no line applies */
+	char *file; /* NULL for notes about the whole run */
+	long line;  /* 0 when no line applies */
 	char *msg;
 };
 
 struct input_summary {
 	char *file;
-	const char *kind;          /* "login-history", or NULL if not recognised */
+	const char *kind; /* "login-history", or NULL if not recognised */
 	enum input_encoding encoding;
 	int gzip;
 	char delim;
 	uint64_t records;
 	uint64_t skipped;
-	int failed;                /* an error note was given for this input */
+	int failed; /* an error note was given for this input */
 };
 
 struct run {
@@ -44,11 +44,11 @@ struct run {
 	uint64_t notes_dropped;
 	struct input_summary *inputs;
 	size_t ninputs, inputs_cap;
-	int errors;                /* error notes given */
-	struct held_event *held;   /* non-login events waiting for run_finish */
+	int errors;		 /* error notes given */
+	struct held_event *held; /* non-login events waiting for run_finish */
 	size_t nheld, held_cap;
-	uint64_t held_overflow;    /* events beyond SFDIAG_MAX_BUFFERED */
-	int jobs;                  /* threads one big input may use (1 by default) */
+	uint64_t held_overflow; /* events beyond SFDIAG_MAX_BUFFERED */
+	int jobs;		/* threads one big input may use (1 by default) */
 };
 
 /* Inputs smaller than this are never split across threads.  The test

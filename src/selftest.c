@@ -11,7 +11,7 @@
 
 /* The event an example describes, for the first kind its rule applies to. */
 static void sample_event(struct event *ev, const struct ruleset *rs, const struct rule *r,
-                         const struct sample *s)
+			 const struct sample *s)
 {
 	event_clear(ev);
 	ev->kind = r->kinds & -r->kinds; /* lowest bit */
@@ -50,7 +50,7 @@ int selftest_run(const struct ruleset *rs, FILE *out)
 			}
 			fail++;
 			fprintf(out, "%s:%d: rule %s: example is explained by %s\n", r->file,
-			        r->examples[k].line, r->id, verdict_name(rs, v));
+				r->examples[k].line, r->id, verdict_name(rs, v));
 		}
 		for (size_t k = 0; k < r->ncounters; k++) {
 			sample_event(&ev, rs, r, &r->counters[k]);
@@ -60,7 +60,7 @@ int selftest_run(const struct ruleset *rs, FILE *out)
 			}
 			fail++;
 			fprintf(out, "%s:%d: rule %s: counter-example matches the rule\n", r->file,
-			        r->counters[k].line, r->id);
+				r->counters[k].line, r->id);
 		}
 	}
 	matcher_free(m);

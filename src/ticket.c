@@ -35,7 +35,7 @@ static struct input *open_nofollow(const char *path, char *err, size_t errlen)
 	struct stat st;
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot open: %s",
-		         errno == ELOOP ? "symbolic link (not followed)" : strerror(errno));
+			 errno == ELOOP ? "symbolic link (not followed)" : strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -72,7 +72,7 @@ static int first_time(struct ticket_reader *t, const struct stat *st, const char
 	if (!strset_add_nocase(&t->seen, key))
 		return 1;
 	run_note(t->r, NOTE_INFO, path, 0,
-	         "the same file as one already read (named twice, or a hard link); read once");
+		 "the same file as one already read (named twice, or a hard link); read once");
 	return 0;
 }
 
@@ -156,9 +156,10 @@ static void walk(struct run *r, const char *dir, int depth, struct entries *out)
 				free(p);
 			}
 		} else {
-			entries_add(out, p, S_ISREG(st.st_mode)   ? ENT_FILE
-			                    : S_ISLNK(st.st_mode) ? ENT_LINK
-			                                          : ENT_OTHER);
+			entries_add(out, p,
+				    S_ISREG(st.st_mode)	  ? ENT_FILE
+				    : S_ISLNK(st.st_mode) ? ENT_LINK
+							  : ENT_OTHER);
 		}
 	}
 	closedir(d);
@@ -192,7 +193,7 @@ void ticket_read_dir(struct ticket_reader *t, const char *dir)
 			break;
 		case ENT_DEEP:
 			run_note(t->r, NOTE_WARNING, p, 0,
-			         "folder nested deeper than SFDIAG_MAX_TICKET_DEPTH; skipped");
+				 "folder nested deeper than SFDIAG_MAX_TICKET_DEPTH; skipped");
 			break;
 		}
 		free(e.v[i].path);
@@ -200,8 +201,8 @@ void ticket_read_dir(struct ticket_reader *t, const char *dir)
 	if (e.truncated) {
 		char msg[160];
 		snprintf(msg, sizeof msg,
-		         "more than SFDIAG_MAX_TICKET_FILES (%u) files; the rest was not read",
-		         SFDIAG_MAX_TICKET_FILES);
+			 "more than SFDIAG_MAX_TICKET_FILES (%u) files; the rest was not read",
+			 SFDIAG_MAX_TICKET_FILES);
 		run_note(t->r, NOTE_ERROR, dir, 0, msg);
 	}
 	free(e.v);
@@ -239,9 +240,9 @@ void ticket_read_operand(struct ticket_reader *t, const char *path)
 			if (sub >= 2) {
 				char msg[200];
 				snprintf(msg, sizeof msg,
-				         "holds %zu folders or archives, all read as one ticket; "
-				         "`sfdiag triage` diagnoses each as its own",
-				         sub);
+					 "holds %zu folders or archives, all read as one ticket; "
+					 "`sfdiag triage` diagnoses each as its own",
+					 sub);
 				run_note(t->r, NOTE_INFO, path, 0, msg);
 			}
 			ticket_read_dir(t, path);

@@ -24,16 +24,16 @@
 
 enum time_zone {
 	TIME_ZONE_EXPLICIT, /* Z, an offset, or a known zone word */
-	TIME_ZONE_NONE,     /* no zone given: taken as UTC, callers must say so */
+	TIME_ZONE_NONE,	    /* no zone given: taken as UTC, callers must say so */
 	TIME_ZONE_UNKNOWN,  /* a zone word we do not know: taken as UTC */
 };
 
 enum { TIME_AMBIGUOUS_DMY = 1 };
 
 struct parsed_time {
-	int64_t ms;          /* milliseconds since 1970-01-01T00:00:00Z */
+	int64_t ms; /* milliseconds since 1970-01-01T00:00:00Z */
 	enum time_zone zone;
-	int flags;           /* TIME_AMBIGUOUS_DMY */
+	int flags; /* TIME_AMBIGUOUS_DMY */
 };
 
 /* Returns 0 and fills *out, or -1 when s[0..n) is not a time we know. */

@@ -31,10 +31,10 @@
 #include "util.h"
 
 #define TRIAGE_JSON_SCHEMA 1
-#define NAME_COLS 30    /* ticket column of the text summary */
-#define NOTES_SHOWN 3   /* input notes per ticket in text and md summaries */
-#define NAMES_SHOWN 3   /* ticket names per cause in the text rollup */
-#define LOOSE_NAME "(loose files)"
+#define NAME_COLS	   30 /* ticket column of the text summary */
+#define NOTES_SHOWN	   3  /* input notes per ticket in text and md summaries */
+#define NAMES_SHOWN	   3  /* ticket names per cause in the text rollup */
+#define LOOSE_NAME	   "(loose files)"
 
 enum exit_code { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 enum format { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_CSV, FMT_MD };
@@ -49,23 +49,23 @@ struct tnote {
 
 /* What is kept of one finding once its run is freed. */
 struct tfinding {
-	int rule;        /* index into the ruleset, -1: unrecognized failure */
-	const char *id;  /* owned by the ruleset, or static */
+	int rule;	/* index into the ruleset, -1: unrecognized failure */
+	const char *id; /* owned by the ruleset, or static */
 	enum severity sev;
 	uint64_t count;
 	int64_t first, last;
-	char *title;     /* expanded and escaped for a terminal */
+	char *title; /* expanded and escaped for a terminal */
 };
 
 struct ticket {
-	char *name;      /* as found on disk (escape before printing) */
-	char *path;      /* folder or archive; NULL for the loose files */
+	char *name; /* as found on disk (escape before printing) */
+	char *path; /* folder or archive; NULL for the loose files */
 	enum ticket_kind kind;
-	char **loose;    /* TICKET_LOOSE: file paths, sorted */
+	char **loose; /* TICKET_LOOSE: file paths, sorted */
 	size_t nloose, loose_cap;
 	struct tnote *pre; /* notes from listing DIR (top-level symlinks...) */
 	size_t npre, pre_cap;
-	char *outname;   /* file name for --out, unique */
+	char *outname; /* file name for --out, unique */
 	/* Results: written by one worker before done is set under the mutex. */
 	int done;
 	size_t files;
@@ -75,7 +75,7 @@ struct ticket {
 	struct tnote *notes; /* errors and warnings only */
 	size_t nnotes;
 	uint64_t notes_dropped;
-	int trouble;     /* an input error or warning, or a --out write error */
+	int trouble; /* an input error or warning, or a --out write error */
 	size_t open_failed;
 	/* The ticket's JSON, printed by its worker so that the main thread only
 	 * copies text: jsonl is one line for --format jsonl (freed once
@@ -95,7 +95,7 @@ struct triage {
 	size_t n, cap;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	size_t next;       /* next ticket to take */
+	size_t next; /* next ticket to take */
 	size_t ndone;
 	uint64_t rows_done;
 };
@@ -105,7 +105,7 @@ static char *ticket_json_text(const struct ticket *tk, int formatted);
 /* ---- small helpers ---- */
 
 static void tnote_add(struct tnote **v, size_t *n, size_t *cap, enum note_level level,
-                      const char *file, long line, const char *msg)
+		      const char *file, long line, const char *msg)
 {
 	*v = xgrow(*v, cap, *n + 1, sizeof **v);
 	struct tnote *t = &(*v)[(*n)++];
@@ -201,7 +201,7 @@ static FILE *out_open(const char *dir, const char *name, const char *ext)
 
 /* Report a --out failure as an error note of the ticket. */
 static void out_failed(struct ticket *tk, const char *dir, const char *name, const char *ext,
-                       int err)
+		       int err)
 {
 	struct strbuf p = {0};
 	char msg[200];
@@ -213,8 +213,7 @@ static void out_failed(struct ticket *tk, const char *dir, const char *name, con
 	sb_free(&p);
 }
 
-static void write_report(struct triage *tr, struct ticket *tk, const struct run *r,
-                         const char *ext)
+static void write_report(struct triage *tr, struct ticket *tk, const struct run *r, const char *ext)
 {
 	struct render_opts ro = {.color = 0, .width = 80, .fail_on = tr->fail_on};
 	errno = 0;
@@ -298,7 +297,7 @@ static void *worker(void *arg)
 /* ---- listing DIR ---- */
 
 static struct ticket *ticket_new(struct triage *tr, const char *name, char *path,
-                                 enum ticket_kind kind)
+				 enum ticket_kind kind)
 {
 	tr->t = xgrow(tr->t, &tr->cap, tr->n + 1, sizeof *tr->t);
 	struct ticket *tk = &tr->t[tr->n++];
@@ -325,7 +324,8 @@ static int list_tickets(struct triage *tr)
 	if (!d) {
 		struct strbuf s = {0};
 		escaped(&s, tr->dir);
-		fprintf(stderr, "sfdiag: %s: cannot read folder: %s\n", sb_str(&s), strerror(errno));
+		fprintf(stderr, "sfdiag: %s: cannot read folder: %s\n", sb_str(&s),
+			strerror(errno));
 		sb_free(&s);
 		return -1;
 	}
@@ -350,12 +350,12 @@ static int list_tickets(struct triage *tr)
 			free(name);
 		} else if (S_ISREG(st.st_mode)) {
 			loose.loose = xgrow(loose.loose, &loose.loose_cap, loose.nloose + 1,
-			                    sizeof *loose.loose);
+					    sizeof *loose.loose);
 			loose.loose[loose.nloose++] = p;
 		} else {
 			tnote_add(&loose.pre, &loose.npre, &loose.pre_cap, NOTE_WARNING, p, 0,
-			          S_ISLNK(st.st_mode) ? "symbolic link; not followed, skipped"
-			                              : "not a regular file or folder; skipped");
+				  S_ISLNK(st.st_mode) ? "symbolic link; not followed, skipped"
+						      : "not a regular file or folder; skipped");
 			free(p);
 		}
 	}
@@ -386,9 +386,10 @@ static void name_outputs(struct triage *tr)
 		size_t len = strlen(nm);
 		for (size_t j = 0; j < len && j < 200; j++) {
 			unsigned char c = (unsigned char)nm[j];
-			sb_addc(&s, (c == '/' || c == '\\' || c < 0x20 || c == 0x7F || (j == 0 && c == '.'))
-			                ? '_'
-			                : (char)c);
+			sb_addc(&s, (c == '/' || c == '\\' || c < 0x20 || c == 0x7F ||
+				     (j == 0 && c == '.'))
+					? '_'
+					: (char)c);
 		}
 		if (!s.len)
 			sb_addc(&s, '_');
@@ -413,9 +414,9 @@ struct cause {
 	size_t tickets;
 	uint64_t count;
 	int64_t first;
-	const char *title;   /* common expanded title, or NULL if they differ */
-	char *generic;       /* the rule's title with no evidence, when they differ */
-	size_t *which;       /* ticket indexes, in ticket order */
+	const char *title; /* common expanded title, or NULL if they differ */
+	char *generic;	   /* the rule's title with no evidence, when they differ */
+	size_t *which;	   /* ticket indexes, in ticket order */
 };
 
 static int cmp_cause(const void *a, const void *b)
@@ -451,7 +452,8 @@ static size_t rollup(const struct triage *tr, struct cause **out)
 			}
 			x->which[x->tickets++] = k;
 			x->count += f->count;
-			if (f->first != EVENT_NO_TIME && (x->first == EVENT_NO_TIME || f->first < x->first))
+			if (f->first != EVENT_NO_TIME &&
+			    (x->first == EVENT_NO_TIME || f->first < x->first))
 				x->first = f->first;
 		}
 	}
@@ -514,7 +516,7 @@ static void totals(const struct triage *tr, size_t *files, uint64_t *rows, size_
 }
 
 static void text_summary(struct strbuf *o, const struct triage *tr, const struct cause *c,
-                         size_t nc)
+			 size_t nc)
 {
 	size_t files, trouble;
 	uint64_t rows;
@@ -525,7 +527,7 @@ static void text_summary(struct strbuf *o, const struct triage *tr, const struct
 	sb_adds(&s, "sfdiag triage ");
 	escaped(&s, tr->dir);
 	sb_printf(&s, ": %zu ticket%s, %zu file%s, ", tr->n, tr->n == 1 ? "" : "s", files,
-	          files == 1 ? "" : "s");
+		  files == 1 ? "" : "s");
 	render_count(&s, rows);
 	sb_printf(&s, " row%s read", rows == 1 ? "" : "s");
 	if (trouble)
@@ -533,7 +535,7 @@ static void text_summary(struct strbuf *o, const struct triage *tr, const struct
 	wrap(o, sb_str(&s), 0, 2);
 
 	sb_printf(o, "\n%-*s %5s %10s %9s  %s\n", NAME_COLS, "TICKET", "FILES", "ROWS", "FINDINGS",
-	          "TOP SEVERITY");
+		  "TOP SEVERITY");
 	for (size_t k = 0; k < tr->n; k++) {
 		const struct ticket *tk = &tr->t[k];
 		sb_reset(&s);
@@ -549,7 +551,7 @@ static void text_summary(struct strbuf *o, const struct triage *tr, const struct
 		sb_reset(&s);
 		render_count(&s, tk->records);
 		sb_printf(o, " %5zu %10s %9zu  %s\n", tk->files, sb_str(&s), tk->nf,
-		          tk->nf ? severity_name(tk->f[0].sev) : "-");
+			  tk->nf ? severity_name(tk->f[0].sev) : "-");
 		if (tk->nf) {
 			sb_reset(&s);
 			sb_printf(&s, "%s - %s", tk->f[0].id, tk->f[0].title);
@@ -579,7 +581,7 @@ static void text_summary(struct strbuf *o, const struct triage *tr, const struct
 	for (size_t i = 0; i < nc; i++) {
 		sb_reset(&s);
 		sb_printf(&s, "%zu ticket%s: %s - %s; ", c[i].tickets, c[i].tickets == 1 ? "" : "s",
-		          c[i].id, cause_title(tr, &c[i]));
+			  c[i].id, cause_title(tr, &c[i]));
 		sb_printf(&s, "%s, ", severity_name(c[i].sev));
 		render_count(&s, c[i].count);
 		sb_printf(&s, " %s", render_noun(tr->rs, c[i].rule, c[i].count != 1));
@@ -773,9 +775,9 @@ static void csv_cell(struct strbuf *o, const char *s, int last)
 
 static void csv_summary(struct strbuf *o, const struct triage *tr)
 {
-	static const char *const head[] = {"ticket", "files",     "records",      "findings",
-	                                   "severity", "top_cause", "title",      "input_errors",
-	                                   "first_error"};
+	static const char *const head[] = {"ticket",   "files",	       "records",
+					   "findings", "severity",     "top_cause",
+					   "title",    "input_errors", "first_error"};
 	size_t nh = sizeof head / sizeof head[0];
 	for (size_t i = 0; i < nh; i++)
 		csv_cell(o, head[i], i + 1 == nh);
@@ -793,7 +795,7 @@ static void csv_summary(struct strbuf *o, const struct triage *tr)
 		csv_cell(o, tk->nf ? tk->f[0].id : "", 0);
 		csv_cell(o, tk->nf ? tk->f[0].title : "", 0);
 		snprintf(num, sizeof num, "%llu",
-		         (unsigned long long)(tk->nnotes + tk->notes_dropped));
+			 (unsigned long long)(tk->nnotes + tk->notes_dropped));
 		csv_cell(o, num, 0);
 		struct strbuf s = {0};
 		if (tk->nnotes)
@@ -817,13 +819,13 @@ static void md_cell(struct strbuf *o, const char *s)
 	sb_free(&b);
 }
 
-static void md_summary(struct strbuf *o, const struct triage *tr, const struct cause *c,
-                       size_t nc)
+static void md_summary(struct strbuf *o, const struct triage *tr, const struct cause *c, size_t nc)
 {
 	char ts[32], num[32];
 	sb_adds(o, "# sfdiag triage\n\n## Causes across tickets\n\n");
-	sb_adds(o, "| Tickets | Cause | Severity | Failed logins | First seen | Title | Ticket names "
-	           "|\n|---:|---|---|---:|---|---|---|\n");
+	sb_adds(o,
+		"| Tickets | Cause | Severity | Failed logins | First seen | Title | Ticket names "
+		"|\n|---:|---|---|---:|---|---|---|\n");
 	for (size_t i = 0; i < nc; i++) {
 		snprintf(num, sizeof num, "%zu", c[i].tickets);
 		sb_addc(o, '|');
@@ -847,8 +849,9 @@ static void md_summary(struct strbuf *o, const struct triage *tr, const struct c
 		sb_addc(o, '\n');
 	}
 	sb_adds(o, "\n## Tickets\n\n");
-	sb_adds(o, "| Ticket | Files | Rows | Findings | Severity | Top cause | Title | Input errors "
-	           "|\n|---|---:|---:|---:|---|---|---|---|\n");
+	sb_adds(o,
+		"| Ticket | Files | Rows | Findings | Severity | Top cause | Title | Input errors "
+		"|\n|---|---:|---:|---:|---|---|---|---|\n");
 	for (size_t k = 0; k < tr->n; k++) {
 		const struct ticket *tk = &tr->t[k];
 		sb_addc(o, '|');
@@ -870,9 +873,10 @@ static void md_summary(struct strbuf *o, const struct triage *tr, const struct c
 		}
 		if (tk->nnotes > NOTES_SHOWN || tk->notes_dropped)
 			sb_printf(&s, " (+%llu more)",
-			          (unsigned long long)(tk->nnotes - (tk->nnotes > NOTES_SHOWN ? NOTES_SHOWN
-			                                                                      : tk->nnotes) +
-			                               tk->notes_dropped));
+				  (unsigned long long)(tk->nnotes -
+						       (tk->nnotes > NOTES_SHOWN ? NOTES_SHOWN
+										 : tk->nnotes) +
+						       tk->notes_dropped));
 		md_cell(o, sb_str(&s));
 		sb_free(&s);
 		sb_addc(o, '\n');
@@ -896,7 +900,8 @@ static void progress(size_t done, size_t total, uint64_t rows, double elapsed)
 	render_count(&s, elapsed > 0 ? (uint64_t)((double)rows / elapsed) : 0);
 	sb_adds(&s, " rows/s");
 	if (done) {
-		unsigned long eta = (unsigned long)(elapsed / (double)done * (double)(total - done) + 0.5);
+		unsigned long eta =
+		    (unsigned long)(elapsed / (double)done * (double)(total - done) + 0.5);
 		sb_printf(&s, ", ETA %lu:%02lu", eta / 60, eta % 60);
 	}
 	sb_adds(&s, "\033[K");
@@ -929,7 +934,7 @@ static void print_notes(const struct ticket *tk)
 		struct strbuf s = {0};
 		escaped(&s, tk->name);
 		fprintf(stderr, "sfdiag: %s: %llu more input notes not shown (SFDIAG_MAX_NOTES)\n",
-		        sb_str(&s), (unsigned long long)tk->notes_dropped);
+			sb_str(&s), (unsigned long long)tk->notes_dropped);
 		sb_free(&s);
 	}
 }
@@ -950,7 +955,7 @@ static int write_summary_file(const struct triage *tr, const char *name, const s
 		struct strbuf s = {0};
 		escaped(&s, tr->outdir);
 		fprintf(stderr, "sfdiag: %s/%s: cannot write: %s\n", sb_str(&s), name,
-		        strerror(errno ? errno : EIO));
+			strerror(errno ? errno : EIO));
 		sb_free(&s);
 	}
 	return rc;
@@ -1193,14 +1198,17 @@ int triage_main(int argc, char **argv, const char *rules_opt, int use_jit, long 
 			break;
 		case 'f':
 			if (parse_format(optarg, &tr.fmt) != 0) {
-				fprintf(stderr, "sfdiag: unknown format '%s' (text, json, jsonl, csv or md)\n",
-				        optarg);
+				fprintf(
+				    stderr,
+				    "sfdiag: unknown format '%s' (text, json, jsonl, csv or md)\n",
+				    optarg);
 				return EXIT_TROUBLE;
 			}
 			break;
 		case OPT_FAIL_ON:
 			if (severity_parse(optarg, &tr.fail_on) != 0) {
-				fputs("sfdiag: --fail-on takes info, warning, error or never\n", stderr);
+				fputs("sfdiag: --fail-on takes info, warning, error or never\n",
+				      stderr);
 				return EXIT_TROUBLE;
 			}
 			break;

@@ -47,9 +47,9 @@
 /* ---- archive.c ---- */
 
 struct arc_limits {
-	uint64_t max_bytes;       /* SFDIAG_MAX_ARCHIVE_BYTES */
+	uint64_t max_bytes;	  /* SFDIAG_MAX_ARCHIVE_BYTES */
 	uint64_t max_entry_bytes; /* SFDIAG_MAX_ARCHIVE_ENTRY_BYTES */
-	uint64_t max_entries;     /* SFDIAG_MAX_ARCHIVE_ENTRIES */
+	uint64_t max_entries;	  /* SFDIAG_MAX_ARCHIVE_ENTRIES */
 };
 
 /* The limits above. */

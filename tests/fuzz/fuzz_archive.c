@@ -60,8 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	fwrite(data, 1, size, fp);
 	fclose(fp);
-	struct arc_limits lim = {.max_bytes = 8u << 20, .max_entry_bytes = 4u << 20,
-	                         .max_entries = 200};
+	struct arc_limits lim = {
+	    .max_bytes = 8u << 20, .max_entry_bytes = 4u << 20, .max_entries = 200};
 	unsigned long total = 0;
 	struct arc_visitor v = {&total, member, note};
 	arc_read(path, &lim, &v);

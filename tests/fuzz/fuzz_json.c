@@ -18,7 +18,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 static void each_object(const struct ruleset *rs, const cJSON *node, int depth, struct event *ev,
-                        unsigned long *budget)
+			unsigned long *budget)
 {
 	if (!node || depth > 64 || *budget == 0)
 		return;
@@ -29,8 +29,7 @@ static void each_object(const struct ruleset *rs, const cJSON *node, int depth, 
 			event_finish(ev, rs);
 	}
 	const cJSON *c;
-	cJSON_ArrayForEach(c, node)
-		each_object(rs, c, depth + 1, ev, budget);
+	cJSON_ArrayForEach(c, node) each_object(rs, c, depth + 1, ev, budget);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,8 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct ruleset *rs = fuzz_ruleset();
 	unsigned long events = 0;
 	struct fuzz_mem m;
-	struct adapter_ctx ac = {.rs = rs, .file = "fuzz-input", .ctx = &events,
-	                         .emit = fuzz_emit, .note = fuzz_note};
+	struct adapter_ctx ac = {
+	    .rs = rs, .file = "fuzz-input", .ctx = &events, .emit = fuzz_emit, .note = fuzz_note};
 	struct input *in = fuzz_input(&m, data, size);
 	const char *head;
 	size_t n;

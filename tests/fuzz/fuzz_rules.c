@@ -31,7 +31,7 @@ static void copy(const char *name)
 static void cleanup(void)
 {
 	static const char *const names[] = {"fields.conf", "codes.conf", "secrets.conf",
-	                                    "fuzz.rules"};
+					    "fuzz.rules"};
 	char p[512];
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", dir, names[i]);

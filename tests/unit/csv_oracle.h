@@ -19,7 +19,7 @@ struct csv_oracle {
 	const char *line;
 	const struct csvline_field *f;
 	size_t k;
-	size_t nf;   /* fields libcsv gave so far */
+	size_t nf; /* fields libcsv gave so far */
 	int rows;
 	int differ;
 };
@@ -38,8 +38,8 @@ static void csv_oracle_row(int term, void *ctx)
 	((struct csv_oracle *)ctx)->rows++;
 }
 
-static int csv_oracle_agrees(const char *line, size_t n, char delim,
-                             const struct csvline_field *f, long k)
+static int csv_oracle_agrees(const char *line, size_t n, char delim, const struct csvline_field *f,
+			     long k)
 {
 	struct csv_oracle o = {.line = line, .f = f, .k = (size_t)k};
 	struct csv_parser p;
@@ -50,7 +50,7 @@ static int csv_oracle_agrees(const char *line, size_t n, char delim,
 	memcpy(fed, line, n);
 	fed[n] = '\n';
 	int ok = csv_parse(&p, fed, n + 1, csv_oracle_field, csv_oracle_row, &o) == n + 1 &&
-	         csv_fini(&p, csv_oracle_field, csv_oracle_row, &o) == 0;
+		 csv_fini(&p, csv_oracle_field, csv_oracle_row, &o) == 0;
 	csv_free(&p);
 	free(fed);
 	return ok && !o.differ && o.rows == 1 && o.nf == o.k;

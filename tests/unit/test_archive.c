@@ -20,9 +20,9 @@ struct member {
 	const char *name;
 	const char *target; /* symbolic or hard link target, else NULL */
 	int hard;
-	const char *data;   /* NULL: data_len zero bytes */
+	const char *data; /* NULL: data_len zero bytes */
 	size_t data_len;
-	unsigned type;      /* AE_IFREG when 0 */
+	unsigned type; /* AE_IFREG when 0 */
 };
 
 enum fmt { ZIP, TAR, TGZ };
@@ -148,7 +148,7 @@ static void test_zip_and_tgz(void)
 		char *p = write_archive(names[i], fmts[i], two_csv, 3);
 		CHECK_INT(read_it(p, &lim, &s), 2);
 		CHECK_STR(sb_str(&s.members),
-		          "ticket/a.csv=Status\nSuccess\n;ticket/b.csv=Status\nRestricted IP\n;");
+			  "ticket/a.csv=Status\nSuccess\n;ticket/b.csv=Status\nRestricted IP\n;");
 		CHECK_STR(sb_str(&s.notes), "");
 		seen_free(&s);
 	}
@@ -168,12 +168,12 @@ static void test_traversal(void)
 	CHECK_INT(read_it(p, &lim, &s), 1);
 	CHECK_STR(sb_str(&s.members), "ok..csv=Status\nok\n;");
 	CHECK_STR(sb_str(&s.notes),
-	          "W:../evil.csv:member name is absolute or contains \"..\" (path traversal); "
-	          "skipped;"
-	          "W:/etc/abs.csv:member name is absolute or contains \"..\" (path traversal); "
-	          "skipped;"
-	          "W:a/../../up.csv:member name is absolute or contains \"..\" (path traversal); "
-	          "skipped;");
+		  "W:../evil.csv:member name is absolute or contains \"..\" (path traversal); "
+		  "skipped;"
+		  "W:/etc/abs.csv:member name is absolute or contains \"..\" (path traversal); "
+		  "skipped;"
+		  "W:a/../../up.csv:member name is absolute or contains \"..\" (path traversal); "
+		  "skipped;");
 	seen_free(&s);
 
 	p = write_archive("evil.zip", ZIP, m, 1);
@@ -198,15 +198,16 @@ static void test_links(void)
 	CHECK_INT(read_it(p, &lim, &s), 1);
 	CHECK_STR(sb_str(&s.members), "data.csv=Status\nSuccess\n;");
 	CHECK_STR(sb_str(&s.notes),
-	          "W:link.csv:symbolic link in the archive; not followed, skipped;"
-	          "W:hard.csv:hard link in the archive; not followed, skipped;"
-	          "I:.DS_Store:hidden file; skipped;"
-	          "I:__MACOSX/._data.csv:hidden file; skipped;");
+		  "W:link.csv:symbolic link in the archive; not followed, skipped;"
+		  "W:hard.csv:hard link in the archive; not followed, skipped;"
+		  "I:.DS_Store:hidden file; skipped;"
+		  "I:__MACOSX/._data.csv:hidden file; skipped;");
 	seen_free(&s);
 
 	p = write_archive("links.zip", ZIP, m, 2);
 	CHECK_INT(read_it(p, &lim, &s), 1);
-	CHECK_STR(sb_str(&s.notes), "W:link.csv:symbolic link in the archive; not followed, skipped;");
+	CHECK_STR(sb_str(&s.notes),
+		  "W:link.csv:symbolic link in the archive; not followed, skipped;");
 	seen_free(&s);
 }
 
@@ -223,8 +224,9 @@ static void test_limits(void)
 	/* One member too big: refused, the next one still read. */
 	lim.max_entry_bytes = 64u << 10;
 	CHECK_INT(read_it(p, &lim, &s), 1);
-	CHECK(strstr(sb_str(&s.notes), "E:big.csv:member expands to more than "
-	                               "SFDIAG_MAX_ARCHIVE_ENTRY_BYTES (65536 bytes): refused") != NULL);
+	CHECK(strstr(sb_str(&s.notes),
+		     "E:big.csv:member expands to more than "
+		     "SFDIAG_MAX_ARCHIVE_ENTRY_BYTES (65536 bytes): refused") != NULL);
 	CHECK(contains(&s.members, "small.csv=Status\nSuccess\n;"));
 	seen_free(&s);
 
@@ -234,7 +236,7 @@ static void test_limits(void)
 	CHECK_INT(read_it(p, &lim, &s), 1);
 	CHECK(contains(&s.members, "<read error: File too large>;"));
 	CHECK(strstr(sb_str(&s.notes), "E:(archive):archive expands to more than "
-	                               "SFDIAG_MAX_ARCHIVE_BYTES (102400 bytes): refused") != NULL);
+				       "SFDIAG_MAX_ARCHIVE_BYTES (102400 bytes): refused") != NULL);
 	CHECK(!contains(&s.members, "small.csv"));
 	seen_free(&s);
 
@@ -252,8 +254,8 @@ static void test_limits(void)
 	lim.max_entries = 2;
 	CHECK_INT(read_it(p, &lim, &s), 1);
 	CHECK_STR(sb_str(&s.notes),
-	          "E:(archive):more than SFDIAG_MAX_ARCHIVE_ENTRIES (2) entries; the rest was not "
-	          "read;");
+		  "E:(archive):more than SFDIAG_MAX_ARCHIVE_ENTRIES (2) entries; the rest was not "
+		  "read;");
 	seen_free(&s);
 }
 
@@ -306,4 +308,4 @@ static void cleanup(void)
 }
 
 UNIT_MAIN(setup, test_zip_and_tgz, test_traversal, test_links, test_limits, test_not_archive,
-          test_suffix, cleanup)
+	  test_suffix, cleanup)

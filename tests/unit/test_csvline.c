@@ -54,18 +54,24 @@ static void test_shapes(void)
 	CHECK_INT(split("a, b", ',', f), -1);
 	CHECK_INT(split("a,b ", ',', f), -1);
 	CHECK_INT(split("a,\"b\"\"c\"", ',', f), -1);
-	CHECK_INT(split("a,\"b", ',', f), -1);   /* the field goes on past the line */
-	CHECK_INT(split("a\"b,c", ',', f), -1);  /* strict-mode error */
+	CHECK_INT(split("a,\"b", ',', f), -1);	/* the field goes on past the line */
+	CHECK_INT(split("a\"b,c", ',', f), -1); /* strict-mode error */
 	CHECK_INT(split("\"a\"b,c", ',', f), -1);
-	CHECK_INT(split("a\rb", ',', f), -1);    /* a lone CR ends a record */
+	CHECK_INT(split("a\rb", ',', f), -1); /* a lone CR ends a record */
 	CHECK_INT(split(" \"a\",b", ',', f), -1);
 	CHECK_INT(csvline_split("a,b,c", 5, ',', f, 2), -1); /* more than max */
 	CHECK_INT(csvline_split("a,b,", 4, ',', f, 2), -1);
 	CHECK_INT(csvline_split("a,b", 3, ',', f, 2), 2);
 
 	int acc;
-	const char *cases[] = {"Username,Login Time,Source IP", "\"a\",\"b,c\",\"\"", "a,,b,\r",
-	                       ",", ",,", "\"\"", "\"\",", "x\0y,z"};
+	const char *cases[] = {"Username,Login Time,Source IP",
+			       "\"a\",\"b,c\",\"\"",
+			       "a,,b,\r",
+			       ",",
+			       ",,",
+			       "\"\"",
+			       "\"\",",
+			       "x\0y,z"};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		size_t n = i == 7 ? 5 : strlen(cases[i]);
 		CHECK(agrees(cases[i], n, ',', &acc));
@@ -95,13 +101,15 @@ static void test_against_libcsv(void)
 		/* Mostly plain bytes, so that many lines are simple enough to accept. */
 		for (size_t i = 0; i < n; i++) {
 			unsigned r = next_rand() % 20;
-			line[i] = r < 9 ? alphabet[r % 2] : alphabet[r - 9 < sizeof alphabet - 1 ? r - 9 : 0];
+			line[i] = r < 9 ? alphabet[r % 2]
+					: alphabet[r - 9 < sizeof alphabet - 1 ? r - 9 : 0];
 		}
 		char delim = delims[next_rand() % 4];
 		int acc;
 		if (!agrees(line, n, delim, &acc)) {
 			if (disagreed++ < 5) {
-				fprintf(stderr, "disagreement, delim 0x%02x:", (unsigned)(unsigned char)delim);
+				fprintf(stderr, "disagreement, delim 0x%02x:",
+					(unsigned)(unsigned char)delim);
 				for (size_t i = 0; i < n; i++)
 					fprintf(stderr, " %02x", (unsigned)(unsigned char)line[i]);
 				fputc('\n', stderr);

@@ -20,7 +20,6 @@
 #include "unit.h"
 #include "util.h"
 
-
 static char dir[64];
 static int nfiles;
 
@@ -168,8 +167,8 @@ static void test_plain(void)
 	expect(S(""), S(""), "", INPUT_UTF8, 0);
 	expect(S("x"), S("x"), "", INPUT_UTF8, 0);
 	/* An Excel re-save: "José;São Paulo;€" in windows-1252. */
-	expect(S("Jos\xe9;S\xe3o Paulo;\x80\n"), S("Jos\xc3\xa9;S\xc3\xa3o Paulo;\xe2\x82\xac\n"), "",
-	       INPUT_CP1252, 0);
+	expect(S("Jos\xe9;S\xe3o Paulo;\x80\n"), S("Jos\xc3\xa9;S\xc3\xa3o Paulo;\xe2\x82\xac\n"),
+	       "", INPUT_CP1252, 0);
 	/* One real UTF-8 character keeps the whole input UTF-8, stray bytes and all. */
 	expect(S("Jos\xc3\xa9 \xff\n"), S("Jos\xc3\xa9 \xff\n"), "", INPUT_UTF8, 0);
 	/* Invalid UTF-8 and NULs pass through untouched. */
@@ -215,8 +214,8 @@ static void test_utf16(void)
 	expect(S("a\0,\0b\0\n\0c\0,\0d\0\n\0"), S("a,b\nc,d\n"), "", INPUT_UTF16LE, 0);
 	expect(S("\0a\0,\0b\0\n\0c\0,\0d\0\n"), S("a,b\nc,d\n"), "", INPUT_UTF16BE, 0);
 	/* Non-ASCII units lower the share; one in ten is still UTF-16. */
-	expect(S("J\0o\0s\0\xe9\0,\0S\0\xe3\0o\0,\0\xac\x20"), S("Jos\xc3\xa9,S\xc3\xa3o,\xe2\x82\xac"),
-	       "", INPUT_UTF16LE, 0);
+	expect(S("J\0o\0s\0\xe9\0,\0S\0\xe3\0o\0,\0\xac\x20"),
+	       S("Jos\xc3\xa9,S\xc3\xa3o,\xe2\x82\xac"), "", INPUT_UTF16LE, 0);
 	/* Too short to judge, or zeros without the pattern: bytes pass through. */
 	expect(S("A\0B\0C\0"), S("A\0B\0C\0"), "", INPUT_UTF8, 0);
 	expect(S("\0\0\0\0\1\2\3\4"), S("\0\0\0\0\1\2\3\4"), "", INPUT_UTF8, 0);
@@ -620,7 +619,7 @@ static void test_prefetch(void)
 	size_t gzn;
 	unsigned char *gz = gzip_mem(text, n, &gzn);
 	struct {
-		size_t len;     /* bytes of gz given */
+		size_t len;	/* bytes of gz given */
 		size_t fail_at; /* the source fails from here (0: never) */
 	} cases[] = {{gzn, 0}, {gzn - 1000, 0}, {gzn, gzn / 2}};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {

@@ -95,8 +95,8 @@ static struct grab *read_json_in(const char *text, size_t most)
 {
 	static struct grab g;
 	memset(&g, 0, sizeof g);
-	struct adapter_ctx ac = {.rs = rs, .file = "t.json", .ctx = &g, .emit = grab_emit,
-	                         .note = grab_note};
+	struct adapter_ctx ac = {
+	    .rs = rs, .file = "t.json", .ctx = &g, .emit = grab_emit, .note = grab_note};
 	struct mem *m = xcalloc(1, sizeof *m);
 	m->p = text;
 	m->n = strlen(text);
@@ -122,21 +122,23 @@ static const char *field(const struct event *ev, const char *name)
 static void test_token_body(void)
 {
 	struct grab *g = read_json("{\"error_description\":\"authentication failure\","
-	                           "\"error\":\"invalid_grant\"}");
+				   "\"error\":\"invalid_grant\"}");
 	CHECK_INT(g->n, 1);
 	CHECK_INT(g->ev.kind, KIND_TOKEN_RESPONSE);
 	CHECK_STR(field(&g->ev, "error"), "invalid_grant");
 	CHECK_STR(field(&g->ev, "error_description"), "authentication failure");
 	CHECK_STR(field(&g->ev, "body_kind"), "json");
 
-	g = read_json("[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"},"
-	              "{\"message\":\"x\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]");
+	g = read_json(
+	    "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"},"
+	    "{\"message\":\"x\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]");
 	CHECK_INT(g->n, 2);
 	CHECK_INT(g->ev.kind, KIND_API_ERROR);
 	CHECK_STR(field(&g->ev, "error_code"), "INVALID_SESSION_ID");
 
 	/* A success body is a token response with no error. */
-	g = read_json("{\"access_token\":\"00Dx!y\",\"instance_url\":\"https://a.my.salesforce.com\"}");
+	g = read_json(
+	    "{\"access_token\":\"00Dx!y\",\"instance_url\":\"https://a.my.salesforce.com\"}");
 	CHECK_INT(g->n, 1);
 	CHECK_STR(field(&g->ev, "error"), "");
 	CHECK_STR(field(&g->ev, "instance_url"), "https://a.my.salesforce.com");
@@ -165,7 +167,7 @@ static void test_har(void)
 	CHECK_INT(g->ev.time_ms, 1793714521000LL);
 
 	g = read_json("{\"log\":{\"entries\":[{\"request\":{\"url\":\"https://x.example/\"},"
-	              "\"response\":{\"status\":200}}]}}");
+		      "\"response\":{\"status\":200}}]}}");
 	CHECK_INT(g->n, 0);
 	CHECK(strstr(g->notes, "none to a Salesforce authentication endpoint") != NULL);
 }
@@ -176,17 +178,18 @@ static void test_har(void)
 static void test_long_strings(void)
 {
 	struct strbuf t = {0};
-	sb_adds(&t, "{\"log\":{\"entries\":[{\"request\":{\"url\":\"https://cdn.example.com/a.js\"},"
-	            "\"response\":{\"status\":200,\"content\":{\"text\":\"");
+	sb_adds(&t,
+		"{\"log\":{\"entries\":[{\"request\":{\"url\":\"https://cdn.example.com/a.js\"},"
+		"\"response\":{\"status\":200,\"content\":{\"text\":\"");
 	/* Escaped quotes all along, kept and then cut: read 7 bytes at a time,
 	 * many of them are split between two reads. */
 	for (int i = 0; i < 50000; i++)
 		sb_adds(&t, "\\\"");
 	sb_adds(&t, "\"}}},{\"request\":{\"method\":\"POST\","
-	            "\"url\":\"https://acme.my.salesforce.com/services/oauth2/token\"},"
-	            "\"response\":{\"status\":400,\"content\":{\"text\":"
-	            "\"{\\\"error\\\":\\\"invalid_grant\\\",\\\"error_description\\\":"
-	            "\\\"authentication failure\\\"}\"}}}]}}");
+		    "\"url\":\"https://acme.my.salesforce.com/services/oauth2/token\"},"
+		    "\"response\":{\"status\":400,\"content\":{\"text\":"
+		    "\"{\\\"error\\\":\\\"invalid_grant\\\",\\\"error_description\\\":"
+		    "\\\"authentication failure\\\"}\"}}}]}}");
 	struct grab *g = read_json_in(sb_str(&t), 7);
 	CHECK_INT(g->n, 1);
 	CHECK_STR(field(&g->ev, "error"), "invalid_grant");
@@ -211,8 +214,8 @@ static void test_long_strings(void)
 static void test_record_elements(void)
 {
 	struct grab *g = read_json("{\"status\":0,\"result\":{\"records\":[\n"
-	                           "{\"Status\":\"Restricted IP\",\"UserId\":\"005a\"},\n"
-	                           "{\"Status\":\"Success\",\"UserId\":\"005b\"}],\"done\":true}}");
+				   "{\"Status\":\"Restricted IP\",\"UserId\":\"005a\"},\n"
+				   "{\"Status\":\"Success\",\"UserId\":\"005b\"}],\"done\":true}}");
 	CHECK_INT(g->n, 2);
 	CHECK_INT(g->ev.kind, KIND_LOGIN_HISTORY);
 	CHECK_STR(field(&g->ev, "status"), "Restricted IP");
@@ -226,8 +229,9 @@ static void test_record_elements(void)
 	g = read_json("{\"records\":[{\"Id\":\"1\"}]}");
 	CHECK_INT(g->n, 0);
 	/* A REST error array: every item counts. */
-	g = read_json("[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"},"
-	              "{\"message\":\"m\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]");
+	g = read_json(
+	    "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"},"
+	    "{\"message\":\"m\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]");
 	CHECK_INT(g->n, 2);
 	CHECK_INT(g->ev.kind, KIND_API_ERROR);
 }
@@ -266,9 +270,9 @@ static void test_postman(void)
 static void test_settings(void)
 {
 	struct grab *g = read_json("{\"baseUrl\":\"http://acme.lightning.force.com/home\","
-	                           "\"username\":\" a@b.com \",\"password\":\"pwTOKEN123\","
-	                           "\"securityToken\":\"TOKEN123\",\"clientId\":\"\","
-	                           "\"proxy\":\"p\",\"retries\":3}");
+				   "\"username\":\" a@b.com \",\"password\":\"pwTOKEN123\","
+				   "\"securityToken\":\"TOKEN123\",\"clientId\":\"\","
+				   "\"proxy\":\"p\",\"retries\":3}");
 	CHECK_INT(g->n, 1);
 	CHECK_INT(g->ev.kind, KIND_SETTINGS);
 	CHECK_STR(field(&g->ev, "scheme"), "http");
@@ -282,7 +286,8 @@ static void test_settings(void)
 	CHECK(strstr(g->notes, "proxy, retries") != NULL);
 
 	/* Nested one level, no token: no password_has_token. */
-	g = read_json("{\"salesforce\":{\"baseUrl\":\"acme.my.salesforce.com\",\"username\":\"u\"}}");
+	g = read_json(
+	    "{\"salesforce\":{\"baseUrl\":\"acme.my.salesforce.com\",\"username\":\"u\"}}");
 	CHECK_INT(g->n, 1);
 	CHECK_STR(field(&g->ev, "host"), "acme.my.salesforce.com");
 	CHECK_STR(field(&g->ev, "scheme"), "");
@@ -311,7 +316,7 @@ static void test_masking(void)
 {
 	struct strbuf sb = {0};
 	const char *s = "Bearer 00D5g000004ABCD!AQ4AQabcdefghijklmnopqrstuvwxyz0123456789 and "
-	                "password=hunter2&x=1 and {\"client_secret\":\"s3cr3t\"}";
+			"password=hunter2&x=1 and {\"client_secret\":\"s3cr3t\"}";
 	render_text_value(&sb, rs, s, strlen(s));
 	CHECK(strstr(sb_str(&sb), "00D5g") == NULL);
 	CHECK(strstr(sb_str(&sb), "hunter2") == NULL);
@@ -334,8 +339,10 @@ static void test_correlation(void)
 	     "c@acme.com,2026-11-03T14:01:00Z,34.2.1.5,Remote Access 2.0,"
 	     "Username-Password Flow Disabled,Conn\n"
 	     "d@acme.com,2026-11-03T14:01:00Z,34.2.1.6,Remote Access 2.0,Invalid Password,Conn\n");
-	feed(&r, "settings.json", "{\"baseUrl\":\"https://acme.my.salesforce.com\",\"username\":\"c@acme.com\"}");
-	feed(&r, "tok.json", "{\"error\":\"invalid_grant\",\"error_description\":\"authentication failure\"}");
+	feed(&r, "settings.json",
+	     "{\"baseUrl\":\"https://acme.my.salesforce.com\",\"username\":\"c@acme.com\"}");
+	feed(&r, "tok.json",
+	     "{\"error\":\"invalid_grant\",\"error_description\":\"authentication failure\"}");
 	run_finish(&r);
 	const struct rule *cand = rules_find(rs, "token-authentication-failure");
 	const struct rule *flow = rules_find(rs, "username-password-flow-disabled");
@@ -363,5 +370,5 @@ static void teardown(void)
 	rules_free(rs);
 }
 
-UNIT_MAIN(setup, test_token_body, test_har, test_long_strings, test_record_elements, test_postman, test_settings, test_bad_json, test_masking,
-          test_correlation, teardown)
+UNIT_MAIN(setup, test_token_body, test_har, test_long_strings, test_record_elements, test_postman,
+	  test_settings, test_bad_json, test_masking, test_correlation, teardown)

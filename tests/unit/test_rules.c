@@ -33,51 +33,48 @@ static void write_file(const char *name, const char *text)
 	fclose(fp);
 }
 
-static const char *fields_conf =
-    "# test fields\n"
-    "field time   Login Time | TIMESTAMP_DERIVED | TIMESTAMP\n"
-    "field user   Username | USER_NAME\n"
-    "field user_id  User ID | USER_ID_DERIVED\n"
-    "field source_ip Source IP | CLIENT_IP\n"
-    "field status Status | LOGIN_STATUS\n"
-    "field status_code\n"
-    "field login_type Login Type\n"
-    "field application Application\n"
-    "fallback user user_id\n"
-    "require status\n"
-    "success status ~ /^success$/i\n";
+static const char *fields_conf = "# test fields\n"
+				 "field time   Login Time | TIMESTAMP_DERIVED | TIMESTAMP\n"
+				 "field user   Username | USER_NAME\n"
+				 "field user_id  User ID | USER_ID_DERIVED\n"
+				 "field source_ip Source IP | CLIENT_IP\n"
+				 "field status Status | LOGIN_STATUS\n"
+				 "field status_code\n"
+				 "field login_type Login Type\n"
+				 "field application Application\n"
+				 "fallback user user_id\n"
+				 "require status\n"
+				 "success status ~ /^success$/i\n";
 
-static const char *codes_conf =
-    "code status LOGIN_NO_ERROR Success\n"
-    "code status LOGIN_ERROR_RESTRICTED_DOMAIN Restricted IP\n"
-    "code login_type i Remote Access 2.0\n"
-    "code login_type I Other Apex API\n";
+static const char *codes_conf = "code status LOGIN_NO_ERROR Success\n"
+				"code status LOGIN_ERROR_RESTRICTED_DOMAIN Restricted IP\n"
+				"code login_type i Remote Access 2.0\n"
+				"code login_type I Other Apex API\n";
 
-static const char *good_rules =
-    "rule token-required\n"
-    "  title  Security token missing for {user}\n"
-    "  severity error\n"
-    "  applies login-history\n"
-    "  when status ~ /^(failed: )?invalid password$/i\n"
-    "  when login_type ~ /^(remote access 2\\.0|other apex api)$/i\n"
-    "  fix Reset the token \\\n"
-    "      of {user} ({count} times).\n"
-    "  ref https://example.invalid/a#b\n"
-    "  example status=Invalid Password; login_type=i\n"
-    "  counter status=Invalid Password; login_type=Application\n"
-    "end\n"
-    "\n"
-    "rule bad-password\n"
-    "  title  Wrong password\n"
-    "  severity warning\n"
-    "  applies login-history\n"
-    "  when status ~ /^invalid password$/i\n"
-    "  when status !~ /x{3}/\n"
-    "  fix Type it again\n"
-    "  ref manual\n"
-    "  example status=Invalid Password; login_type=Application\n"
-    "  counter status=Restricted IP\n"
-    "end\n";
+static const char *good_rules = "rule token-required\n"
+				"  title  Security token missing for {user}\n"
+				"  severity error\n"
+				"  applies login-history\n"
+				"  when status ~ /^(failed: )?invalid password$/i\n"
+				"  when login_type ~ /^(remote access 2\\.0|other apex api)$/i\n"
+				"  fix Reset the token \\\n"
+				"      of {user} ({count} times).\n"
+				"  ref https://example.invalid/a#b\n"
+				"  example status=Invalid Password; login_type=i\n"
+				"  counter status=Invalid Password; login_type=Application\n"
+				"end\n"
+				"\n"
+				"rule bad-password\n"
+				"  title  Wrong password\n"
+				"  severity warning\n"
+				"  applies login-history\n"
+				"  when status ~ /^invalid password$/i\n"
+				"  when status !~ /x{3}/\n"
+				"  fix Type it again\n"
+				"  ref manual\n"
+				"  example status=Invalid Password; login_type=Application\n"
+				"  counter status=Restricted IP\n"
+				"end\n";
 
 static void setup(const char *rules)
 {
@@ -146,7 +143,8 @@ static void test_load_good(void)
 	ev.kind = KIND_LOGIN_HISTORY;
 	int st = rules_field(rs, "status");
 	event_set(&ev, rs, st, " LOGIN_ERROR_RESTRICTED_DOMAIN ", 31);
-	CHECK(ev.len[st] == strlen("Restricted IP") && memcmp(ev.val[st], "Restricted IP", 13) == 0);
+	CHECK(ev.len[st] == strlen("Restricted IP") &&
+	      memcmp(ev.val[st], "Restricted IP", 13) == 0);
 	int sc = rules_field(rs, "status_code");
 	CHECK(ev.len[sc] == 29 && memcmp(ev.val[sc], "LOGIN_ERROR_RESTRICTED_DOMAIN", 29) == 0);
 
@@ -207,8 +205,8 @@ static void test_errors(void)
 {
 	char want[160];
 	const char *e = load_errors("rule x\n  title t\n  severity error\n  applies login-history\n"
-	                            "  when status ~ /ab(c[d/\n  fix f\n  ref r\n"
-	                            "  example status=a\n  counter status=b\nend\n");
+				    "  when status ~ /ab(c[d/\n  fix f\n  ref r\n"
+				    "  example status=a\n  counter status=b\nend\n");
 	/* The pattern starts at column 18 of the directive; PCRE2 reports offset 6. */
 	snprintf(want, sizeof want, "%s/a.rules:5:", dir);
 	CHECK(contains(e, want));

@@ -77,7 +77,8 @@ static void test_strings(void)
 static void test_escape(void)
 {
 	struct strbuf sb = {0};
-	const char evil[] = "App\x1b]0;pwned\x07\r\n\xC2\x9B" "31m\xC3\xA9\xFF";
+	const char evil[] = "App\x1b]0;pwned\x07\r\n\xC2\x9B"
+			    "31m\xC3\xA9\xFF";
 	render_escape_term(&sb, evil, sizeof evil - 1);
 	CHECK_STR(sb_str(&sb), "App\\x1B]0;pwned\\x07\\x0D\\x0A\\xC2\\x9B31m\xC3\xA9\\xFF");
 	sb_free(&sb);
