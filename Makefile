@@ -21,7 +21,7 @@ WERROR  ?=
 OPT     ?= -O2
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2
-CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc \
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Ilib \
            -DSFDIAG_DATADIR='"$(DATADIR)"' -DSFDIAG_SRCDIR='"$(CURDIR)"' $(CPPFLAGS)
 CFLAGS_ALL = -std=c11 $(OPT) -g $(WARN) $(WERROR) -pthread $(CFLAGS)
 LIBS     = -lpcre2-8 -lcsv -lcjson -lz -larchive -lpthread
@@ -38,63 +38,79 @@ NO_ASLR = setarch $$(uname -m) -R
 DEB_BUILD = gcc make pkg-config libpcre2-dev libcsv-dev libcjson-dev zlib1g-dev \
             libarchive-dev
 DEB_TEST  = python3 groff-base time binutils
-DEB_LINT  = clang-14 libclang-rt-14-dev cppcheck clang-tidy
+DEB_LINT  = clang-14 libclang-rt-14-dev cppcheck clang-tidy clang-format
 
-SRC  = $(sort $(wildcard src/*.c))
-LIB_SRC = $(filter-out src/main.c,$(SRC))
+# The library, one folder per pipeline stage (docs/architecture.md), and the
+# command-line front-end that links it.
+STAGES   = base input rules adapt engine report
+LIB_SRC  = $(sort $(foreach s,$(STAGES),$(wildcard lib/$(s)/*.c)))
+CLI_SRC  = $(sort $(wildcard cli/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 
-REL_OBJ = $(SRC:src/%.c=build/rel/%.o)
-SAN_OBJ = $(SRC:src/%.c=build/san/%.o)
-REL_LIB_OBJ = $(LIB_SRC:src/%.c=build/rel/%.o)
-SAN_LIB_OBJ = $(LIB_SRC:src/%.c=build/san/%.o)
+# Three builds, each in its own folder: release, ASan + UBSan, TSan.
+obj = $(patsubst %.c,build/$(1)/%.o,$(2))
+REL_LIB = build/rel/libsfdiag.a
+SAN_LIB = build/san/libsfdiag.a
+TSAN_LIB = build/tsan/libsfdiag.a
 REL_UNIT = $(UNIT_SRC:tests/unit/%.c=build/rel/unit/%)
 SAN_UNIT = $(UNIT_SRC:tests/unit/%.c=build/san/unit/%)
-TSAN_OBJ = $(SRC:src/%.c=build/tsan/%.o)
-TSAN_LIB_OBJ = $(LIB_SRC:src/%.c=build/tsan/%.o)
 
 .PHONY: all deps demo test test-release check check-threads unit cli test-install test-html \
-        bench install uninstall clean lint FORCE fuzz fuzz-replay limits oom lint-deps
+        bench install uninstall clean lint FORCE fuzz fuzz-replay limits oom lint-deps format
 
 all: build/sfdiag
 
-build/sfdiag: $(REL_OBJ)
-	$(CC) $(CFLAGS_ALL) -o $@ $(REL_OBJ) $(LDFLAGS) $(LIBS)
+build/%/libsfdiag.a:
+	@rm -f $@
+	$(AR) rcs $@ $^
 
-build/san/sfdiag: $(SAN_OBJ)
-	$(CC) $(CFLAGS_ALL) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(LDFLAGS) $(LIBS)
+$(REL_LIB): $(call obj,rel,$(LIB_SRC))
+$(SAN_LIB): $(call obj,san,$(LIB_SRC))
+$(TSAN_LIB): $(call obj,tsan,$(LIB_SRC))
 
-build/tsan/sfdiag: $(TSAN_OBJ)
-	$(CC) $(CFLAGS_ALL) $(TSAN_FLAGS) -o $@ $(TSAN_OBJ) $(LDFLAGS) $(LIBS)
+build/sfdiag: $(call obj,rel,$(CLI_SRC)) $(REL_LIB)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS) $(LIBS)
 
-build/tsan/%.o: src/%.c src/*.h | build/tsan
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(TSAN_FLAGS) -c -o $@ $<
+build/san/sfdiag: $(call obj,san,$(CLI_SRC)) $(SAN_LIB)
+	$(CC) $(CFLAGS_ALL) $(SAN_FLAGS) -o $@ $^ $(LDFLAGS) $(LIBS)
 
-build/tsan/unit/%: tests/unit/%.c tests/unit/*.h $(TSAN_LIB_OBJ) | build/tsan/unit
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(TSAN_FLAGS) -o $@ $< $(TSAN_LIB_OBJ) $(LDFLAGS) $(LIBS)
+build/tsan/sfdiag: $(call obj,tsan,$(CLI_SRC)) $(TSAN_LIB)
+	$(CC) $(CFLAGS_ALL) $(TSAN_FLAGS) -o $@ $^ $(LDFLAGS) $(LIBS)
 
-build/rel/%.o: src/%.c src/*.h | build/rel
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+# Header dependencies come from the compiler (-MMD), one .d file per object.
+build/rel/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
-build/san/%.o: src/%.c src/*.h | build/san
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN_FLAGS) -c -o $@ $<
+build/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN_FLAGS) -MMD -MP -c -o $@ $<
 
-build/rel/unit/%: tests/unit/%.c tests/unit/*.h $(REL_LIB_OBJ) | build/rel/unit
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(REL_LIB_OBJ) $(LDFLAGS) $(LIBS)
+build/tsan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(TSAN_FLAGS) -MMD -MP -c -o $@ $<
 
-build/san/unit/%: tests/unit/%.c tests/unit/*.h $(SAN_LIB_OBJ) | build/san/unit
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN_FLAGS) -o $@ $< $(SAN_LIB_OBJ) $(LDFLAGS) $(LIBS)
+build/rel/unit/%: tests/unit/%.c tests/unit/*.h $(REL_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(REL_LIB) $(LDFLAGS) $(LIBS)
 
-build/rel build/san build/rel/unit build/san/unit build/tsan build/tsan/unit:
-	mkdir -p $@
+build/san/unit/%: tests/unit/%.c tests/unit/*.h $(SAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(SAN_FLAGS) -o $@ $< $(SAN_LIB) $(LDFLAGS) $(LIBS)
 
-# rules.c compiles DATADIR in: rebuild it whenever PREFIX changes, so that
-# "make install PREFIX=/usr" after "make" does not install a binary that
+build/tsan/unit/%: tests/unit/%.c tests/unit/*.h $(TSAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(TSAN_FLAGS) -o $@ $< $(TSAN_LIB) $(LDFLAGS) $(LIBS)
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# The rules loader compiles DATADIR in: rebuild it whenever PREFIX changes, so
+# that "make install PREFIX=/usr" after "make" does not install a binary that
 # looks for its rules under /usr/local.
 build/datadir.stamp: FORCE
 	@mkdir -p build
 	@echo '$(DATADIR)' | cmp -s - $@ 2>/dev/null || echo '$(DATADIR)' > $@
-build/rel/rules.o build/san/rules.o build/tsan/rules.o: build/datadir.stamp
+$(foreach b,rel san tsan,build/$(b)/lib/rules/rules.o): build/datadir.stamp
 
 # Install what is missing, and nothing when everything is there.
 deps:

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tools/lint.sh - static analysis of src/ with the committed configurations:
+# tools/lint.sh - static analysis of lib/ and cli/ with the committed configurations:
 # cppcheck (suppressions in .cppcheck) and clang-tidy (.clang-tidy).  Exits
 # non-zero on any finding.  `make lint` runs it; needs cppcheck and
 # clang-tidy (Debian: cppcheck clang-tidy).
@@ -11,7 +11,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 
 # The project's defines, as in the Makefile's CPPFLAGS_ALL.
-DEFS="-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc"
+DEFS="-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Ilib"
 TIDY=${CLANG_TIDY:-$(command -v clang-tidy-14 || command -v clang-tidy)}
 what=${1:-all}
 [ $# -gt 0 ] && shift
@@ -22,12 +22,12 @@ if [ "$what" = all ] || [ "$what" = cppcheck ]; then
 	# shellcheck disable=SC2086
 	cppcheck --enable=warning,performance,portability --error-exitcode=1 --inline-suppr \
 		--suppressions-list=.cppcheck --std=c11 --quiet -j "${LINT_JOBS:-2}" \
-		$DEFS -DSFDIAG_DATADIR='"/x"' -DSFDIAG_SRCDIR='"/x"' src || fail=1
+		$DEFS -DSFDIAG_DATADIR='"/x"' -DSFDIAG_SRCDIR='"/x"' lib cli || fail=1
 fi
 
 if [ "$what" = all ] || [ "$what" = clang-tidy ]; then
 	[ -n "$TIDY" ] || { echo "lint: clang-tidy missing (apt-get install clang-tidy)" >&2; exit 2; }
-	files=${*:-$(ls src/*.c)}
+	files=${*:-$(ls lib/*/*.c cli/*.c)}
 	echo "lint: $("$TIDY" --version | sed -n 's/.*LLVM version //p')"
 	out=$(mktemp)
 	# One process per file, LINT_JOBS at a time.
@@ -41,14 +41,14 @@ if [ "$what" = all ] || [ "$what" = clang-tidy ]; then
 # valist.Uninitialized: va_copy/va_start are there; clang 14's analyzer
 # loses track of them through the format attribute (util.c sb_vprintf,
 # archive.c note).
-src/util\.c:[0-9]+:[0-9]+: warning: .*\[clang-analyzer-valist\.Uninitialized\]
-src/archive\.c:[0-9]+:[0-9]+: warning: .*\[clang-analyzer-valist\.Uninitialized\]
+lib/base/util\.c:[0-9]+:[0-9]+: warning: .*\[clang-analyzer-valist\.Uninitialized\]
+lib/input/archive\.c:[0-9]+:[0-9]+: warning: .*\[clang-analyzer-valist\.Uninitialized\]
 # noun(): fi->rule >= 0 indexes rs->rules, never NULL when a rule exists.
-src/render_text\.c:[0-9]+:[0-9]+: warning: Dereference of null pointer
+lib/report/render_text\.c:[0-9]+:[0-9]+: warning: Dereference of null pointer
 # nnotes (size_t) + notes_dropped (uint64_t) are both 64-bit on LP64.
-src/triage\.c:[0-9]+:[0-9]+: warning: .*\[bugprone-misplaced-widening-cast\]
+(cli|lib/[a-z]+)/triage[a-z_]*\.c:[0-9]+:[0-9]+: warning: .*\[bugprone-misplaced-widening-cast\]
 # getline's result is tested in the loop condition; the analyzer wants it read.
-src/rules\.c:[0-9]+:[0-9]+: warning: Although the value stored to 'got'
+lib/rules/rules\.c:[0-9]+:[0-9]+: warning: Although the value stored to 'got'
 # Excessive padding in a small stack struct: a size opinion, not a bug.
 warning: Excessive padding in
 FP

@@ -1,5 +1,5 @@
 # build.sh - sourced by run-fuzzers and replay-all: compile the sources
-# (src/*.c but main.c) and the harnesses in one of two modes.
+# (the library, lib/*/*.c) and the harnesses in one of two modes.
 #
 #   fuzz_build clang OUT   clang -fsanitize=fuzzer,address,undefined
 #   fuzz_build gcc OUT     gcc -fsanitize=address,undefined + replay.c
@@ -9,10 +9,10 @@
 HARNESSES="fuzz_csv fuzz_csvline fuzz_time fuzz_json fuzz_text fuzz_rules fuzz_archive"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# FUZZ_SRC: fuzz a patched copy of src/ (to get past a known bug).
-SRC=${FUZZ_SRC:-$ROOT/src}
+# FUZZ_SRC: fuzz a patched copy of lib/ (to get past a known bug).
+SRC=${FUZZ_SRC:-$ROOT/lib}
 LIBS="-lpcre2-8 -lcsv -lcjson -lz -larchive -lpthread"
-DEFS="-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I$SRC -I$ROOT/tests/fuzz \
+DEFS="-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I$ROOT/include -I$SRC -I$ROOT/tests/fuzz \
 -DSFDIAG_DATADIR=\"/nonexistent\" -DSFDIAG_SRCDIR=\"$ROOT\""
 
 # fuzz_build MODE OUT: returns non-zero if anything fails to compile.
@@ -37,18 +37,16 @@ fuzz_build()
 	esac
 	common="-std=c11 -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all -pthread -w"
 	objs=
-	for s in "$SRC"/*.c; do
-		b=$(basename "$s" .c)
-		[ "$b" = main ] && continue
+	for s in "$SRC"/*/*.c; do
+		b=$(basename "$(dirname "$s")")_$(basename "$s" .c)
 		objs="$objs $out/obj/$b.o"
 	done
 	# Compile what is out of date, FUZZ_MAKE_JOBS (2) at a time.
 	running=0 failed=0 pids=
-	for s in "$SRC"/*.c; do
-		b=$(basename "$s" .c)
-		[ "$b" = main ] && continue
+	for s in "$SRC"/*/*.c; do
+		b=$(basename "$(dirname "$s")")_$(basename "$s" .c)
 		o=$out/obj/$b.o
-		newer=$(find "$SRC" -name '*.h' -newer "$o" 2>/dev/null | head -1)
+		newer=$(find "$SRC" "$ROOT/include" -name '*.h' -newer "$o" 2>/dev/null | head -1)
 		[ -f "$o" ] && [ "$o" -nt "$s" ] && [ -z "$newer" ] && continue
 		# shellcheck disable=SC2086
 		$cc $common $objflags $DEFS -c -o "$o" "$s" &

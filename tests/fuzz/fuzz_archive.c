@@ -6,7 +6,7 @@
 
 #include <unistd.h>
 
-#include "triage.h"
+#include "input/archive.h"
 
 static char path[300];
 

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapter.h"
-#include "input.h"
-#include "ruleset.h"
+#include "adapt/adapter.h"
+#include "input/input.h"
+#include "rules/ruleset.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -5,8 +5,8 @@
  */
 #include "fuzz_common.h"
 
-#include "render.h"
-#include "run.h"
+#include "report/render.h"
+#include "engine/run.h"
 
 static FILE *devnull;
 

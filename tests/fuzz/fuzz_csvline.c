@@ -9,7 +9,7 @@
 #include "fuzz_common.h"
 
 #include "../unit/csv_oracle.h"
-#include "csvline.h"
+#include "adapt/csvline.h"
 
 enum { MAXF = 512 };
 

@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "event.h"
+#include "adapt/event.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -8,7 +8,7 @@
 
 #include <unistd.h>
 
-#include "selftest.h"
+#include "engine/selftest.h"
 
 static char dir[256], file[300];
 static FILE *devnull;

@@ -4,7 +4,7 @@
  */
 #include "fuzz_common.h"
 
-#include "extract.h"
+#include "adapt/extract.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -3,7 +3,7 @@
  */
 #include "fuzz_common.h"
 
-#include "timeparse.h"
+#include "base/timeparse.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

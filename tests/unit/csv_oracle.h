@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvline.h"
+#include "adapt/csvline.h"
 
 struct csv_oracle {
 	const char *line;

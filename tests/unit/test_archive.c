@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "triage.h"
+#include "input/archive.h"
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 static char tmpdir[64];
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "csv_oracle.h"
-#include "csvline.h"
+#include "adapt/csvline.h"
 #include "unit.h"
 
 enum { MAXF = 64 };

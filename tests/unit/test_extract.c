@@ -7,10 +7,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "extract.h"
-#include "ruleset.h"
+#include "adapt/extract.h"
+#include "rules/ruleset.h"
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 static char dir[64];
 static struct strbuf errors;

@@ -7,8 +7,8 @@
  * per read, so that each buffer boundary is crossed at every position.
  * Literals use octal escapes where a letter follows, which \x would swallow.
  */
-#include "input.h"
-#include "prefetch.h"
+#include "input/input.h"
+#include "input/prefetch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +18,7 @@
 #include <zlib.h>
 
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 static char dir[64];
 static int nfiles;

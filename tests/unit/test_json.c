@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapter.h"
-#include "correlate.h"
-#include "render.h"
-#include "run.h"
+#include "adapt/adapter.h"
+#include "engine/correlate.h"
+#include "report/render.h"
+#include "engine/run.h"
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 static struct ruleset *rs;
 

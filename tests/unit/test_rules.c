@@ -5,10 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "matcher.h"
-#include "ruleset.h"
+#include "engine/matcher.h"
+#include "rules/ruleset.h"
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 static char dir[64];
 static struct strbuf errors;

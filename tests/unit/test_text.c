@@ -7,11 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "adapter.h"
-#include "extract.h"
-#include "ruleset.h"
+#include "adapt/adapter.h"
+#include "adapt/extract.h"
+#include "rules/ruleset.h"
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 static char dir[64];
 static struct strbuf errors;

@@ -4,7 +4,7 @@
  *
  * Expected instants were computed independently (Python calendar.timegm).
  */
-#include "timeparse.h"
+#include "base/timeparse.h"
 
 #include <stdint.h>
 #include <stdlib.h>

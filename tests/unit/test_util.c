@@ -3,9 +3,9 @@
  */
 #include <string.h>
 
-#include "render.h"
+#include "report/render.h"
 #include "unit.h"
-#include "util.h"
+#include "base/util.h"
 
 static void test_utf8(void)
 {

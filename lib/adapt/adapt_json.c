@@ -1,0 +1,1045 @@
+/*
+ * adapt_json.c - JSON inputs: token-endpoint bodies, REST error arrays, HAR
+ * files, Postman collections, connection settings, and LoginHistory /
+ * LoginEvent records from REST or sf CLI JSON exports.
+ *
+ * A document is read whole (at most SFDIAG_MAX_JSON_BYTES) and parsed with
+ * cJSON; several documents in a row (JSON Lines) are read one after another.
+ * Object keys are mapped to fields through the `key` aliases of fields.conf
+ * (and, for login records, the header aliases), so no Salesforce key name
+ * beyond the HAR and Postman container formats is written here.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "adapt/adapter.h"
+#include "base/util.h"
+
+int json_sniff(const char *head, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = head[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		return c == '{' || c == '[';
+	}
+	return 0;
+}
+
+/* ---- small helpers ---- */
+
+static const cJSON *member(const cJSON *obj, const char *key)
+{
+	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
+static const char *str_of(const cJSON *v)
+{
+	return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
+}
+
+/* An HTTP status from a JSON number: 100-999, else 0 (never an out-of-range
+ * conversion). */
+static int http_status(const cJSON *v)
+{
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 100 && v->valuedouble < 1000))
+		return 0;
+	return (int)v->valuedouble;
+}
+
+/* Set field f from a scalar JSON value (numbers and booleans as text). */
+static void set_scalar(struct event *ev, const struct ruleset *rs, int f, const cJSON *v)
+{
+	char num[64];
+	size_t n;
+	if (cJSON_IsString(v) && v->valuestring) {
+		event_set(ev, rs, f, v->valuestring, strlen(v->valuestring));
+		return;
+	}
+	if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+		/* Whole numbers as integers; the range check comes first, since
+		 * converting an out-of-range double to an integer is undefined. */
+		if (d > -9e15 && d < 9e15 && d == (double)(long long)d)
+			n = (size_t)snprintf(num, sizeof num, "%lld", (long long)d);
+		else
+			n = (size_t)snprintf(num, sizeof num, "%g", d);
+	} else if (cJSON_IsBool(v)) {
+		n = (size_t)snprintf(num, sizeof num, "%s", cJSON_IsTrue(v) ? "true" : "false");
+	} else {
+		return;
+	}
+	const char *kept = event_keep(ev, num, &n);
+	event_set(ev, rs, f, kept, n);
+}
+
+/* Set a field by name, from a copy kept in the event. */
+static void set_text(struct event *ev, const struct ruleset *rs, const char *field, const char *s,
+		     size_t n)
+{
+	int f = rules_field(rs, field);
+	if (f < 0 || !s)
+		return;
+	const char *kept = event_keep(ev, s, &n);
+	event_set(ev, rs, f, kept, n);
+}
+
+/*
+ * Split a URL into scheme, host (lower case, no port or credentials) and
+ * path (without query), and set them unless already set.  A URL without a
+ * scheme ("acme.my.salesforce.com/x") is read as host and path.
+ */
+static void set_url(struct event *ev, const struct ruleset *rs, const char *url)
+{
+	if (!url)
+		return;
+	size_t n = strlen(url);
+	url = str_trim(url, &n);
+	const char *p = url, *end = url + n;
+	const char *sep = NULL;
+	for (const char *q = url; q + 2 < end; q++) {
+		if (q[0] == ':' && q[1] == '/' && q[2] == '/') {
+			sep = q;
+			break;
+		}
+		if (*q == '/')
+			break;
+	}
+	if (sep) {
+		set_text(ev, rs, "scheme", url, (size_t)(sep - url));
+		p = sep + 3;
+	}
+	const char *hend = p;
+	while (hend < end && *hend != '/' && *hend != '?' && *hend != '#')
+		hend++;
+	const char *h = p;
+	for (const char *q = p; q < hend; q++)
+		if (*q == '@')
+			h = q + 1;
+	const char *colon = memchr(h, ':', (size_t)(hend - h));
+	size_t hn = (size_t)((colon ? colon : hend) - h);
+	char host[256];
+	if (hn >= sizeof host)
+		hn = sizeof host - 1;
+	for (size_t i = 0; i < hn; i++)
+		host[i] = (h[i] >= 'A' && h[i] <= 'Z') ? (char)(h[i] + 32) : h[i];
+	int fh = rules_field(rs, "host");
+	if (fh >= 0 && !ev->val[fh] && hn)
+		set_text(ev, rs, "host", host, hn);
+	const char *pend = hend;
+	while (pend < end && *pend != '?' && *pend != '#')
+		pend++;
+	int fp = rules_field(rs, "path");
+	if (fp >= 0 && !ev->val[fp] && pend > hend)
+		set_text(ev, rs, "path", hend, (size_t)(pend - hend));
+}
+
+/* Decode %XX and + of a form value into out (at most cap-1 bytes). */
+static size_t form_decode(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 1 < cap; i++) {
+		char c = s[i];
+		if (c == '+') {
+			c = ' ';
+		} else if (c == '%' && i + 2 < n) {
+			char hex[3] = {s[i + 1], s[i + 2], 0};
+			char *e;
+			long v = strtol(hex, &e, 16);
+			if (*e == '\0') {
+				c = (char)v;
+				i += 2;
+			}
+		}
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* From an x-www-form-urlencoded body, set grant_type and user (username). */
+static void set_form(struct event *ev, const struct ruleset *rs, const char *body)
+{
+	if (!body)
+		return;
+	const char *p = body;
+	while (*p) {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		if (eq) {
+			char val[512];
+			size_t kn = (size_t)(eq - p);
+			size_t vn = form_decode(eq + 1, len - kn - 1, val, sizeof val);
+			if (kn == 10 && memcmp(p, "grant_type", 10) == 0)
+				set_text(ev, rs, "grant_type", val, vn);
+			else if (kn == 8 && memcmp(p, "username", 8) == 0)
+				set_text(ev, rs, "user", val, vn);
+		}
+		if (!amp)
+			break;
+		p = amp + 1;
+	}
+}
+
+/* ---- token bodies and REST error items ---- */
+
+unsigned json_response_kind(const struct ruleset *rs, const cJSON *obj, int errors_only)
+{
+	const int f_error = rules_field(rs, "error"), f_token = rules_field(rs, "access_token");
+	const int f_code = rules_field(rs, "error_code");
+	unsigned kind = 0;
+	const cJSON *it;
+
+	if (!cJSON_IsObject(obj))
+		return 0;
+	/* An OAuth body names error (or access_token); a REST item errorCode. */
+	cJSON_ArrayForEach(it, obj)
+	{
+		char norm[128];
+		if (!it->string || cJSON_IsNull(it))
+			continue;
+		rules_normalize_header(it->string, strlen(it->string), norm, sizeof norm);
+		int f = rules_field_for_key(rs, KIND_TOKEN_RESPONSE, norm);
+		if (f >= 0 && (f == f_error || (!errors_only && f == f_token)))
+			kind = KIND_TOKEN_RESPONSE;
+		else if (!kind && f_code >= 0 &&
+			 rules_field_for_key(rs, KIND_API_ERROR, norm) == f_code)
+			kind = KIND_API_ERROR;
+	}
+	return kind;
+}
+
+unsigned json_response_event(const struct ruleset *rs, const cJSON *obj, struct event *ev)
+{
+	static const unsigned kinds[] = {KIND_TOKEN_RESPONSE, KIND_API_ERROR};
+	unsigned kind = json_response_kind(rs, obj, 0);
+	const cJSON *it;
+
+	if (!kind)
+		return 0;
+	ev->kind = kind;
+	cJSON_ArrayForEach(it, obj)
+	{
+		char norm[128];
+		if (!it->string)
+			continue;
+		rules_normalize_header(it->string, strlen(it->string), norm, sizeof norm);
+		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+			if (kinds[k] != kind)
+				continue;
+			int f = rules_field_for_key(rs, kind, norm);
+			if (f >= 0)
+				set_scalar(ev, rs, f, it);
+		}
+	}
+	int fb = rules_field(rs, "body_kind");
+	if (fb >= 0 && !ev->val[fb])
+		set_text(ev, rs, "body_kind", "json", 4);
+	return kind;
+}
+
+/* ---- the reader ---- */
+
+struct jctx {
+	struct adapter_ctx *ac;
+	const char *buf; /* the whole document */
+	size_t len;
+	const char *hint; /* search position for line numbers of entries */
+	const char *seen; /* line_at has counted the lines up to here... */
+	long seen_line;	  /* ...and this is the line there (0: nothing yet) */
+};
+
+/*
+ * The line of pos.  Lines are counted on from the last position asked
+ * about, so asking in document order (each HAR entry after the last) costs
+ * one pass in all, not one pass per entry.
+ */
+static long line_at(struct jctx *jc, const char *pos)
+{
+	const char *end = jc->buf + jc->len;
+	if (pos > end)
+		pos = end;
+	if (jc->seen_line == 0 || pos < jc->seen) {
+		jc->seen = jc->buf;
+		jc->seen_line = 1;
+	}
+	for (const char *p = jc->seen; p < pos; p++) {
+		p = memchr(p, '\n', (size_t)(pos - p));
+		if (!p)
+			break;
+		jc->seen_line++;
+	}
+	jc->seen = pos;
+	return jc->seen_line;
+}
+
+/* The line of the next occurrence of "key" after the last one found. */
+static long next_key_line(struct jctx *jc, const char *key, long fallback)
+{
+	const char *p = jc->hint ? jc->hint : jc->buf;
+	const char *hit = strstr(p, key);
+	if (!hit)
+		return fallback;
+	jc->hint = hit + 1;
+	return line_at(jc, hit);
+}
+
+/* The line of an object in an array, found by its first key (records of
+ * one export all start with the same key, in document order); fallback
+ * when it has none or the key is spelled with escapes. */
+static long item_line(struct jctx *jc, const cJSON *item, long fallback)
+{
+	char key[136];
+	const cJSON *first = cJSON_IsObject(item) ? item->child : NULL;
+	if (!first || !first->string || strlen(first->string) > sizeof key - 3)
+		return fallback;
+	snprintf(key, sizeof key, "\"%s\"", first->string);
+	return next_key_line(jc, key, fallback);
+}
+
+static void begin(struct jctx *jc, struct event *ev, long line)
+{
+	event_clear(ev);
+	ev->kind = 0; /* set by what the value turns out to be */
+	ev->file = jc->ac->file;
+	ev->file_seq = jc->ac->file_seq;
+	ev->line = line;
+}
+
+static void emit(struct jctx *jc, struct event *ev)
+{
+	event_finish(ev, jc->ac->rs);
+	jc->ac->emit(jc->ac->ctx, ev);
+}
+
+/* Fill the response part of an HTTP exchange: status, type and body. */
+static void response_fields(struct event *ev, const struct ruleset *rs, int status,
+			    const char *mime, const char *body, cJSON **parsed)
+{
+	char num[16];
+	if (status > 0) {
+		size_t n = (size_t)snprintf(num, sizeof num, "%d", status);
+		set_text(ev, rs, "http_status", num, n);
+	}
+	if (mime)
+		set_text(ev, rs, "content_type", mime, strlen(mime));
+	size_t bn = body ? strlen(body) : 0;
+	const char *b = body ? str_trim(body, &bn) : "";
+	if (bn == 0) {
+		set_text(ev, rs, "body_kind", "empty", 5);
+		return;
+	}
+	if (b[0] == '{' || b[0] == '[') {
+		*parsed = cJSON_ParseWithLength(b, bn);
+		const cJSON *o = *parsed;
+		if (cJSON_IsArray(o))
+			o = cJSON_GetArrayItem(o, 0);
+		if (o && json_response_event(rs, o, ev))
+			return;
+	}
+	int html = (bn > 0 && b[0] == '<') || (mime && strstr(mime, "html"));
+	set_text(ev, rs, "body_kind", html ? "html" : "text", 4);
+	set_text(ev, rs, "message", b, bn > 200 ? 200 : bn);
+}
+
+/* The kind of an exchange: what the JSON body said, else fields.conf's
+ * "exchange" for its URL and status; 0 when it does not concern us. */
+static unsigned exchange_kind(const struct ruleset *rs, const char *url, int status)
+{
+	return url ? rules_exchange_kind(rs, url, strlen(url), status) : 0;
+}
+
+/* One HAR entry at line; *used counts those that concern us. */
+static void har_entry(struct jctx *jc, const cJSON *e, long line, size_t *used)
+{
+	const struct ruleset *rs = jc->ac->rs;
+	struct event ev;
+	const cJSON *req = member(e, "request"), *res = member(e, "response");
+	const char *url = str_of(member(req, "url"));
+	const cJSON *st = member(res, "status");
+	int status = http_status(st);
+	unsigned xkind = exchange_kind(rs, url, status);
+	if (!xkind)
+		return;
+	(*used)++;
+	jc->ac->records++;
+	begin(jc, &ev, line);
+	set_url(&ev, rs, url);
+	const char *method = str_of(member(req, "method"));
+	if (method)
+		set_text(&ev, rs, "method", method, strlen(method));
+	const char *when = str_of(member(e, "startedDateTime"));
+	if (when)
+		set_text(&ev, rs, "time", when, strlen(when));
+	const cJSON *post = member(req, "postData"), *p;
+	cJSON_ArrayForEach(p, member(post, "params"))
+	{
+		const char *name = str_of(member(p, "name")), *value = str_of(member(p, "value"));
+		if (name && value && strcmp(name, "grant_type") == 0)
+			set_text(&ev, rs, "grant_type", value, strlen(value));
+		else if (name && value && strcmp(name, "username") == 0)
+			set_text(&ev, rs, "user", value, strlen(value));
+	}
+	set_form(&ev, rs, str_of(member(post, "text")));
+	const cJSON *content = member(res, "content");
+	cJSON *parsed = NULL;
+	response_fields(&ev, rs, status, str_of(member(content, "mimeType")),
+			str_of(member(content, "text")), &parsed);
+	if (!(ev.kind & (KIND_TOKEN_RESPONSE | KIND_API_ERROR)))
+		ev.kind = xkind;
+	emit(jc, &ev);
+	cJSON_Delete(parsed);
+}
+
+static void har_summary(struct jctx *jc, size_t total, size_t used)
+{
+	if (used == 0)
+		adapter_note(
+		    jc->ac, NOTE_INFO, 0,
+		    "HAR file with %zu entr%s, none to a Salesforce authentication endpoint "
+		    "(the \"exchange\" lines of fields.conf)",
+		    total, total == 1 ? "y" : "ies");
+}
+
+static void read_har(struct jctx *jc, const cJSON *entries)
+{
+	size_t total = 0, used = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, entries)
+	{
+		total++;
+		har_entry(jc, e, next_key_line(jc, "\"request\"", 1), &used);
+	}
+	har_summary(jc, total, used);
+}
+
+/* Postman: url is a string or {raw, host[], path[]}. */
+static const char *postman_url(const cJSON *url)
+{
+	if (cJSON_IsString(url))
+		return url->valuestring;
+	return str_of(member(url, "raw"));
+}
+
+static void postman_request(struct event *ev, const struct ruleset *rs, const cJSON *req)
+{
+	const char *url = postman_url(member(req, "url"));
+	if (url && !strstr(url, "{{"))
+		set_url(ev, rs, url);
+	else if (url)
+		set_text(ev, rs, "path", url, strlen(url)); /* host is a variable */
+	const char *method = str_of(member(req, "method"));
+	if (method)
+		set_text(ev, rs, "method", method, strlen(method));
+	const cJSON *body = member(req, "body"), *kv;
+	cJSON_ArrayForEach(kv, member(body, "urlencoded"))
+	{
+		const char *k = str_of(member(kv, "key")), *v = str_of(member(kv, "value"));
+		if (k && v && strcmp(k, "grant_type") == 0)
+			set_text(ev, rs, "grant_type", v, strlen(v));
+		else if (k && v && strcmp(k, "username") == 0 && !strstr(v, "{{"))
+			set_text(ev, rs, "user", v, strlen(v));
+	}
+	set_form(ev, rs, str_of(member(body, "raw")));
+}
+
+static void read_postman_items(struct jctx *jc, const cJSON *items, int depth, size_t *n)
+{
+	const struct ruleset *rs = jc->ac->rs;
+	const cJSON *item;
+	if (depth > 32)
+		return;
+	cJSON_ArrayForEach(item, items)
+	{
+		read_postman_items(jc, member(item, "item"), depth + 1, n);
+		const cJSON *resp;
+		cJSON_ArrayForEach(resp, member(item, "response"))
+		{
+			struct event ev;
+			long line = next_key_line(jc, "\"originalRequest\"", 1);
+			const cJSON *req = member(resp, "originalRequest");
+			if (!req)
+				req = member(item, "request");
+			const char *url = postman_url(member(req, "url"));
+			const cJSON *code = member(resp, "code");
+			int status = http_status(code);
+			unsigned xkind = exchange_kind(rs, url, status);
+			if (!xkind)
+				continue;
+			(*n)++;
+			jc->ac->records++;
+			begin(jc, &ev, line);
+			postman_request(&ev, rs, req);
+			cJSON *parsed = NULL;
+			const char *mime = NULL;
+			const cJSON *h;
+			cJSON_ArrayForEach(h, member(resp, "header"))
+			{
+				const char *k = str_of(member(h, "key"));
+				if (k && strcasecmp(k, "content-type") == 0)
+					mime = str_of(member(h, "value"));
+			}
+			response_fields(&ev, rs, status, mime, str_of(member(resp, "body")),
+					&parsed);
+			if (!(ev.kind & (KIND_TOKEN_RESPONSE | KIND_API_ERROR)))
+				ev.kind = xkind;
+			emit(jc, &ev);
+			cJSON_Delete(parsed);
+		}
+	}
+}
+
+/* Append key to a comma-separated list kept in the event. */
+static void list_add(char *list, size_t cap, const char *key)
+{
+	size_t len = strlen(list);
+	snprintf(list + len, cap - len, "%s%s", len ? ", " : "", key);
+}
+
+/* Does obj look like connection settings: two keys that `key settings` knows? */
+static int settings_like(const struct ruleset *rs, const cJSON *obj)
+{
+	int known = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, obj)
+	{
+		char norm[128];
+		if (!it->string || !(cJSON_IsString(it) || cJSON_IsNumber(it)))
+			continue;
+		rules_normalize_header(it->string, strlen(it->string), norm, sizeof norm);
+		known += rules_field_for_key(rs, KIND_SETTINGS, norm) >= 0;
+	}
+	return known >= 2;
+}
+
+static void read_settings(struct jctx *jc, const cJSON *obj, long line)
+{
+	const struct ruleset *rs = jc->ac->rs;
+	char padded[256] = "", empty[256] = "", unknown[512] = "";
+	const char *password = NULL, *token = NULL;
+	struct event ev;
+	const cJSON *it;
+
+	jc->ac->records++;
+	begin(jc, &ev, line);
+	ev.kind = KIND_SETTINGS;
+	cJSON_ArrayForEach(it, obj)
+	{
+		char norm[128];
+		if (!it->string)
+			continue;
+		rules_normalize_header(it->string, strlen(it->string), norm, sizeof norm);
+		int f = rules_field_for_key(rs, KIND_SETTINGS, norm);
+		if (f < 0) {
+			list_add(unknown, sizeof unknown, it->string);
+			continue;
+		}
+		const char *v = str_of(it);
+		if (v) {
+			size_t n = strlen(v), tn = n;
+			str_trim(v, &tn);
+			if (tn == 0)
+				list_add(empty, sizeof empty, it->string);
+			else if (tn != n)
+				list_add(padded, sizeof padded, it->string);
+			if (f == rules_field(rs, "password"))
+				password = v;
+			if (f == rules_field(rs, "security_token"))
+				token = v;
+		} else if (cJSON_IsNull(it)) {
+			list_add(empty, sizeof empty, it->string);
+		}
+		set_scalar(&ev, rs, f, it);
+	}
+	int fb = rules_field(rs, "base_url");
+	if (fb >= 0 && ev.val[fb])
+		set_url(&ev, rs, ev.val[fb]);
+	if (password && token) {
+		size_t pn = strlen(password), tn = strlen(token);
+		token = str_trim(token, &tn);
+		password = str_trim(password, &pn);
+		int dup = tn && pn > tn && memcmp(password + pn - tn, token, tn) == 0;
+		set_text(&ev, rs, "password_has_token", dup ? "yes" : "no", dup ? 3 : 2);
+	}
+	set_text(&ev, rs, "padded", padded, strlen(padded));
+	set_text(&ev, rs, "empty", empty, strlen(empty));
+	set_text(&ev, rs, "unknown_keys", unknown, strlen(unknown));
+	if (unknown[0])
+		adapter_note(jc->ac, NOTE_INFO, line, "settings keys sfdiag does not know: %s",
+			     unknown);
+	emit(jc, &ev);
+}
+
+/* LoginHistory / LoginEvent records: keys mapped like CSV headers. */
+/* Field of a record key, through a small cache: the records of one export
+ * repeat the same keys in the same order, and mapping a key through the
+ * aliases of fields.conf costs a few hundred string comparisons. */
+struct key_cache {
+	char key[32][48]; /* copies: records may be parsed one at a time */
+	int field[32];
+	size_t n;
+};
+
+static int record_key_field(const struct ruleset *rs, struct key_cache *kc, size_t pos,
+			    const char *key)
+{
+	if (pos < kc->n && strcmp(kc->key[pos], key) == 0)
+		return kc->field[pos];
+	for (size_t i = 0; i < kc->n; i++)
+		if (strcmp(kc->key[i], key) == 0)
+			return kc->field[i];
+	char norm[128];
+	int rank;
+	rules_normalize_header(key, strlen(key), norm, sizeof norm);
+	int f = rules_field_for_header(rs, norm, &rank);
+	if (kc->n < sizeof kc->key / sizeof kc->key[0] && strlen(key) < sizeof kc->key[0]) {
+		memcpy(kc->key[kc->n], key, strlen(key) + 1);
+		kc->field[kc->n++] = f;
+	}
+	return f;
+}
+
+/* One login record object at line: emitted (1) when it has a status. */
+static int record_event(struct jctx *jc, const cJSON *rec, long line, struct key_cache *kc)
+{
+	const struct ruleset *rs = jc->ac->rs;
+	struct event ev;
+	int has_status = 0;
+	const cJSON *it;
+	size_t pos = 0;
+	if (!cJSON_IsObject(rec))
+		return 0;
+	begin(jc, &ev, line);
+	ev.kind = KIND_LOGIN_HISTORY;
+	cJSON_ArrayForEach(it, rec)
+	{
+		if (!it->string)
+			continue;
+		int f = record_key_field(rs, kc, pos++, it->string);
+		if (f < 0)
+			continue;
+		has_status |= f == rs->f_status;
+		set_scalar(&ev, rs, f, it);
+	}
+	if (!has_status)
+		return 0;
+	jc->ac->records++;
+	emit(jc, &ev);
+	return 1;
+}
+
+static int read_login_records(struct jctx *jc, const cJSON *records, long line)
+{
+	const cJSON *rec;
+	struct key_cache kc = {.n = 0};
+	int any = 0;
+	cJSON_ArrayForEach(rec, records) any |=
+	    record_event(jc, rec, item_line(jc, rec, line), &kc);
+	return any;
+}
+
+/*
+ * A document that is one array of objects, or one object whose "records"
+ * or "result"."records" member is one (REST query results, `sf data query
+ * --json`, REST error bodies), or a HAR ("log"."entries"): the byte ranges
+ * of the array's elements, so that each can be parsed alone instead of the
+ * whole document as one tree.  Returns how many (spans in *out, malloc'd;
+ * *har set for a HAR), or -1 for any other shape.
+ */
+struct span {
+	size_t start, end;
+};
+
+static long find_elements(const char *s, size_t n, struct span **out, int *har)
+{
+	char last[3][10] = {"", "", ""}; /* the last string seen at depths 0..2 */
+	size_t depth = 0, arr = 0, nel = 0, cap = 0, el_start = 0;
+	int in_arr = 0, in_el = 0, done = 0;
+	char top = 0; /* '{' or '[': the document's outer container */
+	struct span *el = NULL;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '"') {
+			size_t j = i + 1;
+			while (j < n && s[j] != '"')
+				j += s[j] == '\\' ? 2 : 1;
+			if (j >= n)
+				goto fail; /* an open string */
+			if (depth < 3 && !in_el)
+				snprintf(last[depth], sizeof last[depth], "%.*s",
+					 (int)(j - i - 1 < 9 ? j - i - 1 : 9), s + i + 1);
+			i = j;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ':')
+			continue;
+		if (done)
+			goto fail; /* more than one value, or text after it */
+		if (c == '{' || c == '[') {
+			if (in_arr && depth == arr && !in_el) {
+				if (c != '{')
+					goto fail;
+				in_el = 1;
+				el_start = i;
+			} else if (!in_arr && !nel && c == '[' &&
+				   (depth == 0 ||
+				    (depth == 1 && top == '{' && strcmp(last[1], "records") == 0) ||
+				    (depth == 2 && strcmp(last[1], "result") == 0 &&
+				     strcmp(last[2], "records") == 0) ||
+				    (depth == 2 && strcmp(last[1], "log") == 0 &&
+				     strcmp(last[2], "entries") == 0))) {
+				in_arr = 1;
+				arr = depth + 1;
+				*har = depth == 2 && strcmp(last[1], "log") == 0;
+			}
+			if (depth == 0)
+				top = c;
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0)
+				goto fail;
+			depth--;
+			if (in_el && depth == arr) {
+				el = xgrow(el, &cap, nel + 1, sizeof *el);
+				el[nel++] = (struct span){el_start, i + 1};
+				in_el = 0;
+			} else if (in_arr && depth == arr - 1) {
+				in_arr = 0;
+			}
+			done = depth == 0;
+		} else if ((in_arr && depth == arr && !in_el) || depth == 0) {
+			goto fail; /* a scalar element, or a scalar document */
+		}
+	}
+	/* One value, closed, with its array found and ended. */
+	if (!done || in_arr || nel == 0)
+		goto fail;
+	*out = el;
+	return (long)nel;
+fail:
+	free(el);
+	return -1;
+}
+
+/* The first occurrence of the C string k in p[0..n), or NULL. */
+static const char *find_bytes(const char *p, size_t n, const char *k)
+{
+	size_t kn = strlen(k);
+	for (const char *q = p; kn && (size_t)(p + n - q) >= kn;) {
+		q = memchr(q, k[0], (size_t)(p + n - q) - kn + 1);
+		if (!q)
+			return NULL;
+		if (memcmp(q, k, kn) == 0)
+			return q;
+		q++;
+	}
+	return NULL;
+}
+
+/*
+ * Read the elements find_elements found, each parsed alone: REST error
+ * items when the first is one, else login records.  Returns 1 when that
+ * reading stands; 0 when nothing was emitted and the document should be
+ * read whole instead (no record had a status, or an element does not parse).
+ */
+static int read_elements(struct jctx *jc, const struct span *el, size_t n, int har)
+{
+	const struct ruleset *rs = jc->ac->rs;
+	struct key_cache kc = {.n = 0};
+	int responses = -1, any = 0;
+	size_t used = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = jc->buf + el[i].start;
+		size_t len = el[i].end - el[i].start;
+		const char *stop = NULL;
+		cJSON *v = cJSON_ParseWithLengthOpts(p, len, &stop, 0);
+		if (!v) {
+			if (!any)
+				return 0;
+			adapter_note(
+			    jc->ac, NOTE_ERROR, line_at(jc, stop ? stop : p),
+			    "invalid or truncated JSON (parsing stopped here); the rest of the "
+			    "file was not read");
+			return 1;
+		}
+		if (har) {
+			/* An entry cites the line of its "request". */
+			const char *q = find_bytes(p, len, "\"request\"");
+			har_entry(jc, v, line_at(jc, q ? q : p), &used);
+			cJSON_Delete(v);
+			any = 1;
+			continue;
+		}
+		const char *q = memchr(p, '"', len);
+		long line = line_at(jc, q ? q : p);
+		struct event ev;
+		begin(jc, &ev, line);
+		if (responses < 0)
+			responses = json_response_event(rs, v, &ev) != 0;
+		if (responses) {
+			begin(jc, &ev, line);
+			jc->ac->records++;
+			if (json_response_event(rs, v, &ev))
+				emit(jc, &ev);
+			else
+				jc->ac->skipped++;
+			any = 1;
+		} else {
+			any |= record_event(jc, v, line, &kc);
+		}
+		cJSON_Delete(v);
+	}
+	if (har && any)
+		har_summary(jc, n, used);
+	return any;
+}
+
+/* One top-level JSON value. */
+static void read_value(struct jctx *jc, const cJSON *v, long line)
+{
+	const struct ruleset *rs = jc->ac->rs;
+	struct event ev;
+
+	const cJSON *entries = member(member(v, "log"), "entries");
+	if (cJSON_IsArray(entries)) {
+		read_har(jc, entries);
+		return;
+	}
+	if (cJSON_IsArray(member(v, "item"))) {
+		size_t n = 0;
+		read_postman_items(jc, member(v, "item"), 0, &n);
+		if (n == 0)
+			adapter_note(jc->ac, NOTE_INFO, line,
+				     "Postman collection with no saved response from a Salesforce "
+				     "authentication endpoint");
+		return;
+	}
+	const cJSON *records = member(v, "records");
+	if (!records)
+		records = member(member(v, "result"), "records");
+	if (cJSON_IsArray(records) || cJSON_IsArray(v)) {
+		const cJSON *arr = records ? records : v;
+		const cJSON *first = cJSON_GetArrayItem(arr, 0);
+		begin(jc, &ev, line);
+		if (first && json_response_event(rs, first, &ev)) {
+			const cJSON *item;
+			cJSON_ArrayForEach(item, arr)
+			{
+				begin(jc, &ev, item_line(jc, item, line));
+				jc->ac->records++;
+				if (json_response_event(rs, item, &ev))
+					emit(jc, &ev);
+				else
+					jc->ac->skipped++;
+			}
+			return;
+		}
+		if (read_login_records(jc, arr, line))
+			return;
+	}
+	begin(jc, &ev, line);
+	if (json_response_event(rs, v, &ev)) {
+		jc->ac->records++;
+		emit(jc, &ev);
+		return;
+	}
+	if (cJSON_IsObject(v)) {
+		if (settings_like(rs, v)) {
+			read_settings(jc, v, line);
+			return;
+		}
+		/* Settings are often one level down: {"salesforce": {...}}. */
+		const cJSON *it;
+		cJSON_ArrayForEach(it, v)
+		{
+			if (cJSON_IsObject(it) && settings_like(rs, it)) {
+				read_settings(jc, it, line);
+				return;
+			}
+		}
+	}
+	adapter_note(jc->ac, NOTE_ERROR, line,
+		     "JSON not recognised: not a token response, REST error, HAR, Postman "
+		     "collection, connection settings or login records");
+}
+
+/* Deepest bracket nesting outside strings, to refuse absurd depth before
+ * cJSON recurses. */
+static size_t json_depth(const char *s, size_t n)
+{
+	size_t depth = 0, max = 0;
+	int in_str = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max)
+				max = depth;
+		} else if ((c == '}' || c == ']') && depth) {
+			depth--;
+		}
+	}
+	return max;
+}
+
+/*
+ * Appends JSON text to a document, leaving out the contents of strings
+ * longer than SFDIAG_MAX_JSON_STRING: such a string becomes
+ * JSON_LEFT_OUT, so the document stays valid JSON of the same shape.  It
+ * only tracks whether a byte is inside a string, so it works on chunks cut
+ * anywhere, and a document that is not JSON comes out as it went in (but
+ * for long runs after an opening quote).
+ */
+#define JSON_LEFT_OUT "[sfdiag: a string of over 64 KiB, left out]"
+
+struct json_slim {
+	int in_str, esc, cut;
+	size_t str_start; /* offset of the current string's first byte */
+	uint64_t strings_cut, bytes_cut;
+};
+
+/* k more bytes of the current string's contents. */
+static void slim_str(struct json_slim *s, struct strbuf *doc, const char *p, size_t k)
+{
+	if (s->cut) {
+		s->bytes_cut += k;
+		return;
+	}
+	size_t have = doc->len - s->str_start;
+	if (have + k <= SFDIAG_MAX_JSON_STRING) {
+		sb_add(doc, p, k);
+		return;
+	}
+	s->bytes_cut += have + k;
+	s->strings_cut++;
+	s->cut = 1;
+	doc->len = s->str_start;
+	sb_adds(doc, JSON_LEFT_OUT);
+}
+
+static void slim_add(struct json_slim *s, struct strbuf *doc, const char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (!s->in_str) {
+			/* Copy up to and including the next quote in one go. */
+			const char *q = memchr(p + i, '"', n - i);
+			size_t k = q ? (size_t)(q - (p + i)) + 1 : n - i;
+			sb_add(doc, p + i, k);
+			i += k;
+			if (q) {
+				s->in_str = 1;
+				s->esc = s->cut = 0;
+				s->str_start = doc->len;
+			}
+		} else if (s->esc) {
+			slim_str(s, doc, p + i, 1);
+			s->esc = 0;
+			i++;
+		} else {
+			size_t j = i;
+			while (j < n && p[j] != '"' && p[j] != '\\')
+				j++;
+			if (j > i)
+				slim_str(s, doc, p + i, j - i);
+			if (j == n)
+				break;
+			if (p[j] == '\\') {
+				slim_str(s, doc, p + j, 1);
+				s->esc = 1;
+			} else {
+				s->in_str = 0;
+				sb_addc(doc, '"');
+			}
+			i = j + 1;
+		}
+	}
+}
+
+int json_read(struct input *in, struct adapter_ctx *ac)
+{
+	struct strbuf doc = {0};
+	struct json_slim slim = {0};
+	char err[256], chunk[64 * 1024];
+	long got;
+	while ((got = input_read(in, chunk, sizeof chunk, err, sizeof err)) > 0) {
+		slim_add(&slim, &doc, chunk, (size_t)got);
+		if (doc.len > SFDIAG_MAX_JSON_BYTES) {
+			adapter_note(
+			    ac, NOTE_ERROR, 0,
+			    "JSON document larger than SFDIAG_MAX_JSON_BYTES (%u MiB), even "
+			    "with strings over 64 KiB left out; not read",
+			    SFDIAG_MAX_JSON_BYTES >> 20);
+			sb_free(&doc);
+			return -1;
+		}
+	}
+	if (got < 0) {
+		adapter_note(ac, NOTE_ERROR, 0, "%s; not read", err);
+		sb_free(&doc);
+		return -1;
+	}
+	if (slim.strings_cut)
+		adapter_note(ac, NOTE_INFO, 0,
+			     "left out %llu string%s longer than SFDIAG_MAX_JSON_STRING (64 KiB), "
+			     "%llu bytes in all (page and script bodies; no token or error body is "
+			     "that long)",
+			     (unsigned long long)slim.strings_cut, slim.strings_cut == 1 ? "" : "s",
+			     (unsigned long long)slim.bytes_cut);
+	struct jctx jc = {.ac = ac, .buf = sb_str(&doc), .len = doc.len};
+	size_t depth = json_depth(jc.buf, jc.len);
+	if (depth > SFDIAG_MAX_JSON_DEPTH) {
+		adapter_note(
+		    ac, NOTE_ERROR, 0,
+		    "JSON nested %zu levels deep, over SFDIAG_MAX_JSON_DEPTH (%d); not read", depth,
+		    SFDIAG_MAX_JSON_DEPTH);
+		sb_free(&doc);
+		return -1;
+	}
+	/* One array of records, errors or HAR entries: parse it an element at a time, which
+	 * takes a fraction of the memory of one tree for the whole document. */
+	struct span *el = NULL;
+	int har = 0;
+	long nel = find_elements(jc.buf, jc.len, &el, &har);
+	int done = nel > 0 && read_elements(&jc, el, (size_t)nel, har);
+	free(el);
+	if (done) {
+		sb_free(&doc);
+		return 0;
+	}
+	const char *p = jc.buf, *end = jc.buf + jc.len;
+	int rc = 0;
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+			p++;
+		if (p >= end)
+			break;
+		const char *stop = NULL;
+		cJSON *v = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &stop, 0);
+		long line = line_at(&jc, p);
+		if (!v) {
+			long eline = stop ? line_at(&jc, stop) : line;
+			adapter_note(
+			    ac, NOTE_ERROR, eline,
+			    "invalid or truncated JSON (parsing stopped here); the rest of the "
+			    "file was not read");
+			rc = -1;
+			break;
+		}
+		read_value(&jc, v, line);
+		cJSON_Delete(v);
+		p = stop ? stop : end;
+	}
+	sb_free(&doc);
+	return rc;
+}

@@ -1,0 +1,522 @@
+/*
+ * adapt_login_csv.c - Login History, LoginHistory, ELF Login and LoginEvent
+ * exports in CSV, read with libcsv.
+ *
+ * The input is cut into physical lines, which costs one memchr per line and
+ * gives every record the line it starts on, even when quoted fields hold line
+ * breaks.  A whole line read between records that csvline_split can cut goes
+ * straight to the field callbacks; any other goes to libcsv, so libcsv decides
+ * every hard case.  Columns are mapped by header name through
+ * the aliases of fields.conf, never by position.
+ */
+#include "adapt/adapter.h"
+
+#include <csv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adapt/csvline.h"
+#include "input/prefetch.h"
+#include "base/util.h"
+
+void adapter_note(struct adapter_ctx *ac, enum note_level level, long line, const char *fmt, ...)
+{
+	struct strbuf sb = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	ac->note(ac->ctx, level, line, sb_str(&sb));
+	sb_free(&sb);
+}
+
+/* ---- sniffing ---- */
+
+/* Length of the first line of head, without its line break. */
+static size_t first_line(const char *head, size_t n)
+{
+	const char *nl = memchr(head, '\n', n);
+	size_t len = nl ? (size_t)(nl - head) : n;
+	if (len && head[len - 1] == '\r')
+		len--;
+	return len;
+}
+
+/* The delimiter that occurs most often outside quotes in the header line. */
+static char guess_delim(const char *s, size_t n)
+{
+	static const char cand[] = {',', ';', '\t', '|'};
+	size_t count[sizeof cand] = {0};
+	int quoted = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (!quoted)
+			for (size_t c = 0; c < sizeof cand; c++)
+				if (s[i] == cand[c])
+					count[c]++;
+	}
+	size_t best = 0;
+	for (size_t c = 1; c < sizeof cand; c++)
+		if (count[c] > count[best])
+			best = c;
+	return count[best] ? cand[best] : ',';
+}
+
+/* Calls fn for each cell of a header line split on delim (quotes removed). */
+static int header_has_required(const struct ruleset *rs, const char *s, size_t n, char delim)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != delim)
+			continue;
+		char norm[256];
+		int rank;
+		rules_normalize_header(s + start, i - start, norm, sizeof norm);
+		int f = rules_field_for_header(rs, norm, &rank);
+		for (size_t r = 0; f >= 0 && r < rs->nrequired; r++)
+			if (rs->required[r] == f)
+				return 1;
+		start = i + 1;
+	}
+	return 0;
+}
+
+int login_csv_sniff(const struct ruleset *rs, const char *head, size_t n, char *delim)
+{
+	size_t len = first_line(head, n);
+	char d = guess_delim(head, len);
+	if (!header_has_required(rs, head, len, d))
+		return 0;
+	*delim = d;
+	return 1;
+}
+
+/* ---- reading ---- */
+
+struct csvstate {
+	struct adapter_ctx *ac;
+	struct strbuf row; /* the kept columns' bytes, back to back */
+	size_t off[SFDIAG_MAX_COLUMNS];
+	size_t len[SFDIAG_MAX_COLUMNS];
+	size_t nfields;
+	int too_wide;
+	int have_header;
+	size_t ncols;			   /* columns in the header */
+	int col_field[SFDIAG_MAX_COLUMNS]; /* column -> field, or -1 */
+	int stop;			   /* fatal problem: stop feeding */
+	long line;			   /* physical line being fed, from 1 */
+	long row_line;			   /* first line of the current record */
+	int row_started;
+	int at_line_start;   /* the last byte fed ended a line */
+	unsigned long notes; /* warnings given for this file */
+	struct event ev;
+};
+
+/* libcsv keeps no limit of its own: refuse to grow a field past ours. */
+static void *capped_realloc(void *p, size_t n)
+{
+	if (n > SFDIAG_MAX_FIELD + 4096)
+		return NULL;
+	return realloc(p, n);
+}
+
+static void warn_row(struct csvstate *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A skipped record: counted always, described up to SFDIAG_MAX_NOTES_PER_FILE. */
+static void warn_row(struct csvstate *st, const char *fmt, ...)
+{
+	st->ac->skipped++;
+	if (st->notes++ >= SFDIAG_MAX_NOTES_PER_FILE)
+		return;
+	struct strbuf sb = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	st->ac->note(st->ac->ctx, NOTE_WARNING, st->row_line, sb_str(&sb));
+	sb_free(&sb);
+}
+
+static void add_field(struct csvstate *st, const char *data, size_t n)
+{
+	if (st->stop)
+		return;
+	if (!st->row_started) {
+		st->row_started = 1;
+		st->row_line = st->line;
+	}
+	size_t c = st->nfields++;
+	if (c >= SFDIAG_MAX_COLUMNS) {
+		st->too_wide = 1;
+		return;
+	}
+	st->len[c] = n;
+	/* Only the header and the columns something reads are kept. */
+	if (st->have_header && st->col_field[c] < 0)
+		return;
+	st->off[c] = st->row.len;
+	st->row.buf = xgrow(st->row.buf, &st->row.cap, st->row.len + n + 1, 1);
+	if (n)
+		memcpy(st->row.buf + st->row.len, data, n);
+	st->row.len += n;
+}
+
+static void on_field(void *data, size_t n, void *ctx)
+{
+	add_field(ctx, data, n);
+}
+
+static void map_header(struct csvstate *st)
+{
+	const struct ruleset *rs = st->ac->rs;
+	int best_rank[SFDIAG_MAX_FIELDS];
+	int best_col[SFDIAG_MAX_FIELDS];
+	struct strbuf unused = {0};
+
+	for (size_t f = 0; f < SFDIAG_MAX_FIELDS; f++)
+		best_rank[f] = best_col[f] = -1;
+	st->ncols = st->nfields;
+	for (size_t c = 0; c < st->nfields; c++) {
+		char norm[256];
+		int rank;
+		rules_normalize_header(st->row.buf + st->off[c], st->len[c], norm, sizeof norm);
+		int f = rules_field_for_header(rs, norm, &rank);
+		st->col_field[c] = -1;
+		if (f < 0) {
+			if (norm[0])
+				sb_printf(&unused, "%s%s", unused.len ? ", " : "", norm);
+			continue;
+		}
+		if (best_col[f] < 0 || rank < best_rank[f]) {
+			best_rank[f] = rank;
+			best_col[f] = (int)c;
+		}
+	}
+	for (size_t f = 0; f < SFDIAG_MAX_FIELDS; f++)
+		if (best_col[f] >= 0 && (rs->fields[f].used & KIND_LOGIN_HISTORY))
+			st->col_field[best_col[f]] = (int)f;
+	if (unused.len)
+		adapter_note(st->ac, NOTE_INFO, st->row_line, "columns not used by any field: %s",
+			     sb_str(&unused));
+	sb_free(&unused);
+}
+
+static void emit_row(struct csvstate *st)
+{
+	struct adapter_ctx *ac = st->ac;
+	const struct ruleset *rs = ac->rs;
+	struct event *ev = &st->ev;
+
+	ac->records++;
+	if (st->too_wide) {
+		warn_row(st, "record has more than SFDIAG_MAX_COLUMNS (%d) columns; skipped",
+			 SFDIAG_MAX_COLUMNS);
+		return;
+	}
+	if (st->nfields != st->ncols) {
+		warn_row(st, "record has %zu field%s, the header has %zu; skipped", st->nfields,
+			 st->nfields == 1 ? "" : "s", st->ncols);
+		return;
+	}
+	/* The kept columns lie back to back in row: check them in one pass. */
+	size_t bad;
+	int utf8_ok = utf8_valid(st->row.buf, st->row.len, &bad);
+	const char *nul = utf8_ok ? memchr(st->row.buf, '\0', st->row.len) : NULL;
+	if (!utf8_ok || nul) {
+		size_t at = utf8_ok ? (size_t)(nul - st->row.buf) : bad, c = 0;
+		for (size_t k = 0; k < st->nfields; k++)
+			if (st->col_field[k] >= 0 && st->off[k] <= at &&
+			    at < st->off[k] + st->len[k])
+				c = k;
+		if (utf8_ok)
+			warn_row(st, "NUL byte in column %zu; record skipped", c + 1);
+		else
+			warn_row(st,
+				 "invalid UTF-8 in column %zu (byte %zu); record skipped "
+				 "(re-save the file as UTF-8)",
+				 c + 1, at - st->off[c] + 1);
+		return;
+	}
+	event_clear(ev);
+	ev->kind = KIND_LOGIN_HISTORY;
+	ev->file = ac->file;
+	ev->file_seq = ac->file_seq;
+	ev->line = st->row_line;
+	for (size_t c = 0; c < st->nfields; c++) {
+		int f = st->col_field[c];
+		if (f >= 0)
+			event_set(ev, rs, f, st->row.buf + st->off[c], st->len[c]);
+	}
+	event_finish(ev, rs);
+	ac->emit(ac->ctx, ev);
+}
+
+static void on_row(int term, void *ctx)
+{
+	struct csvstate *st = ctx;
+	(void)term;
+	if (st->stop)
+		return;
+	if (!st->have_header) {
+		if (st->too_wide) {
+			adapter_note(st->ac, NOTE_ERROR, st->row_line,
+				     "header has more than SFDIAG_MAX_COLUMNS (%d) columns",
+				     SFDIAG_MAX_COLUMNS);
+			st->stop = 1;
+		} else {
+			map_header(st);
+			st->have_header = 1;
+		}
+	} else {
+		emit_row(st);
+	}
+	sb_reset(&st->row);
+	st->nfields = 0;
+	st->too_wide = 0;
+	st->row_started = 0;
+}
+
+/* Describe a libcsv failure and decide whether reading can go on. */
+static int parse_failed(struct csvstate *st, struct csv_parser *p)
+{
+	int e = csv_error(p);
+	if (e == CSV_ENOMEM || e == CSV_ETOOBIG) {
+		adapter_note(st->ac, NOTE_ERROR, st->row_line,
+			     "field longer than SFDIAG_MAX_FIELD (%u bytes); the rest of the file "
+			     "was not read",
+			     SFDIAG_MAX_FIELD);
+		st->ac->skipped++;
+		return -1;
+	}
+	st->ac->records++;
+	warn_row(st, "malformed quoting (a quote inside an unquoted field, or text after a "
+		     "closing quote); record skipped");
+	return 0;
+}
+
+struct login_csv {
+	struct csv_parser p;
+	struct csvstate st;
+	char delim;
+	struct csvline_field spans[SFDIAG_MAX_COLUMNS];
+	int skip_line; /* after a quoting error, resume at the next line */
+	int stopped;   /* a fatal problem was noted; further bytes are ignored */
+};
+
+struct login_csv *login_csv_new(char delim, struct adapter_ctx *ac)
+{
+	const unsigned char opts = CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL;
+	struct login_csv *r = xcalloc(1, sizeof *r);
+	if (csv_init(&r->p, opts) != 0) {
+		free(r);
+		return NULL;
+	}
+	csv_set_delim(&r->p, (unsigned char)delim);
+	r->delim = delim;
+	csv_set_realloc_func(&r->p, capped_realloc);
+	csv_set_blk_size(&r->p, 4096);
+	r->st.ac = ac;
+	r->st.line = 1;
+	r->st.at_line_start = 1;
+	return r;
+}
+
+void login_csv_set_line(struct login_csv *r, long line)
+{
+	r->st.line = line;
+}
+
+long login_csv_line(const struct login_csv *r)
+{
+	return r->st.line;
+}
+
+int login_csv_at_boundary(const struct login_csv *r)
+{
+	/* No record begun, nothing buffered, and libcsv between rows. */
+	return !r->stopped && !r->skip_line && !r->st.row_started && r->st.at_line_start &&
+	       r->p.pstate == 0 && r->p.entry_pos == 0;
+}
+
+/*
+ * A whole line that csvline_split can cut, read between records: hand its
+ * fields to the same callbacks libcsv would call, and skip libcsv.
+ */
+static int feed_simple_line(struct login_csv *r, const char *s, size_t n)
+{
+	struct csvstate *st = &r->st;
+	if (r->p.pstate != 0 || r->p.entry_pos != 0 || st->row_started || !st->at_line_start)
+		return 0;
+	long k = csvline_split(s, n, r->delim, r->spans, SFDIAG_MAX_COLUMNS);
+	if (k < 0)
+		return 0;
+	st->row_started = 1;
+	st->row_line = st->line;
+	for (long i = 0; i < k; i++)
+		add_field(st, s + r->spans[i].off, r->spans[i].len);
+	on_row('\n', st);
+	return 1;
+}
+
+unsigned long login_csv_notes(const struct login_csv *r)
+{
+	return r->st.notes;
+}
+
+void login_csv_continue_after(struct login_csv *r, long lines, unsigned long notes)
+{
+	r->st.line += lines;
+	r->st.row_line += lines;
+	r->st.notes += notes;
+}
+
+int login_csv_feed(struct login_csv *r, const char *buf, size_t len)
+{
+	struct csvstate *st = &r->st;
+	const char *s = buf, *end = buf + len;
+	while (s < end && !r->stopped) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *seg = nl ? nl + 1 : end;
+		size_t n = (size_t)(seg - s);
+		if (r->skip_line) {
+			r->skip_line = nl == NULL;
+		} else if (nl && feed_simple_line(r, s, n - 1)) {
+			/* done without libcsv */
+		} else {
+			if (!st->row_started) {
+				for (const char *c = s; c < seg; c++) {
+					if (*c != '\r' && *c != '\n') {
+						st->row_started = 1;
+						st->row_line = st->line;
+						break;
+					}
+				}
+			}
+			if (csv_parse(&r->p, s, n, on_field, on_row, st) != n) {
+				if (parse_failed(st, &r->p) != 0) {
+					r->stopped = 1;
+					break;
+				}
+				csv_fini(&r->p, NULL, NULL, NULL);
+				sb_reset(&st->row);
+				st->nfields = 0;
+				st->too_wide = 0;
+				st->row_started = 0;
+				r->skip_line = nl == NULL;
+			}
+		}
+		if (nl)
+			st->line++;
+		st->at_line_start = nl != NULL;
+		s = seg;
+	}
+	if (st->stop)
+		r->stopped = 1;
+	return r->stopped ? -1 : 0;
+}
+
+int login_csv_finish(struct login_csv *r)
+{
+	struct csvstate *st = &r->st;
+	struct adapter_ctx *ac = st->ac;
+	int rc = r->stopped ? -1 : 0;
+	if (!r->stopped && csv_fini(&r->p, on_field, on_row, st) != 0) {
+		adapter_note(ac, NOTE_ERROR, st->row_line,
+			     "unterminated quoted field: lines %ld to %ld were not read",
+			     st->row_line, st->at_line_start ? st->line - 1 : st->line);
+		ac->records++;
+		ac->skipped++;
+		rc = -1;
+	}
+	if (st->notes > SFDIAG_MAX_NOTES_PER_FILE)
+		adapter_note(ac, NOTE_WARNING, 0, "%lu more skipped records are not listed",
+			     st->notes - SFDIAG_MAX_NOTES_PER_FILE);
+	if (!st->have_header && rc == 0) {
+		adapter_note(ac, NOTE_ERROR, 0, "no header row");
+		rc = -1;
+	}
+	return rc;
+}
+
+void login_csv_free(struct login_csv *r)
+{
+	if (!r)
+		return;
+	csv_free(&r->p);
+	sb_free(&r->st.row);
+	free(r);
+}
+
+int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac, int threads)
+{
+	struct login_csv *r = login_csv_new(delim, ac);
+	char err[256];
+	long got = 0;
+
+	if (!r) {
+		adapter_note(ac, NOTE_ERROR, 0, "cannot initialise the CSV parser");
+		return -1;
+	}
+	/* Decoding (gzip, UTF-16, windows-1252) can run beside the parse. */
+	enum input_encoding enc = input_encoding(in);
+	struct prefetch *pf = NULL;
+	if (threads >= 2 && (input_was_gzip(in) || (enc != INPUT_UTF8 && enc != INPUT_UTF8_BOM)))
+		pf = prefetch_start(in);
+	char *buf = pf ? NULL : xmalloc(64 * 1024);
+	const char *data = buf;
+	while ((got = pf ? prefetch_next(pf, &data, err, sizeof err)
+			 : input_read(in, buf, 64 * 1024, err, sizeof err)) > 0)
+		if (login_csv_feed(r, data, (size_t)got) != 0)
+			break;
+	prefetch_stop(pf);
+	if (got < 0 && !r->stopped) {
+		/* Keep the partial last record out: it was cut, not malformed. */
+		adapter_note(ac, NOTE_ERROR, r->st.line, "%s; the rest of the input was not read",
+			     err);
+		r->stopped = 1;
+	}
+	int rc = login_csv_finish(r);
+	login_csv_free(r);
+	free(buf);
+	return rc;
+}
+
+/*
+ * Take the first line break after the middle as the split.  It may fall
+ * inside a quoted field that holds a line break; the caller then finds the
+ * first reader not at a record boundary there (login_csv_at_boundary) and
+ * reads on sequentially, so a wrong guess costs time, never correctness.
+ * Export rows rarely hold line breaks, so the guess is almost always right.
+ */
+int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_end, uint64_t *split)
+{
+	enum { CHUNK = 1 << 20 };
+	char *buf = xmalloc(CHUNK);
+	uint64_t mid = start + (size - start) / 2;
+	int rc = -1;
+
+	*hdr_end = 0;
+	ssize_t got = pread(fd, buf, CHUNK, (off_t)start);
+	const char *nl = got > 0 ? memchr(buf, '\n', (size_t)got) : NULL;
+	if (!nl)
+		goto out;
+	*hdr_end = start + (uint64_t)(nl - buf) + 1;
+	if (mid < *hdr_end)
+		goto out;
+	got = pread(fd, buf, CHUNK, (off_t)mid);
+	nl = got > 0 ? memchr(buf, '\n', (size_t)got) : NULL;
+	if (!nl)
+		goto out;
+	*split = mid + (uint64_t)(nl - buf) + 1;
+	if (*split >= size)
+		goto out;
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,259 @@
+/*
+ * ticket.c - read one ticket (a folder, an archive or files) into a run;
+ * see ticket.h.
+ */
+#include "input/ticket.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/util.h"
+
+char *path_join(const char *a, const char *b)
+{
+	struct strbuf s = {0};
+	size_t n = strlen(a);
+	sb_add(&s, a, n);
+	if (n && a[n - 1] != '/')
+		sb_addc(&s, '/');
+	sb_adds(&s, b);
+	return s.buf;
+}
+
+/* Open a regular file without following a symbolic link (O_NOFOLLOW; a FIFO
+ * cannot block us thanks to O_NONBLOCK and the S_ISREG check). */
+static struct input *open_nofollow(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open: %s",
+			 errno == ELOOP ? "symbolic link (not followed)" : strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "not a regular file; not read");
+		close(fd);
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return input_open_fd(path, fd);
+}
+
+static void arc_member(void *ctx, struct input *in)
+{
+	struct ticket_reader *t = ctx;
+	run_input(t->r, in);
+}
+
+static void arc_note(void *ctx, enum note_level level, const char *file, const char *msg)
+{
+	struct ticket_reader *t = ctx;
+	run_note(t->r, level, file, 0, msg);
+}
+
+void ticket_reader_free(struct ticket_reader *t)
+{
+	strset_free(&t->seen);
+}
+
+/* 1 the first time the file st describes is met, else 0 after a note. */
+static int first_time(struct ticket_reader *t, const struct stat *st, const char *path)
+{
+	char key[64];
+	snprintf(key, sizeof key, "%ju:%ju", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
+	if (!strset_add_nocase(&t->seen, key))
+		return 1;
+	run_note(t->r, NOTE_INFO, path, 0,
+		 "the same file as one already read (named twice, or a hard link); read once");
+	return 0;
+}
+
+static void read_archive(struct ticket_reader *t, const char *path)
+{
+	struct arc_visitor v = {t, arc_member, arc_note};
+	if (arc_read(path, t->lim, &v) < 0)
+		t->open_failed++;
+}
+
+void ticket_read_file(struct ticket_reader *t, const char *path)
+{
+	char err[256];
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && !first_time(t, &st, path))
+		return;
+	if (arc_suffix(path)) {
+		read_archive(t, path);
+		return;
+	}
+	struct input *in = open_nofollow(path, err, sizeof err);
+	if (!in) {
+		run_note(t->r, NOTE_ERROR, path, 0, err);
+		t->open_failed++;
+		return;
+	}
+	run_input(t->r, in);
+}
+
+enum entry_type { ENT_FILE, ENT_LINK, ENT_OTHER, ENT_HIDDEN, ENT_DEEP };
+
+struct entry {
+	char *path;
+	enum entry_type type;
+};
+
+struct entries {
+	struct entry *v;
+	size_t n, cap;
+	int truncated;
+};
+
+static void entries_add(struct entries *e, char *path, enum entry_type type)
+{
+	if (e->n >= SFDIAG_MAX_TICKET_FILES) {
+		e->truncated = 1;
+		free(path);
+		return;
+	}
+	e->v = xgrow(e->v, &e->cap, e->n + 1, sizeof *e->v);
+	e->v[e->n].path = path;
+	e->v[e->n++].type = type;
+}
+
+/* Collect everything under dir (lstat: a symbolic link is never entered). */
+static void walk(struct run *r, const char *dir, int depth, struct entries *out)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "cannot read folder: %s", strerror(errno));
+		run_note(r, NOTE_ERROR, dir, 0, msg);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL && !out->truncated) {
+		const char *nm = de->d_name;
+		if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0)
+			continue;
+		char *p = path_join(dir, nm);
+		struct stat st;
+		if (nm[0] == '.' || strcmp(nm, "__MACOSX") == 0) {
+			entries_add(out, p, ENT_HIDDEN);
+		} else if (lstat(p, &st) != 0) {
+			entries_add(out, p, ENT_OTHER);
+		} else if (S_ISDIR(st.st_mode)) {
+			if (depth + 1 > SFDIAG_MAX_TICKET_DEPTH) {
+				entries_add(out, p, ENT_DEEP);
+			} else {
+				walk(r, p, depth + 1, out);
+				free(p);
+			}
+		} else {
+			entries_add(out, p,
+				    S_ISREG(st.st_mode)	  ? ENT_FILE
+				    : S_ISLNK(st.st_mode) ? ENT_LINK
+							  : ENT_OTHER);
+		}
+	}
+	closedir(d);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
+}
+
+void ticket_read_dir(struct ticket_reader *t, const char *dir)
+{
+	struct entries e = {0};
+	walk(t->r, dir, 0, &e);
+	if (e.n > 1)
+		qsort(e.v, e.n, sizeof *e.v, cmp_entry);
+	for (size_t i = 0; i < e.n; i++) {
+		const char *p = e.v[i].path;
+		switch (e.v[i].type) {
+		case ENT_FILE:
+			ticket_read_file(t, p);
+			break;
+		case ENT_LINK:
+			run_note(t->r, NOTE_WARNING, p, 0, "symbolic link; not followed, skipped");
+			break;
+		case ENT_OTHER:
+			run_note(t->r, NOTE_WARNING, p, 0, "not a regular file; skipped");
+			break;
+		case ENT_HIDDEN:
+			run_note(t->r, NOTE_INFO, p, 0, "hidden; skipped");
+			break;
+		case ENT_DEEP:
+			run_note(t->r, NOTE_WARNING, p, 0,
+				 "folder nested deeper than SFDIAG_MAX_TICKET_DEPTH; skipped");
+			break;
+		}
+		free(e.v[i].path);
+	}
+	if (e.truncated) {
+		char msg[160];
+		snprintf(msg, sizeof msg,
+			 "more than SFDIAG_MAX_TICKET_FILES (%u) files; the rest was not read",
+			 SFDIAG_MAX_TICKET_FILES);
+		run_note(t->r, NOTE_ERROR, dir, 0, msg);
+	}
+	free(e.v);
+}
+
+/* Folders and archives directly in dir, hidden ones aside. */
+static size_t count_ticket_like(const char *dir)
+{
+	DIR *d = opendir(dir);
+	size_t n = 0;
+	struct dirent *de;
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "__MACOSX") == 0)
+			continue;
+		char *p = path_join(dir, de->d_name);
+		if (lstat(p, &st) == 0 &&
+		    (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && arc_suffix(de->d_name))))
+			n++;
+		free(p);
+	}
+	closedir(d);
+	return n;
+}
+
+void ticket_read_operand(struct ticket_reader *t, const char *path)
+{
+	struct stat st;
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			/* A folder of tickets given by mistake: say how to split it. */
+			size_t sub = count_ticket_like(path);
+			if (sub >= 2) {
+				char msg[200];
+				snprintf(msg, sizeof msg,
+					 "holds %zu folders or archives, all read as one ticket; "
+					 "`sfdiag triage` diagnoses each as its own",
+					 sub);
+				run_note(t->r, NOTE_INFO, path, 0, msg);
+			}
+			ticket_read_dir(t, path);
+			return;
+		}
+		if (S_ISREG(st.st_mode) && !first_time(t, &st, path))
+			return;
+		if (S_ISREG(st.st_mode) && arc_suffix(path)) {
+			read_archive(t, path);
+			return;
+		}
+	}
+	run_file(t->r, path);
+}

@@ -1,0 +1,52 @@
+/*
+ * ticket.h - read one ticket into a run: a folder of customer files, an
+ * archive of them, or single files.  `sfdiag triage` reads each ticket with
+ * these, and so does `sfdiag FOLDER` or `sfdiag ARCHIVE`.
+ *
+ * Inside a ticket nothing is trusted: a folder is walked with lstat, so a
+ * symbolic link is noted and never followed; files are opened with
+ * O_NOFOLLOW; hidden files are skipped with an info note; archives are read
+ * in place through arc_read (triage.h) with its limits.
+ *
+ * A file met a second time (named twice, inside a folder also named, or a
+ * hard link) is read once; the repeat gets an info note.
+ *
+ * Ownership: the reader borrows its run and limits; every note goes into the
+ * run.  Zero-initialise it with those set, and ticket_reader_free it.
+ */
+#ifndef SFDIAG_TICKET_H
+#define SFDIAG_TICKET_H
+
+#include <stddef.h>
+
+#include "engine/run.h"
+#include "input/archive.h"
+#include "base/util.h"
+
+struct ticket_reader {
+	struct run *r;
+	const struct arc_limits *lim;
+	size_t open_failed; /* files that could not be opened, archives not read */
+	struct strset seen; /* "device:inode" of every file read, to read each once */
+};
+
+/* Free what the reader keeps (not its run). */
+void ticket_reader_free(struct ticket_reader *t);
+
+/* One file of a ticket: an archive member by member, anything else as one
+ * input; a symbolic link is not followed. */
+void ticket_read_file(struct ticket_reader *t, const char *path);
+
+/* Every file under dir, in path order, down to SFDIAG_MAX_TICKET_DEPTH and
+ * up to SFDIAG_MAX_TICKET_FILES. */
+void ticket_read_dir(struct ticket_reader *t, const char *dir);
+
+/* A command-line operand: "-" is stdin, a folder is read with
+ * ticket_read_dir, an archive member by member, anything else as one input.
+ * A symbolic link the user names is followed. */
+void ticket_read_operand(struct ticket_reader *t, const char *path);
+
+/* "a/b" from a and b, with one '/' between them; the caller frees it. */
+char *path_join(const char *a, const char *b);
+
+#endif

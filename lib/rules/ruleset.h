@@ -1,0 +1,197 @@
+/*
+ * ruleset.h - the compiled knowledge base: fields, code tables and rules.
+ *
+ * rules_load() reads a rules directory (docs/rules.md describes the language)
+ * and returns an immutable ruleset: every pattern is compiled and JIT-compiled
+ * once, and after loading nothing writes to it, so any number of threads may
+ * share one ruleset, each with its own struct matcher (matcher.h).  This is
+ * the split YARA makes between YR_RULES and YR_SCANNER.
+ *
+ * Ownership: the caller owns the returned ruleset and frees it with
+ * rules_free().  Errors are handed to the caller's callback one at a time as
+ * "FILE:LINE[:COL]: message"; loading goes on after an error to report as many
+ * as possible, and then fails.
+ */
+#ifndef SFDIAG_RULESET_H
+#define SFDIAG_RULESET_H
+
+#include <stddef.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "adapt/event.h"
+#include "base/limits.h"
+
+enum severity {
+	SEV_NONE = -1, /* only for --fail-on never */
+	SEV_INFO = 0,
+	SEV_WARNING = 1,
+	SEV_ERROR = 2,
+};
+
+const char *severity_name(enum severity s);
+/* Returns 0 and sets *out, or -1 for an unknown name. */
+int severity_parse(const char *name, enum severity *out);
+
+const char *kind_name(unsigned kind_bit);
+
+/* A JSON object key that fills a field, for one input kind. */
+struct json_key {
+	unsigned kind;
+	int field;
+	char *alias; /* normalized like a header */
+};
+
+/* fields.conf "exchange KIND /RE/ [refused]": HTTP exchanges (HAR, Postman,
+ * transcripts) whose URL or path matches concern authentication, and give
+ * events of KIND; with "refused", only when the answer was 401 or 403. */
+struct exchange {
+	unsigned kind;
+	int refused_only;
+	pcre2_code *re;
+};
+
+/* One "FIELD ~ /RE/" or "FIELD !~ /RE/" test. */
+struct cond {
+	int field;
+	int negate;
+	unsigned id; /* index among the conditions on the same field */
+	pcre2_code *re;
+	char *pattern; /* as written, for --explain and errors */
+	char *flags;
+};
+
+/* An example or counter-example: field=value pairs. */
+struct sample {
+	int line;
+	size_t n;
+	int *field;
+	char **value;
+};
+
+struct rule {
+	char *id;
+	char *title;
+	enum severity severity;
+	unsigned kinds; /* enum event_kind bits */
+	struct cond *conds;
+	size_t nconds;
+	char *cause; /* NULL if none */
+	char **fix;
+	size_t nfix;
+	char **refs;
+	size_t nrefs;
+	struct sample *examples;
+	size_t nexamples;
+	struct sample *counters;
+	size_t ncounters;
+	int *candidates; /* rule indexes that may be the real cause */
+	size_t ncandidates;
+	char **candidate_ids; /* as written, resolved after loading */
+	char **tell;	      /* how to tell the candidates apart */
+	size_t ntell;
+	const char *file; /* owned by the ruleset */
+	int line;
+	unsigned char placeholders[SFDIAG_MAX_FIELDS]; /* fields used as {name} */
+	unsigned bad_conds;			       /* while loading: conditions that failed */
+};
+
+struct field_def {
+	char *name;
+	char **aliases; /* normalized: lower case, no space/_/-/. */
+	size_t naliases;
+	unsigned nconds; /* conditions that test this field */
+	int has_codes;	 /* codes.conf has entries for this field */
+	unsigned used;	 /* kinds (bits) for which a condition, a placeholder or
+			    the engine reads the field; adapters may skip fields
+			    their kind does not use */
+	int secret;	 /* never printed; evidence shows its shape only */
+};
+
+struct code_entry {
+	int field;
+	char *key;
+	char *text;
+};
+
+struct ruleset {
+	char *dir;
+	struct field_def fields[SFDIAG_MAX_FIELDS];
+	size_t nfields;
+	/* Fields the engine gives a meaning to; -1 when not declared. */
+	int f_time, f_user, f_application, f_status, f_source_ip;
+	int code_field_of[SFDIAG_MAX_FIELDS]; /* FIELD -> FIELD_code, or -1 */
+	int fallback[SFDIAG_MAX_FIELDS];      /* FIELD -> field used when absent, or -1 */
+	int fallback_list[SFDIAG_MAX_FIELDS]; /* the fields that have a fallback */
+	size_t nfallbacks;
+	int required[SFDIAG_MAX_FIELDS];
+	size_t nrequired;
+	struct cond *success; /* ANDed per kind: success_kind[i] is cond i's kind */
+	unsigned *success_kind;
+	size_t nsuccess;
+	struct json_key *keys;
+	size_t nkeys;
+	struct exchange *exchanges; /* fields.conf, in order */
+	size_t nexchanges;
+	pcre2_code **masks; /* secrets.conf */
+	size_t nmasks;
+	struct extract_set *extract; /* extract.conf (extract.h), or NULL */
+	struct code_entry *codes;    /* open-addressed hash, ncodes_cap slots */
+	size_t ncodes_cap;
+	size_t ncodes;
+	struct rule *rules;
+	size_t nrules;
+	char **files; /* names of the files loaded */
+	size_t nfiles;
+	int use_jit;
+};
+
+typedef void (*rules_error_fn)(void *ctx, const char *msg);
+
+/* For loaders of other rule files (extract.c): open path, call line() for
+ * each logical line (comments and blank lines skipped, continuations joined)
+ * with its number; errors go through err as "FILE:LINE: message".  Returns
+ * the number of errors, or -1 when the file does not exist. */
+typedef void (*rules_line_fn)(void *ctx, const char *file, int line, char *text);
+int rules_read_lines(const char *path, rules_line_fn line, void *ctx, rules_error_fn err,
+		     void *errctx);
+
+/*
+ * Load the rules directory dir (or, if dir names a file, that file plus the
+ * fields.conf and codes.conf beside it).  use_jit = 0 keeps the interpreter
+ * (for --no-jit).  Returns NULL after reporting every error through err.
+ */
+struct ruleset *rules_load(const char *dir, int use_jit, rules_error_fn err, void *ctx);
+void rules_free(struct ruleset *rs);
+
+/* Field number of name, or -1. */
+int rules_field(const struct ruleset *rs, const char *name);
+/* Normalize a header or alias for comparison: lower case, drop ' ', '_', '-', '.'. */
+void rules_normalize_header(const char *s, size_t n, char *out, size_t outlen);
+/* Field whose alias list contains the normalized header h; *rank gets the
+ * alias position (lower wins).  -1 when none. */
+int rules_field_for_header(const struct ruleset *rs, const char *h, int *rank);
+/* The replacement text for a coded value, or NULL. */
+const char *rules_code(const struct ruleset *rs, int field, const char *val, size_t n);
+/* Field that JSON key (normalized) fills for kind, or -1. */
+int rules_field_for_key(const struct ruleset *rs, unsigned kind, const char *norm);
+/*
+ * The kind of event an HTTP exchange with this URL (or path) and status
+ * gives: that of the first fields.conf "exchange" that matches, or 0 when the
+ * exchange does not concern authentication.
+ */
+unsigned rules_exchange_kind(const struct ruleset *rs, const char *url, size_t n, int status);
+/* Kind bit for a name ("token-response"), or 0. */
+unsigned kind_parse(const char *name);
+/* Rule by id, or NULL. */
+const struct rule *rules_find(const struct ruleset *rs, const char *id);
+
+/*
+ * Locate the rules directory: --rules, then $SFDIAG_RULES, then the installed
+ * data directory, then rules/ in the source tree.  Returns a static string or
+ * the argument; NULL if none exists.
+ */
+const char *rules_locate(const char *opt);
+
+#endif
