@@ -42,7 +42,7 @@ DEB_LINT  = clang-14 libclang-rt-14-dev cppcheck clang-tidy clang-format
 
 # The library, one folder per pipeline stage (docs/architecture.md), and the
 # command-line front-end that links it.
-STAGES   = base input rules adapt engine report
+STAGES   = base input rules adapt engine report batch
 LIB_SRC  = $(sort $(foreach s,$(STAGES),$(wildcard lib/$(s)/*.c)))
 CLI_SRC  = $(sort $(wildcard cli/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
@@ -209,6 +209,10 @@ oom: build/sfdiag
 
 lint: lint-deps
 	tools/lint.sh
+
+# Lay out every C file as the committed .clang-format says.
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
 
 # Speed and memory against peer tools (bench/README.md).  BENCH_ARGS=--quick
 # for a fast run.

@@ -1,27 +1,14 @@
 /*
- * main.c - the command line: options, I/O and exit codes, nothing else.
+ * main.c - the command line: global options, then one of the commands
+ * (diagnose.c, triage.c, rules.c, explain.c).  Options, I/O and exit
+ * statuses only.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "report/render.h"
-#include "engine/run.h"
-#include "engine/selftest.h"
-#include "input/ticket.h"
-#include "input/archive.h"
-#include "base/util.h"
-
-#define SFDIAG_VERSION "0.1.0"
-
-enum exit_code {
-	EXIT_CLEAN = 0,	   /* nothing at or above --fail-on */
-	EXIT_FINDINGS = 1, /* findings at or above --fail-on */
-	EXIT_TROUBLE = 2,  /* usage, rules or input error */
-};
 
 static void usage(FILE *fp)
 {
@@ -64,99 +51,6 @@ static void usage(FILE *fp)
 	      fp);
 }
 
-static struct ruleset *load_rules(const char *opt, int use_jit)
-{
-	const char *dir = rules_locate(opt);
-	if (!dir) {
-		fputs("sfdiag: no rules found: use --rules PATH or set SFDIAG_RULES\n", stderr);
-		return NULL;
-	}
-	return rules_load(dir, use_jit, cli_rules_error, NULL);
-}
-
-static void print_notes(const struct run *r)
-{
-	for (size_t i = 0; i < r->nnotes; i++) {
-		const struct note *n = &r->notes[i];
-		if (n->level == NOTE_INFO)
-			continue;
-		struct strbuf s = {0};
-		if (n->file) {
-			render_escape_term(&s, n->file, strlen(n->file));
-			if (n->line)
-				sb_printf(&s, ":%ld", n->line);
-			sb_adds(&s, ": ");
-		}
-		fprintf(stderr, "sfdiag: %s%s\n", sb_str(&s), n->msg);
-		sb_free(&s);
-	}
-}
-
-static int cmd_rules(int argc, char **argv, const char *rules_opt, int use_jit)
-{
-	if (argc < 1) {
-		fputs("sfdiag: rules needs a command: check, test or list\n", stderr);
-		return EXIT_TROUBLE;
-	}
-	const char *cmd = argv[0];
-	if (strcmp(cmd, "check") && strcmp(cmd, "test") && strcmp(cmd, "list")) {
-		fprintf(stderr, "sfdiag: unknown rules command '%s' (check, test or list)\n", cmd);
-		return EXIT_TROUBLE;
-	}
-	struct ruleset *rs = load_rules(rules_opt, use_jit);
-	if (!rs)
-		return EXIT_TROUBLE;
-	int rc = EXIT_CLEAN;
-	if (strcmp(cmd, "check") == 0) {
-		size_t nconds = 0;
-		for (size_t i = 0; i < rs->nrules; i++)
-			nconds += rs->rules[i].nconds;
-		printf("%s: %zu rules, %zu conditions, %zu fields, %zu codes: ok\n", rs->dir,
-		       rs->nrules, nconds, rs->nfields, rs->ncodes);
-	} else if (strcmp(cmd, "test") == 0) {
-		int failed = selftest_run(rs, stdout);
-		rc = failed == 0 ? EXIT_CLEAN : EXIT_FINDINGS;
-	} else {
-		printf("%-36s %-8s %-14s %s\n", "ID", "SEVERITY", "APPLIES", "TITLE");
-		for (size_t i = 0; i < rs->nrules; i++) {
-			const struct rule *r = &rs->rules[i];
-			printf("%-36s %-8s %-14s %s\n", r->id, severity_name(r->severity),
-			       kind_name(r->kinds & -r->kinds), r->title);
-		}
-	}
-	rules_free(rs);
-	return rc;
-}
-
-static int cmd_explain(const char *id, const char *rules_opt)
-{
-	struct ruleset *rs = load_rules(rules_opt, 1);
-	if (!rs)
-		return EXIT_TROUBLE;
-	const struct rule *r = rules_find(rs, id);
-	if (!r) {
-		fprintf(stderr, "sfdiag: no rule '%s' (see sfdiag rules list)\n", id);
-		rules_free(rs);
-		return EXIT_TROUBLE;
-	}
-	printf("%s (%s, applies to %s)\n  %s\n", r->id, severity_name(r->severity),
-	       kind_name(r->kinds & -r->kinds), r->title);
-	printf("  defined at %s:%d\n\nDetects:\n", r->file, r->line);
-	for (size_t i = 0; i < r->nconds; i++)
-		printf("  %s %s /%s/%s\n", rs->fields[r->conds[i].field].name,
-		       r->conds[i].negate ? "!~" : "~", r->conds[i].pattern, r->conds[i].flags);
-	if (r->cause)
-		printf("\nWhy:\n  %s\n", r->cause);
-	printf("\nFix:\n");
-	for (size_t i = 0; i < r->nfix; i++)
-		printf("  %zu. %s\n", i + 1, r->fix[i]);
-	printf("\nReferences:\n");
-	for (size_t i = 0; i < r->nrefs; i++)
-		printf("  %s\n", r->refs[i]);
-	rules_free(rs);
-	return EXIT_CLEAN;
-}
-
 int main(int argc, char **argv)
 {
 	enum { OPT_FAIL_ON = 256, OPT_RULES, OPT_COLOR, OPT_NO_JIT, OPT_EXPLAIN };
@@ -173,10 +67,10 @@ int main(int argc, char **argv)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *format = "text", *rules_opt = NULL, *color = "auto", *explain = NULL;
+	const char *format = "text", *color = "auto", *explain = NULL;
+	struct cli_common com = {.rules_opt = NULL, .use_jit = 1, .jobs = 0};
 	enum severity fail_on = SEV_ERROR;
-	int use_jit = 1, c;
-	long jobs = 0; /* 0: not given; CPUs online */
+	int c;
 
 	while ((c = getopt_long(argc, argv, "+f:j:hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -185,10 +79,11 @@ int main(int argc, char **argv)
 			break;
 		case 'j': {
 			char *end;
-			jobs = strtol(optarg, &end, 10);
-			if (*end || jobs < 1 || jobs > 256) {
-				fprintf(stderr, "sfdiag: --jobs takes a number from 1 to 256\n");
-				return EXIT_TROUBLE;
+			com.jobs = strtol(optarg, &end, 10);
+			if (*end || com.jobs < 1 || com.jobs > SFDIAG_MAX_JOBS) {
+				fprintf(stderr, "sfdiag: --jobs takes a number from 1 to %d\n",
+					SFDIAG_MAX_JOBS);
+				return VERDICT_TROUBLE;
 			}
 			break;
 		}
@@ -196,11 +91,11 @@ int main(int argc, char **argv)
 			if (severity_parse(optarg, &fail_on) != 0) {
 				fprintf(stderr,
 					"sfdiag: --fail-on takes info, warning, error or never\n");
-				return EXIT_TROUBLE;
+				return VERDICT_TROUBLE;
 			}
 			break;
 		case OPT_RULES:
-			rules_opt = optarg;
+			com.rules_opt = optarg;
 			break;
 		case OPT_COLOR:
 			color = optarg;
@@ -209,17 +104,17 @@ int main(int argc, char **argv)
 			explain = optarg;
 			break;
 		case OPT_NO_JIT:
-			use_jit = 0;
+			com.use_jit = 0;
 			break;
 		case 'h':
 			usage(stdout);
-			return cli_close_stdout() ? EXIT_TROUBLE : EXIT_CLEAN;
+			return cli_close_stdout() ? VERDICT_TROUBLE : VERDICT_CLEAN;
 		case 'V':
 			puts("sfdiag " SFDIAG_VERSION);
-			return cli_close_stdout() ? EXIT_TROUBLE : EXIT_CLEAN;
+			return cli_close_stdout() ? VERDICT_TROUBLE : VERDICT_CLEAN;
 		default:
 			usage(stderr);
-			return EXIT_TROUBLE;
+			return VERDICT_TROUBLE;
 		}
 	}
 	argc -= optind;
@@ -228,18 +123,18 @@ int main(int argc, char **argv)
 	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "md") &&
 	    strcmp(format, "html")) {
 		fprintf(stderr, "sfdiag: unknown format '%s' (text, json, md or html)\n", format);
-		return EXIT_TROUBLE;
+		return VERDICT_TROUBLE;
 	}
 	if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
 		fprintf(stderr, "sfdiag: --color takes auto, always or never\n");
-		return EXIT_TROUBLE;
+		return VERDICT_TROUBLE;
 	}
 	if (explain) {
-		int rc = cmd_explain(explain, rules_opt);
-		return cli_close_stdout() ? EXIT_TROUBLE : rc;
+		int rc = cmd_explain(explain, &com);
+		return cli_close_stdout() ? VERDICT_TROUBLE : rc;
 	}
 	if (argc >= 1 && strcmp(argv[0], "triage") == 0)
-		return triage_main(argc, argv, rules_opt, use_jit, jobs);
+		return cmd_triage(argc, argv, &com);
 	if (argc >= 1 && strcmp(argv[0], "rules") == 0) {
 		/* Options may also follow the subcommand: sfdiag rules test --rules DIR */
 		optind = 0; /* GNU getopt: 0 re-initialises its state */
@@ -247,71 +142,20 @@ int main(int argc, char **argv)
 		char **sub_argv = argv;
 		while ((c = getopt_long(sub_argc, sub_argv, "", longopts, NULL)) != -1) {
 			if (c == OPT_RULES) {
-				rules_opt = optarg;
+				com.rules_opt = optarg;
 			} else if (c == OPT_NO_JIT) {
-				use_jit = 0;
+				com.use_jit = 0;
 			} else {
 				usage(stderr);
-				return EXIT_TROUBLE;
+				return VERDICT_TROUBLE;
 			}
 		}
-		int rc = cmd_rules(sub_argc - optind, sub_argv + optind, rules_opt, use_jit);
-		return cli_close_stdout() ? EXIT_TROUBLE : rc;
+		int rc = cmd_rules(sub_argc - optind, sub_argv + optind, &com);
+		return cli_close_stdout() ? VERDICT_TROUBLE : rc;
 	}
 	if (argc == 0) {
 		usage(stderr);
-		return EXIT_TROUBLE;
+		return VERDICT_TROUBLE;
 	}
-
-	struct ruleset *rs = load_rules(rules_opt, use_jit);
-	if (!rs)
-		return EXIT_TROUBLE;
-	struct run run;
-	if (run_init(&run, rs) != 0) {
-		fputs("sfdiag: out of memory\n", stderr);
-		rules_free(rs);
-		return EXIT_TROUBLE;
-	}
-	if (jobs < 1)
-		jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	run.jobs = jobs < 1 ? 1 : (int)jobs;
-	struct arc_limits lim = arc_default_limits();
-	struct ticket_reader rd = {.r = &run, .lim = &lim};
-	for (int i = 0; i < argc; i++)
-		ticket_read_operand(&rd, argv[i]);
-	ticket_reader_free(&rd);
-	run_finish(&run);
-	print_notes(&run);
-
-	struct render_opts ro = {
-	    .color = strcmp(color, "always") == 0 ||
-		     (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),
-	    .width = 80,
-	    .fail_on = fail_on,
-	};
-	int (*render)(FILE *, const struct run *, const struct render_opts *) = render_text;
-	if (strcmp(format, "json") == 0)
-		render = render_json;
-	else if (strcmp(format, "md") == 0)
-		render = render_md;
-	else if (strcmp(format, "html") == 0)
-		render = render_html;
-	int werr = render(stdout, &run, &ro);
-
-	int rc = EXIT_CLEAN;
-	for (size_t i = 0; fail_on != SEV_NONE && i <= rs->nrules; i++) {
-		const struct finding *fi = run.f.by_rule[i];
-		if (fi && finding_severity(&run.f, fi) >= fail_on)
-			rc = EXIT_FINDINGS;
-	}
-	for (size_t i = 0; i < run.nnotes; i++)
-		if (run.notes[i].level != NOTE_INFO)
-			rc = EXIT_TROUBLE;
-	if (run.errors)
-		rc = EXIT_TROUBLE;
-	run_free(&run);
-	rules_free(rs);
-	if (cli_close_stdout() != 0 || werr != 0)
-		return EXIT_TROUBLE;
-	return rc;
+	return cmd_diagnose(argc, argv, &com, format, color, fail_on);
 }

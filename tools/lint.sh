@@ -1,10 +1,11 @@
 #!/bin/bash
-# tools/lint.sh - static analysis of lib/ and cli/ with the committed configurations:
-# cppcheck (suppressions in .cppcheck) and clang-tidy (.clang-tidy).  Exits
-# non-zero on any finding.  `make lint` runs it; needs cppcheck and
+# tools/lint.sh - static analysis of lib/ and cli/ with the committed
+# configurations: clang-format (.clang-format), the stage layering
+# (tools/check-layers), cppcheck (suppressions in .cppcheck) and clang-tidy
+# (.clang-tidy).  Exits non-zero on any finding.  `make lint` runs it; needs cppcheck and
 # clang-tidy (Debian: cppcheck clang-tidy).
 #
-#   tools/lint.sh              both
+#   tools/lint.sh              all of them
 #   tools/lint.sh cppcheck     one of them
 #   tools/lint.sh clang-tidy [FILE...]
 set -u
@@ -16,6 +17,24 @@ TIDY=${CLANG_TIDY:-$(command -v clang-tidy-14 || command -v clang-tidy)}
 what=${1:-all}
 [ $# -gt 0 ] && shift
 fail=0
+
+if [ "$what" = all ] || [ "$what" = format ]; then
+	# Every C file as the committed .clang-format lays it out.
+	FMT=${CLANG_FORMAT:-$(command -v clang-format-14 || command -v clang-format)}
+	[ -n "$FMT" ] || { echo "lint: clang-format missing (apt-get install clang-format)" >&2; exit 2; }
+	unformatted=$(for f in $(git ls-files '*.c' '*.h'); do
+		"$FMT" --dry-run -Werror "$f" >/dev/null 2>&1 || echo "$f"; done)
+	if [ -n "$unformatted" ]; then
+		echo "lint: not clang-formatted (run make format):"
+		printf '  %s\n' $unformatted
+		fail=1
+	fi
+fi
+
+if [ "$what" = all ] || [ "$what" = layers ]; then
+	# The stages of docs/architecture.md: includes, link-level loops, file sizes.
+	make -s build/sfdiag >/dev/null && tools/check-layers || fail=1
+fi
 
 if [ "$what" = all ] || [ "$what" = cppcheck ]; then
 	echo "lint: cppcheck $(cppcheck --version | sed 's/^Cppcheck //')"

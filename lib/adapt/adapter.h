@@ -13,14 +13,9 @@
 #include <stdint.h>
 
 #include "adapt/event.h"
+#include "base/note.h"
 #include "input/input.h"
 #include "rules/ruleset.h"
-
-enum note_level {
-	NOTE_INFO,    /* worth knowing; no data lost */
-	NOTE_WARNING, /* records skipped; the rest was read */
-	NOTE_ERROR,   /* the input could not be read (in part or whole): exit 2 */
-};
 
 struct adapter_ctx {
 	const struct ruleset *rs;

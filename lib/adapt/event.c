@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-#include "rules/ruleset.h"
 #include "base/util.h"
+#include "rules/ruleset.h"
 
 void event_clear(struct event *ev)
 {

@@ -15,17 +15,7 @@
 
 #include "base/limits.h"
 #include "base/timeparse.h"
-
-/* Input kinds a rule can apply to (bit set). */
-enum event_kind {
-	KIND_LOGIN_HISTORY = 1u << 0,  /* a login export row */
-	KIND_TOKEN_RESPONSE = 1u << 1, /* an OAuth token/authorize response */
-	KIND_API_ERROR = 1u << 2,      /* a REST/SOAP error or admin message */
-	KIND_SETTINGS = 1u << 3,       /* a connection settings file */
-};
-
-/* Kinds whose events are checklists: every rule that holds reports. */
-#define KIND_CHECKLIST KIND_SETTINGS
+#include "rules/kinds.h"
 
 #define EVENT_NO_TIME INT64_MIN
 

@@ -1,32 +1,24 @@
 /*
- * extract.h - signatures in pasted text (rules/extract.conf, docs/rules.md
- * "extract.conf").
+ * extract.h - find the signatures of rules/extract.conf in pasted text.
  *
- * An extract set is loaded once with the ruleset and is immutable afterwards;
- * each thread scanning text uses its own extract_scanner (PCRE2 match data).
- * A matching line becomes one event of the extractor's kind whose fields are
+ * Each thread scanning text uses its own extract_scanner (PCRE2 match data)
+ * over the ruleset's shared, immutable extract set (rules/extract.h).  A
+ * matching line becomes one event of the extractor's kind whose fields are
  * the pattern's named groups.
+ *
+ * Ownership: the caller owns a scanner and frees it with
+ * extract_scanner_free(); it must not outlive the ruleset.
  */
-#ifndef SFDIAG_EXTRACT_H
-#define SFDIAG_EXTRACT_H
+#ifndef SFDIAG_ADAPT_EXTRACT_H
+#define SFDIAG_ADAPT_EXTRACT_H
 
 #include <stdio.h>
 
 #include "adapt/event.h"
+#include "rules/extract.h"
 #include "rules/ruleset.h"
 
-struct extract_set;
 struct extract_scanner;
-
-/*
- * Load path against the fields of rs.  Returns NULL with *nerr = 0 when the
- * file does not exist, NULL with *nerr > 0 after reporting errors through err
- * ("FILE:LINE[:COL]: message"), else the set.
- */
-struct extract_set *extract_load(const struct ruleset *rs, const char *path, int use_jit,
-				 rules_error_fn err, void *ctx, int *nerr);
-void extract_free(struct extract_set *x);
-size_t extract_count(const struct extract_set *x);
 
 struct extract_scanner *extract_scanner_new(const struct extract_set *x);
 void extract_scanner_free(struct extract_scanner *sc);

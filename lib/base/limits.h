@@ -70,4 +70,26 @@
 #define SFDIAG_MAX_RULE_LINE 8192
 #define SFDIAG_MAX_RULES     2048
 
+/* Archive limits (hostile archives: zip bombs, millions of entries).  Error
+ * messages name them, like the ones in limits.h. */
+#ifndef SFDIAG_MAX_ARCHIVE_BYTES
+#define SFDIAG_MAX_ARCHIVE_BYTES (8ull << 30) /* uncompressed bytes per archive */
+#endif
+#ifndef SFDIAG_MAX_ARCHIVE_ENTRY_BYTES
+#define SFDIAG_MAX_ARCHIVE_ENTRY_BYTES (4ull << 30) /* uncompressed bytes per member */
+#endif
+#ifndef SFDIAG_MAX_ARCHIVE_ENTRIES
+#define SFDIAG_MAX_ARCHIVE_ENTRIES 10000u /* entries per archive, of any type */
+#endif
+/* Files in one ticket folder, and its deepest sub-folder. */
+#ifndef SFDIAG_MAX_TICKET_FILES
+#define SFDIAG_MAX_TICKET_FILES 10000u
+#endif
+#ifndef SFDIAG_MAX_TICKET_DEPTH
+#define SFDIAG_MAX_TICKET_DEPTH 32
+#endif
+
+/* Worker threads: -j / --jobs of every command. */
+#define SFDIAG_MAX_JOBS 1024
+
 #endif

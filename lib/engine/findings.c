@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/matcher.h"
 #include "base/util.h"
+#include "engine/matcher.h"
 
 /* ---- tally ---- */
 
@@ -433,7 +433,7 @@ static struct finding *finding_for(struct findings *f, size_t slot)
 void findings_count(struct findings *f, const struct event *ev)
 {
 	f->events++;
-	for (unsigned k = 0; k < FINDINGS_KINDS; k++)
+	for (unsigned k = 0; k < KIND_COUNT; k++)
 		if (ev->kind == 1u << k)
 			f->kind_events[k]++;
 	widen(&f->first, &f->last, ev->time_ms);
@@ -636,7 +636,7 @@ void findings_merge(struct findings *dst, const struct findings *src)
 		axis_fit(dst, src->axis.hi * src->axis.width_ms, src->axis.width_ms);
 	}
 	dst->events += src->events;
-	for (unsigned k = 0; k < FINDINGS_KINDS; k++)
+	for (unsigned k = 0; k < KIND_COUNT; k++)
 		dst->kind_events[k] += src->kind_events[k];
 	dst->successes += src->successes;
 	dst->failures += src->failures;

@@ -18,8 +18,8 @@
 #include <stdint.h>
 
 #include "adapt/event.h"
-#include "rules/ruleset.h"
 #include "base/util.h"
+#include "rules/ruleset.h"
 
 struct tally_entry {
 	char *s;
@@ -91,8 +91,6 @@ struct success {
 	int64_t first, last;
 };
 
-#define FINDINGS_KINDS 4 /* event kinds, by bit number (event.h) */
-
 /*
  * The time axis shared by every timeline series of a findings object.  A
  * bucket is width_ms long and starts at a multiple of width_ms since the
@@ -115,7 +113,7 @@ struct findings {
 	size_t scap, scount;
 	uint64_t succ_untracked;
 	uint64_t events, successes, failures; /* failures: explained or not, not settings */
-	uint64_t kind_events[FINDINGS_KINDS]; /* events per kind bit 0.. */
+	uint64_t kind_events[KIND_COUNT];     /* events per kind bit 0.. */
 	uint64_t zone_none, zone_unknown, ambiguous_dmy, untimed;
 	int64_t first, last;		 /* over all events */
 	int64_t login_first, login_last; /* over Login History events */

@@ -10,8 +10,6 @@
 
 enum { RES_UNKNOWN = 0xFF, RES_LIMIT = 2 };
 
-#define MATCHER_KINDS 4 /* event kinds, by bit number (event.h) */
-
 /* One distinct value of one field, with its condition results. */
 struct value_entry {
 	char *val;
@@ -43,8 +41,8 @@ struct matcher {
 	struct verdict_entry *verdicts;
 	size_t vcap, vcount;
 	/* Per kind (by bit number): the fields its rules and success test. */
-	int tested[MATCHER_KINDS][SFDIAG_MAX_FIELDS];
-	size_t ntested[MATCHER_KINDS];
+	int tested[KIND_COUNT][SFDIAG_MAX_FIELDS];
+	size_t ntested[KIND_COUNT];
 	struct strbuf key;
 	unsigned long *limit_hits; /* nrules + 1 */
 	size_t current;		   /* rule being evaluated, for limit_hits */
@@ -65,19 +63,19 @@ struct matcher *matcher_new(const struct ruleset *rs)
 	pcre2_set_match_limit(m->mctx, SFDIAG_PCRE2_MATCH_LIMIT);
 	pcre2_set_depth_limit(m->mctx, SFDIAG_PCRE2_DEPTH_LIMIT);
 	pcre2_set_heap_limit(m->mctx, SFDIAG_PCRE2_HEAP_LIMIT_KIB);
-	unsigned char tested[MATCHER_KINDS][SFDIAG_MAX_FIELDS] = {{0}};
+	unsigned char tested[KIND_COUNT][SFDIAG_MAX_FIELDS] = {{0}};
 	for (size_t i = 0; i < rs->nrules; i++)
-		for (size_t k = 0; k < MATCHER_KINDS; k++)
+		for (size_t k = 0; k < KIND_COUNT; k++)
 			if (rs->rules[i].kinds & (1u << k))
 				for (size_t c = 0; c < rs->rules[i].nconds; c++)
 					tested[k][rs->rules[i].conds[c].field] = 1;
 	for (size_t i = 0; i < rs->nsuccess; i++)
-		for (size_t k = 0; k < MATCHER_KINDS; k++)
+		for (size_t k = 0; k < KIND_COUNT; k++)
 			if (rs->success_kind[i] & (1u << k))
 				tested[k][rs->success[i].field] = 1;
 	for (size_t f = 0; f < rs->nfields; f++) {
 		m->fields[f].nconds = rs->fields[f].nconds;
-		for (size_t k = 0; k < MATCHER_KINDS; k++)
+		for (size_t k = 0; k < KIND_COUNT; k++)
 			if (tested[k][f])
 				m->tested[k][m->ntested[k]++] = (int)f;
 	}
@@ -250,7 +248,7 @@ int matcher_classify(struct matcher *m, const struct event *ev)
 {
 	/* The verdict depends only on the kind and the fields its rules test. */
 	size_t kb = 0;
-	while (kb + 1 < MATCHER_KINDS && !(ev->kind & (1u << kb)))
+	while (kb + 1 < KIND_COUNT && !(ev->kind & (1u << kb)))
 		kb++;
 	const int *tested = m->tested[kb];
 	size_t ntested = m->ntested[kb];

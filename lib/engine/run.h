@@ -16,6 +16,7 @@
 #include "adapt/adapter.h"
 #include "engine/findings.h"
 #include "engine/matcher.h"
+#include "input/ticket.h"
 
 struct note {
 	enum note_level level;
@@ -45,6 +46,7 @@ struct run {
 	struct input_summary *inputs;
 	size_t ninputs, inputs_cap;
 	int errors;		 /* error notes given */
+	uint64_t problems;	 /* warning and error notes given, kept or dropped */
 	struct held_event *held; /* non-login events waiting for run_finish */
 	size_t nheld, held_cap;
 	uint64_t held_overflow; /* events beyond SFDIAG_MAX_BUFFERED */
@@ -63,6 +65,10 @@ void run_free(struct run *r);
 
 /* Read path ("-" for stdin) into the run. */
 void run_file(struct run *r, const char *path);
+/* Record an input that could not be opened at all, with why (an error note). */
+void run_unreadable(struct run *r, const char *path, const char *msg);
+/* A sink that hands a ticket reader's inputs and notes to r. */
+struct ticket_sink run_ticket_sink(struct run *r);
 /* Read an already opened input; the run closes it. */
 void run_input(struct run *r, struct input *in);
 /*

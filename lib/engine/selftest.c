@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "adapt/extract.h"
-#include "engine/matcher.h"
 #include "base/util.h"
+#include "engine/matcher.h"
 
 /* The event an example describes, for the first kind its rule applies to. */
 static void sample_event(struct event *ev, const struct ruleset *rs, const struct rule *r,

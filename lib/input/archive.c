@@ -22,8 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "input/archive.h"
 #include "base/util.h"
+#include "input/archive.h"
 
 struct arc_limits arc_default_limits(void)
 {

@@ -1,50 +1,22 @@
 /*
- * triage.h - batch triage: many tickets (folders or archives), one summary.
+ * archive.h - read a zip, tar, tar.gz or tgz archive in place, member by
+ * member, with libarchive and the limits of base/limits.h against bombs.
  *
- * `sfdiag triage DIR` treats each folder directly under DIR as one ticket, each
- * .zip/.tar/.tar.gz/.tgz there as one ticket read in place (archive.c), and the
- * loose files at the top as one more.  Each ticket is one struct run (run.h);
- * worker threads share one immutable ruleset.  Every output is built from
- * small per-ticket summaries in ticket-name order, so it is byte-identical
- * whatever -j is and however the threads are scheduled.
- *
- * This header also declares the archive reader (archive.c).  It is not called
- * archive.h on purpose: with -Isrc such a header would shadow libarchive's
- * <archive.h>, as a csv.h would shadow libcsv's.
+ * Included as "input/archive.h": the stage folder keeps it from shadowing
+ * libarchive's <archive.h>.
  *
  * Ownership: arc_read() borrows the path and limits; every member input it
- * hands out belongs to the callback, which must input_close() it (run_input
- * does).
+ * hands out belongs to the callback, which must input_close() it.
  */
-#ifndef SFDIAG_TRIAGE_H
-#define SFDIAG_TRIAGE_H
+#ifndef SFDIAG_INPUT_ARCHIVE_H
+#define SFDIAG_INPUT_ARCHIVE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/limits.h"
+#include "base/note.h"
 #include "input/input.h"
-#include "engine/run.h"
-
-/* Archive limits (hostile archives: zip bombs, millions of entries).  Error
- * messages name them, like the ones in limits.h. */
-#ifndef SFDIAG_MAX_ARCHIVE_BYTES
-#define SFDIAG_MAX_ARCHIVE_BYTES (8ull << 30) /* uncompressed bytes per archive */
-#endif
-#ifndef SFDIAG_MAX_ARCHIVE_ENTRY_BYTES
-#define SFDIAG_MAX_ARCHIVE_ENTRY_BYTES (4ull << 30) /* uncompressed bytes per member */
-#endif
-#ifndef SFDIAG_MAX_ARCHIVE_ENTRIES
-#define SFDIAG_MAX_ARCHIVE_ENTRIES 10000u /* entries per archive, of any type */
-#endif
-/* Files in one ticket folder, and its deepest sub-folder. */
-#ifndef SFDIAG_MAX_TICKET_FILES
-#define SFDIAG_MAX_TICKET_FILES 10000u
-#endif
-#ifndef SFDIAG_MAX_TICKET_DEPTH
-#define SFDIAG_MAX_TICKET_DEPTH 32
-#endif
-
-/* ---- archive.c ---- */
 
 struct arc_limits {
 	uint64_t max_bytes;	  /* SFDIAG_MAX_ARCHIVE_BYTES */
@@ -81,14 +53,5 @@ long arc_read(const char *path, const struct arc_limits *lim, const struct arc_v
 /* Length of the archive suffix of name (".zip", ".tar", ".tar.gz", ".tgz",
  * any case), or 0 if name is not an archive name. */
 size_t arc_suffix(const char *name);
-
-/* ---- triage.c ---- */
-
-/* `sfdiag triage ...`: argv[0] is "triage".  rules_opt, use_jit and jobs
- * (0 when not given) are the main options given before the subcommand (they
- * may be repeated after it).
- * Returns the exit status (0, 1 or 2, as sfdiag's) after flushing and closing
- * stdout. */
-int triage_main(int argc, char **argv, const char *rules_opt, int use_jit, long jobs);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * ticket.c - read one ticket (a folder, an archive or files) into a run;
+ * ticket.c - read one ticket (a folder, an archive or files) into a sink;
  * see ticket.h.
  */
 #include "input/ticket.h"
@@ -50,13 +50,18 @@ static struct input *open_nofollow(const char *path, char *err, size_t errlen)
 static void arc_member(void *ctx, struct input *in)
 {
 	struct ticket_reader *t = ctx;
-	run_input(t->r, in);
+	t->sink.input(t->sink.ctx, in);
+}
+
+static void note(const struct ticket_reader *t, enum note_level level, const char *file,
+		 const char *msg)
+{
+	t->sink.note(t->sink.ctx, level, file, msg);
 }
 
 static void arc_note(void *ctx, enum note_level level, const char *file, const char *msg)
 {
-	struct ticket_reader *t = ctx;
-	run_note(t->r, level, file, 0, msg);
+	note(ctx, level, file, msg);
 }
 
 void ticket_reader_free(struct ticket_reader *t)
@@ -71,8 +76,8 @@ static int first_time(struct ticket_reader *t, const struct stat *st, const char
 	snprintf(key, sizeof key, "%ju:%ju", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
 	if (!strset_add_nocase(&t->seen, key))
 		return 1;
-	run_note(t->r, NOTE_INFO, path, 0,
-		 "the same file as one already read (named twice, or a hard link); read once");
+	note(t, NOTE_INFO, path,
+	     "the same file as one already read (named twice, or a hard link); read once");
 	return 0;
 }
 
@@ -95,11 +100,11 @@ void ticket_read_file(struct ticket_reader *t, const char *path)
 	}
 	struct input *in = open_nofollow(path, err, sizeof err);
 	if (!in) {
-		run_note(t->r, NOTE_ERROR, path, 0, err);
+		note(t, NOTE_ERROR, path, err);
 		t->open_failed++;
 		return;
 	}
-	run_input(t->r, in);
+	t->sink.input(t->sink.ctx, in);
 }
 
 enum entry_type { ENT_FILE, ENT_LINK, ENT_OTHER, ENT_HIDDEN, ENT_DEEP };
@@ -128,13 +133,13 @@ static void entries_add(struct entries *e, char *path, enum entry_type type)
 }
 
 /* Collect everything under dir (lstat: a symbolic link is never entered). */
-static void walk(struct run *r, const char *dir, int depth, struct entries *out)
+static void walk(const struct ticket_reader *t, const char *dir, int depth, struct entries *out)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
 		char msg[200];
 		snprintf(msg, sizeof msg, "cannot read folder: %s", strerror(errno));
-		run_note(r, NOTE_ERROR, dir, 0, msg);
+		note(t, NOTE_ERROR, dir, msg);
 		return;
 	}
 	struct dirent *de;
@@ -152,7 +157,7 @@ static void walk(struct run *r, const char *dir, int depth, struct entries *out)
 			if (depth + 1 > SFDIAG_MAX_TICKET_DEPTH) {
 				entries_add(out, p, ENT_DEEP);
 			} else {
-				walk(r, p, depth + 1, out);
+				walk(t, p, depth + 1, out);
 				free(p);
 			}
 		} else {
@@ -173,7 +178,7 @@ static int cmp_entry(const void *a, const void *b)
 void ticket_read_dir(struct ticket_reader *t, const char *dir)
 {
 	struct entries e = {0};
-	walk(t->r, dir, 0, &e);
+	walk(t, dir, 0, &e);
 	if (e.n > 1)
 		qsort(e.v, e.n, sizeof *e.v, cmp_entry);
 	for (size_t i = 0; i < e.n; i++) {
@@ -183,17 +188,17 @@ void ticket_read_dir(struct ticket_reader *t, const char *dir)
 			ticket_read_file(t, p);
 			break;
 		case ENT_LINK:
-			run_note(t->r, NOTE_WARNING, p, 0, "symbolic link; not followed, skipped");
+			note(t, NOTE_WARNING, p, "symbolic link; not followed, skipped");
 			break;
 		case ENT_OTHER:
-			run_note(t->r, NOTE_WARNING, p, 0, "not a regular file; skipped");
+			note(t, NOTE_WARNING, p, "not a regular file; skipped");
 			break;
 		case ENT_HIDDEN:
-			run_note(t->r, NOTE_INFO, p, 0, "hidden; skipped");
+			note(t, NOTE_INFO, p, "hidden; skipped");
 			break;
 		case ENT_DEEP:
-			run_note(t->r, NOTE_WARNING, p, 0,
-				 "folder nested deeper than SFDIAG_MAX_TICKET_DEPTH; skipped");
+			note(t, NOTE_WARNING, p,
+			     "folder nested deeper than SFDIAG_MAX_TICKET_DEPTH; skipped");
 			break;
 		}
 		free(e.v[i].path);
@@ -203,7 +208,7 @@ void ticket_read_dir(struct ticket_reader *t, const char *dir)
 		snprintf(msg, sizeof msg,
 			 "more than SFDIAG_MAX_TICKET_FILES (%u) files; the rest was not read",
 			 SFDIAG_MAX_TICKET_FILES);
-		run_note(t->r, NOTE_ERROR, dir, 0, msg);
+		note(t, NOTE_ERROR, dir, msg);
 	}
 	free(e.v);
 }
@@ -243,7 +248,7 @@ void ticket_read_operand(struct ticket_reader *t, const char *path)
 					 "holds %zu folders or archives, all read as one ticket; "
 					 "`sfdiag triage` diagnoses each as its own",
 					 sub);
-				run_note(t->r, NOTE_INFO, path, 0, msg);
+				note(t, NOTE_INFO, path, msg);
 			}
 			ticket_read_dir(t, path);
 			return;
@@ -255,5 +260,10 @@ void ticket_read_operand(struct ticket_reader *t, const char *path)
 			return;
 		}
 	}
-	run_file(t->r, path);
+	char err[256];
+	struct input *in = input_open_file(path, err, sizeof err);
+	if (in)
+		t->sink.input(t->sink.ctx, in);
+	else
+		t->sink.unreadable(t->sink.ctx, path, err);
 }

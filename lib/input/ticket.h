@@ -1,36 +1,52 @@
 /*
- * ticket.h - read one ticket into a run: a folder of customer files, an
+ * ticket.h - read one ticket into a sink: a folder of customer files, an
  * archive of them, or single files.  `sfdiag triage` reads each ticket with
  * these, and so does `sfdiag FOLDER` or `sfdiag ARCHIVE`.
  *
  * Inside a ticket nothing is trusted: a folder is walked with lstat, so a
  * symbolic link is noted and never followed; files are opened with
  * O_NOFOLLOW; hidden files are skipped with an info note; archives are read
- * in place through arc_read (triage.h) with its limits.
+ * in place through arc_read (input/archive.h) with its limits.
  *
  * A file met a second time (named twice, inside a folder also named, or a
  * hard link) is read once; the repeat gets an info note.
  *
- * Ownership: the reader borrows its run and limits; every note goes into the
- * run.  Zero-initialise it with those set, and ticket_reader_free it.
+ * The reader hands what it opens to a sink (engine/run.h gives one that feeds
+ * a run), so this stage knows nothing of what reads the inputs.
+ *
+ * Ownership: the reader borrows its sink and limits; every input it opens is
+ * the sink's to close.  Zero-initialise it with those set, and
+ * ticket_reader_free it.
  */
 #ifndef SFDIAG_TICKET_H
 #define SFDIAG_TICKET_H
 
 #include <stddef.h>
 
-#include "engine/run.h"
-#include "input/archive.h"
+#include "base/note.h"
 #include "base/util.h"
+#include "input/archive.h"
+#include "input/input.h"
+
+/* Where a ticket's files go. */
+struct ticket_sink {
+	void *ctx;
+	/* An opened input; the sink reads and closes it. */
+	void (*input)(void *ctx, struct input *in);
+	/* A problem with a file or folder (file may be NULL). */
+	void (*note)(void *ctx, enum note_level level, const char *file, const char *msg);
+	/* An operand that names an input but could not be opened. */
+	void (*unreadable)(void *ctx, const char *path, const char *msg);
+};
 
 struct ticket_reader {
-	struct run *r;
+	struct ticket_sink sink;
 	const struct arc_limits *lim;
 	size_t open_failed; /* files that could not be opened, archives not read */
 	struct strset seen; /* "device:inode" of every file read, to read each once */
 };
 
-/* Free what the reader keeps (not its run). */
+/* Free what the reader keeps (not its sink). */
 void ticket_reader_free(struct ticket_reader *t);
 
 /* One file of a ticket: an archive member by member, anything else as one

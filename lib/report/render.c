@@ -358,12 +358,6 @@ void render_wrap(struct strbuf *out, const char *text, size_t col, size_t indent
 
 void render_summary(struct strbuf *out, const struct run *r)
 {
-	static const char *const kind_words[FINDINGS_KINDS][2] = {
-	    {"login", "logins"},
-	    {"token response", "token responses"},
-	    {"API error", "API errors"},
-	    {"settings file", "settings files"},
-	};
 	uint64_t skipped = 0;
 	for (size_t i = 0; i < r->ninputs; i++)
 		skipped += r->inputs[i].skipped;
@@ -371,13 +365,13 @@ void render_summary(struct strbuf *out, const struct run *r)
 	render_count(out, r->ninputs);
 	sb_adds(out, r->ninputs == 1 ? " input:" : " inputs:");
 	int parts = 0;
-	for (unsigned k = 0; k < FINDINGS_KINDS; k++) {
+	for (unsigned k = 0; k < KIND_COUNT; k++) {
 		uint64_t kn = r->f.kind_events[k];
 		if (!kn)
 			continue;
 		sb_adds(out, parts++ ? ", " : " ");
 		render_count(out, kn);
-		sb_printf(out, " %s", kind_words[k][kn != 1]);
+		sb_printf(out, " %s", kind_table[k].event[kn != 1]);
 		if (k == 0) {
 			sb_adds(out, " (");
 			render_count(out, r->f.successes);
@@ -450,15 +444,9 @@ int render_coverage_gap(struct strbuf *out, const struct run *r, const struct fi
 
 const char *render_noun(const struct ruleset *rs, int rule, int plural)
 {
-	unsigned kinds = rule >= 0 ? rs->rules[rule].kinds : 0;
-	if (kinds & KIND_LOGIN_HISTORY)
-		return plural ? "failed logins" : "failed login";
-	if (kinds & KIND_TOKEN_RESPONSE)
-		return plural ? "token responses" : "token response";
-	if (kinds & KIND_API_ERROR)
-		return plural ? "API errors" : "API error";
-	if (kinds & KIND_SETTINGS)
-		return plural ? "settings files" : "settings file";
+	const struct kind_def *k = kind_first(rule >= 0 ? rs->rules[rule].kinds : 0);
+	if (k)
+		return k->failure[plural != 0];
 	return plural ? "failures" : "failure";
 }
 

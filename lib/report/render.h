@@ -11,8 +11,8 @@
 
 #include <stdio.h>
 
-#include "engine/run.h"
 #include "base/util.h"
+#include "engine/run.h"
 
 struct render_opts {
 	int color;	       /* ANSI colour */

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/render.h"
 #include "base/util.h"
+#include "report/render.h"
 
 #define HOUR_MS	    INT64_C(3600000)
 #define DAY_MS	    (24 * HOUR_MS)

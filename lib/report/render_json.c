@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/render.h"
 #include "base/util.h"
+#include "report/render.h"
 
 #define SFDIAG_JSON_SCHEMA 1
 

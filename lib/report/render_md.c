@@ -14,8 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "report/render.h"
 #include "base/util.h"
+#include "report/render.h"
 
 /* Backslash-escaped wherever they appear. */
 #define MD_PUNCT "\\`*_[]|#~"

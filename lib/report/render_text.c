@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/render.h"
 #include "base/util.h"
+#include "report/render.h"
 
 #define RED    "\033[1;31m"
 #define YELLOW "\033[1;33m"

@@ -20,8 +20,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "adapt/event.h"
 #include "base/limits.h"
+#include "rules/kinds.h"
 
 enum severity {
 	SEV_NONE = -1, /* only for --fail-on never */
@@ -33,8 +33,6 @@ enum severity {
 const char *severity_name(enum severity s);
 /* Returns 0 and sets *out, or -1 for an unknown name. */
 int severity_parse(const char *name, enum severity *out);
-
-const char *kind_name(unsigned kind_bit);
 
 /* A JSON object key that fills a field, for one input kind. */
 struct json_key {
@@ -172,6 +170,8 @@ void rules_normalize_header(const char *s, size_t n, char *out, size_t outlen);
 /* Field whose alias list contains the normalized header h; *rank gets the
  * alias position (lower wins).  -1 when none. */
 int rules_field_for_header(const struct ruleset *rs, const char *h, int *rank);
+/* For the loader: set the text of (field, key) in the code table. */
+void rules_code_put(struct ruleset *rs, int field, const char *key, const char *text);
 /* The replacement text for a coded value, or NULL. */
 const char *rules_code(const struct ruleset *rs, int field, const char *val, size_t n);
 /* Field that JSON key (normalized) fills for kind, or -1. */
@@ -182,8 +182,6 @@ int rules_field_for_key(const struct ruleset *rs, unsigned kind, const char *nor
  * exchange does not concern authentication.
  */
 unsigned rules_exchange_kind(const struct ruleset *rs, const char *url, size_t n, int status);
-/* Kind bit for a name ("token-response"), or 0. */
-unsigned kind_parse(const char *name);
 /* Rule by id, or NULL. */
 const struct rule *rules_find(const struct ruleset *rs, const char *id);
 

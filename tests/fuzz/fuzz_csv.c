@@ -5,8 +5,8 @@
  */
 #include "fuzz_common.h"
 
-#include "report/render.h"
 #include "engine/run.h"
+#include "report/render.h"
 
 static FILE *devnull;
 

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "input/archive.h"
 #include "unit.h"
-#include "base/util.h"
 
 static char tmpdir[64];
 

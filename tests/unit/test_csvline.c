@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "csv_oracle.h"
 #include "adapt/csvline.h"
+#include "csv_oracle.h"
 #include "unit.h"
 
 enum { MAXF = 64 };

@@ -17,8 +17,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "unit.h"
 #include "base/util.h"
+#include "unit.h"
 
 static char dir[64];
 static int nfiles;

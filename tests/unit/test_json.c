@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "adapt/adapter.h"
-#include "engine/correlate.h"
-#include "report/render.h"
-#include "engine/run.h"
-#include "unit.h"
 #include "base/util.h"
+#include "engine/correlate.h"
+#include "engine/run.h"
+#include "report/render.h"
+#include "unit.h"
 
 static struct ruleset *rs;
 

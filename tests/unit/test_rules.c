@@ -5,10 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "engine/matcher.h"
 #include "rules/ruleset.h"
 #include "unit.h"
-#include "base/util.h"
 
 static char dir[64];
 static struct strbuf errors;

@@ -9,9 +9,9 @@
 
 #include "adapt/adapter.h"
 #include "adapt/extract.h"
+#include "base/util.h"
 #include "rules/ruleset.h"
 #include "unit.h"
-#include "base/util.h"
 
 static char dir[64];
 static struct strbuf errors;

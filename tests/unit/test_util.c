@@ -3,9 +3,9 @@
  */
 #include <string.h>
 
+#include "base/util.h"
 #include "report/render.h"
 #include "unit.h"
-#include "base/util.h"
 
 static void test_utf8(void)
 {

@@ -1,0 +1,73 @@
+/*
+ * extract.h - the compiled form of rules/extract.conf (docs/rules.md
+ * "extract.conf"): the signatures sought in pasted text, each a PCRE2
+ * pattern whose named groups fill fields.
+ *
+ * An extract set is loaded once with the ruleset and is immutable afterwards;
+ * the scanner (adapt/extract.h) reads it from any number of threads.
+ *
+ * Every pattern is compiled once, with PCRE2_UTF | PCRE2_MATCH_INVALID_UTF
+ * (a stray invalid byte in a log line is a barrier no match crosses, never an
+ * error) and JIT-compiled.  Named groups are resolved to field numbers at
+ * load time through the name table (PCRE2_INFO_NAMETABLE); a group that
+ * names no declared field is an error, so a typo cannot silently drop a
+ * value.
+ *
+ * Ownership: the ruleset owns its extract set and frees it with itself.
+ */
+#ifndef SFDIAG_RULES_EXTRACT_H
+#define SFDIAG_RULES_EXTRACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules/ruleset.h"
+
+/* A `field NAME VALUE` or `client NAME` directive: a constant value. */
+struct fixed {
+	int field;
+	char *value;
+};
+
+struct xsample {
+	int line;
+	char *text;
+};
+
+struct extractor {
+	char *id;
+	int line; /* of the `extract` line */
+	unsigned kind;
+	pcre2_code *re;
+	int jit;	  /* re is JIT-compiled: match with pcre2_jit_match */
+	uint32_t ngroups; /* capture groups */
+	int *group_field; /* group number -> field, or -1; [0] unused */
+	struct fixed *fixed;
+	size_t nfixed;
+	struct xsample *examples;
+	size_t nexamples;
+	int has_client;
+	int bad; /* a directive failed: drop at `end` */
+};
+
+struct extract_set {
+	char *file;
+	struct extractor *x;
+	size_t n;
+	struct extractor prefix; /* `prefix /RE/`: fields every match may take */
+	int has_prefix;
+	uint32_t max_groups;
+	int f_host;
+};
+
+/*
+ * Load path against the fields of rs.  Returns NULL with *nerr = 0 when the
+ * file does not exist, NULL with *nerr > 0 after reporting errors through err
+ * ("FILE:LINE[:COL]: message"), else the set.
+ */
+struct extract_set *extract_load(const struct ruleset *rs, const char *path, int use_jit,
+				 rules_error_fn err, void *ctx, int *nerr);
+void extract_free(struct extract_set *x);
+size_t extract_count(const struct extract_set *x);
+
+#endif
