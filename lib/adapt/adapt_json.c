@@ -77,10 +77,8 @@ static void set_scalar(struct event *ev, const struct ruleset *rs, int f, const 
 }
 
 /* Set a field by name, from a copy kept in the event. */
-static void set_text(struct event *ev, const struct ruleset *rs, const char *field, const char *s,
-		     size_t n)
+static void set_text(struct event *ev, const struct ruleset *rs, int f, const char *s, size_t n)
 {
-	int f = rules_field(rs, field);
 	if (f < 0 || !s)
 		return;
 	const char *kept = event_keep(ev, s, &n);
@@ -109,7 +107,7 @@ static void set_url(struct event *ev, const struct ruleset *rs, const char *url)
 			break;
 	}
 	if (sep) {
-		set_text(ev, rs, "scheme", url, (size_t)(sep - url));
+		set_text(ev, rs, rs->f.scheme, url, (size_t)(sep - url));
 		p = sep + 3;
 	}
 	const char *hend = p;
@@ -126,15 +124,15 @@ static void set_url(struct event *ev, const struct ruleset *rs, const char *url)
 		hn = sizeof host - 1;
 	for (size_t i = 0; i < hn; i++)
 		host[i] = (h[i] >= 'A' && h[i] <= 'Z') ? (char)(h[i] + 32) : h[i];
-	int fh = rules_field(rs, "host");
+	int fh = rs->f.host;
 	if (fh >= 0 && !ev->val[fh] && hn)
-		set_text(ev, rs, "host", host, hn);
+		set_text(ev, rs, rs->f.host, host, hn);
 	const char *pend = hend;
 	while (pend < end && *pend != '?' && *pend != '#')
 		pend++;
-	int fp = rules_field(rs, "path");
+	int fp = rs->f.path;
 	if (fp >= 0 && !ev->val[fp] && pend > hend)
-		set_text(ev, rs, "path", hend, (size_t)(pend - hend));
+		set_text(ev, rs, rs->f.path, hend, (size_t)(pend - hend));
 }
 
 /* Decode %XX and + of a form value into out (at most cap-1 bytes). */
@@ -175,9 +173,9 @@ static void set_form(struct event *ev, const struct ruleset *rs, const char *bod
 			size_t kn = (size_t)(eq - p);
 			size_t vn = form_decode(eq + 1, len - kn - 1, val, sizeof val);
 			if (kn == 10 && memcmp(p, "grant_type", 10) == 0)
-				set_text(ev, rs, "grant_type", val, vn);
+				set_text(ev, rs, rs->f.grant_type, val, vn);
 			else if (kn == 8 && memcmp(p, "username", 8) == 0)
-				set_text(ev, rs, "user", val, vn);
+				set_text(ev, rs, rs->f.user, val, vn);
 		}
 		if (!amp)
 			break;
@@ -189,8 +187,8 @@ static void set_form(struct event *ev, const struct ruleset *rs, const char *bod
 
 unsigned json_response_kind(const struct ruleset *rs, const cJSON *obj, int errors_only)
 {
-	const int f_error = rules_field(rs, "error"), f_token = rules_field(rs, "access_token");
-	const int f_code = rules_field(rs, "error_code");
+	const int f_error = rs->f.error, f_token = rs->f.access_token;
+	const int f_code = rs->f.error_code;
 	unsigned kind = 0;
 	const cJSON *it;
 
@@ -236,9 +234,9 @@ unsigned json_response_event(const struct ruleset *rs, const cJSON *obj, struct 
 				set_scalar(ev, rs, f, it);
 		}
 	}
-	int fb = rules_field(rs, "body_kind");
+	int fb = rs->f.body_kind;
 	if (fb >= 0 && !ev->val[fb])
-		set_text(ev, rs, "body_kind", "json", 4);
+		set_text(ev, rs, rs->f.body_kind, "json", 4);
 	return kind;
 }
 
@@ -323,14 +321,14 @@ static void response_fields(struct event *ev, const struct ruleset *rs, int stat
 	char num[16];
 	if (status > 0) {
 		size_t n = (size_t)snprintf(num, sizeof num, "%d", status);
-		set_text(ev, rs, "http_status", num, n);
+		set_text(ev, rs, rs->f.http_status, num, n);
 	}
 	if (mime)
-		set_text(ev, rs, "content_type", mime, strlen(mime));
+		set_text(ev, rs, rs->f.content_type, mime, strlen(mime));
 	size_t bn = body ? strlen(body) : 0;
 	const char *b = body ? str_trim(body, &bn) : "";
 	if (bn == 0) {
-		set_text(ev, rs, "body_kind", "empty", 5);
+		set_text(ev, rs, rs->f.body_kind, "empty", 5);
 		return;
 	}
 	if (b[0] == '{' || b[0] == '[') {
@@ -342,8 +340,8 @@ static void response_fields(struct event *ev, const struct ruleset *rs, int stat
 			return;
 	}
 	int html = (bn > 0 && b[0] == '<') || (mime && strstr(mime, "html"));
-	set_text(ev, rs, "body_kind", html ? "html" : "text", 4);
-	set_text(ev, rs, "message", b, bn > 200 ? 200 : bn);
+	set_text(ev, rs, rs->f.body_kind, html ? "html" : "text", 4);
+	set_text(ev, rs, rs->f.message, b, bn > 200 ? 200 : bn);
 }
 
 /* The kind of an exchange: what the JSON body said, else fields.conf's
@@ -371,18 +369,18 @@ static void har_entry(struct jctx *jc, const cJSON *e, long line, size_t *used)
 	set_url(&ev, rs, url);
 	const char *method = str_of(member(req, "method"));
 	if (method)
-		set_text(&ev, rs, "method", method, strlen(method));
+		set_text(&ev, rs, rs->f.method, method, strlen(method));
 	const char *when = str_of(member(e, "startedDateTime"));
 	if (when)
-		set_text(&ev, rs, "time", when, strlen(when));
+		set_text(&ev, rs, rs->f.time, when, strlen(when));
 	const cJSON *post = member(req, "postData"), *p;
 	cJSON_ArrayForEach(p, member(post, "params"))
 	{
 		const char *name = str_of(member(p, "name")), *value = str_of(member(p, "value"));
 		if (name && value && strcmp(name, "grant_type") == 0)
-			set_text(&ev, rs, "grant_type", value, strlen(value));
+			set_text(&ev, rs, rs->f.grant_type, value, strlen(value));
 		else if (name && value && strcmp(name, "username") == 0)
-			set_text(&ev, rs, "user", value, strlen(value));
+			set_text(&ev, rs, rs->f.user, value, strlen(value));
 	}
 	set_form(&ev, rs, str_of(member(post, "text")));
 	const cJSON *content = member(res, "content");
@@ -431,18 +429,18 @@ static void postman_request(struct event *ev, const struct ruleset *rs, const cJ
 	if (url && !strstr(url, "{{"))
 		set_url(ev, rs, url);
 	else if (url)
-		set_text(ev, rs, "path", url, strlen(url)); /* host is a variable */
+		set_text(ev, rs, rs->f.path, url, strlen(url)); /* host is a variable */
 	const char *method = str_of(member(req, "method"));
 	if (method)
-		set_text(ev, rs, "method", method, strlen(method));
+		set_text(ev, rs, rs->f.method, method, strlen(method));
 	const cJSON *body = member(req, "body"), *kv;
 	cJSON_ArrayForEach(kv, member(body, "urlencoded"))
 	{
 		const char *k = str_of(member(kv, "key")), *v = str_of(member(kv, "value"));
 		if (k && v && strcmp(k, "grant_type") == 0)
-			set_text(ev, rs, "grant_type", v, strlen(v));
+			set_text(ev, rs, rs->f.grant_type, v, strlen(v));
 		else if (k && v && strcmp(k, "username") == 0 && !strstr(v, "{{"))
-			set_text(ev, rs, "user", v, strlen(v));
+			set_text(ev, rs, rs->f.user, v, strlen(v));
 	}
 	set_form(ev, rs, str_of(member(body, "raw")));
 }
@@ -546,16 +544,16 @@ static void read_settings(struct jctx *jc, const cJSON *obj, long line)
 				list_add(empty, sizeof empty, it->string);
 			else if (tn != n)
 				list_add(padded, sizeof padded, it->string);
-			if (f == rules_field(rs, "password"))
+			if (f == rs->f.password)
 				password = v;
-			if (f == rules_field(rs, "security_token"))
+			if (f == rs->f.security_token)
 				token = v;
 		} else if (cJSON_IsNull(it)) {
 			list_add(empty, sizeof empty, it->string);
 		}
 		set_scalar(&ev, rs, f, it);
 	}
-	int fb = rules_field(rs, "base_url");
+	int fb = rs->f.base_url;
 	if (fb >= 0 && ev.val[fb])
 		set_url(&ev, rs, ev.val[fb]);
 	if (password && token) {
@@ -563,11 +561,11 @@ static void read_settings(struct jctx *jc, const cJSON *obj, long line)
 		token = str_trim(token, &tn);
 		password = str_trim(password, &pn);
 		int dup = tn && pn > tn && memcmp(password + pn - tn, token, tn) == 0;
-		set_text(&ev, rs, "password_has_token", dup ? "yes" : "no", dup ? 3 : 2);
+		set_text(&ev, rs, rs->f.password_has_token, dup ? "yes" : "no", dup ? 3 : 2);
 	}
-	set_text(&ev, rs, "padded", padded, strlen(padded));
-	set_text(&ev, rs, "empty", empty, strlen(empty));
-	set_text(&ev, rs, "unknown_keys", unknown, strlen(unknown));
+	set_text(&ev, rs, rs->f.padded, padded, strlen(padded));
+	set_text(&ev, rs, rs->f.empty, empty, strlen(empty));
+	set_text(&ev, rs, rs->f.unknown_keys, unknown, strlen(unknown));
 	if (unknown[0])
 		adapter_note(jc->ac, NOTE_INFO, line, "settings keys sfdiag does not know: %s",
 			     unknown);
@@ -622,7 +620,7 @@ static int record_event(struct jctx *jc, const cJSON *rec, long line, struct key
 		int f = record_key_field(rs, kc, pos++, it->string);
 		if (f < 0)
 			continue;
-		has_status |= f == rs->f_status;
+		has_status |= f == rs->f.status;
 		set_scalar(&ev, rs, f, it);
 	}
 	if (!has_status)

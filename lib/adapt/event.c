@@ -56,7 +56,7 @@ void event_set(struct event *ev, const struct ruleset *rs, int f, const char *v,
 	}
 	ev->val[f] = v;
 	ev->len[f] = n;
-	if (f == rs->f_time) {
+	if (f == rs->f.time) {
 		struct parsed_time t;
 		if (n && time_parse(v, n, &t) == 0) {
 			ev->time_ms = t.ms;

@@ -423,15 +423,15 @@ int text_read(struct input *in, struct adapter_ctx *ac)
 	ts->ac = ac;
 	ts->rs = rs;
 	ts->sc = rs->extract ? extract_scanner_new(rs->extract) : NULL;
-	ts->f_status = rules_field(rs, "http_status");
-	ts->f_error = rules_field(rs, "error");
-	ts->f_desc = rules_field(rs, "error_description");
-	ts->f_uri = rules_field(rs, "error_uri");
-	ts->f_code = rules_field(rs, "error_code");
-	ts->f_host = rules_field(rs, "host");
-	ts->f_scheme = rules_field(rs, "scheme");
-	ts->f_path = rules_field(rs, "path");
-	ts->f_method = rules_field(rs, "method");
+	ts->f_status = rs->f.http_status;
+	ts->f_error = rs->f.error;
+	ts->f_desc = rs->f.error_description;
+	ts->f_uri = rs->f.error_uri;
+	ts->f_code = rs->f.error_code;
+	ts->f_host = rs->f.host;
+	ts->f_scheme = rs->f.scheme;
+	ts->f_path = rs->f.path;
+	ts->f_method = rs->f.method;
 	event_clear(&ts->ev);
 	event_clear(&ts->wrap);
 

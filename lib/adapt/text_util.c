@@ -130,7 +130,7 @@ void tx_fill_missing(struct event *dst, const struct event *src, const struct ru
 			continue;
 		dst->val[f] = src->val[f];
 		dst->len[f] = src->len[f];
-		if ((int)f == rs->f_time) {
+		if ((int)f == rs->f.time) {
 			dst->time_ms = src->time_ms;
 			dst->zone = src->zone;
 			dst->time_flags = src->time_flags;
@@ -143,7 +143,7 @@ void tx_fill_missing(struct event *dst, const struct event *src, const struct ru
  * when it has none. */
 void tx_line_time(struct event *ev, const struct ruleset *rs, const char *p, size_t n)
 {
-	if (rs->f_time < 0 || ev->val[rs->f_time])
+	if (rs->f.time < 0 || ev->val[rs->f.time])
 		return;
 	size_t i = 0;
 	while (i < n && i < 8 && (p[i] == ' ' || p[i] == '\t'))
@@ -165,7 +165,7 @@ void tx_line_time(struct event *ev, const struct ruleset *rs, const char *p, siz
 		e--;
 	struct parsed_time t;
 	if (e - s >= 16 && time_parse(p + s, e - s, &t) == 0)
-		event_set(ev, rs, rs->f_time, p + s, e - s);
+		event_set(ev, rs, rs->f.time, p + s, e - s);
 }
 
 /* ---- the line reader ---- */

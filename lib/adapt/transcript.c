@@ -622,10 +622,10 @@ static void end_response(struct transcript *tr)
 	tset(tr, ev, tr->f_grant, tr->req.grant_type.buf, tr->req.grant_type.len);
 	tset(tr, ev, tr->f_ctype, r->content_type.buf, r->content_type.len);
 	char iso[32];
-	if (rs->f_time >= 0 && r->date.len && http_date(r->date.buf, r->date.len, iso) == 0) {
+	if (rs->f.time >= 0 && r->date.len && http_date(r->date.buf, r->date.len, iso) == 0) {
 		size_t n = strlen(iso);
 		const char *v = event_keep(ev, iso, &n);
-		event_set(ev, rs, rs->f_time, v, n);
+		event_set(ev, rs, rs->f.time, v, n);
 	}
 
 	size_t blen = r->body.len;
@@ -917,15 +917,15 @@ static void transcript_init(struct transcript *tr, struct adapter_ctx *ac)
 	const struct ruleset *rs = ac->rs;
 	tr->ac = ac;
 	tr->rs = rs;
-	tr->f_status = rules_field(rs, "http_status");
-	tr->f_host = rules_field(rs, "host");
-	tr->f_scheme = rules_field(rs, "scheme");
-	tr->f_path = rules_field(rs, "path");
-	tr->f_method = rules_field(rs, "method");
-	tr->f_grant = rules_field(rs, "grant_type");
-	tr->f_ctype = rules_field(rs, "content_type");
-	tr->f_body_kind = rules_field(rs, "body_kind");
-	tr->f_message = rules_field(rs, "message");
+	tr->f_status = rs->f.http_status;
+	tr->f_host = rs->f.host;
+	tr->f_scheme = rs->f.scheme;
+	tr->f_path = rs->f.path;
+	tr->f_method = rs->f.method;
+	tr->f_grant = rs->f.grant_type;
+	tr->f_ctype = rs->f.content_type;
+	tr->f_body_kind = rs->f.body_kind;
+	tr->f_message = rs->f.message;
 }
 
 static void transcript_free(struct transcript *tr)

@@ -13,7 +13,7 @@
  * e.g. a Data Loader export): names and ids cannot be compared. */
 static int share_user(const struct findings *f, const struct finding *a, const struct finding *b)
 {
-	int fu = f->rs->f_user;
+	int fu = f->rs->f.user;
 	if (fu < 0 || a->user_fell_back == a->count || b->user_fell_back == b->count)
 		return 1;
 	const struct tally *ta = a->tally[fu], *tb = b->tally[fu];

@@ -332,7 +332,7 @@ static void add_success(struct findings *f, const struct event *ev)
 {
 	const struct ruleset *rs = f->rs;
 	size_t un, an;
-	const char *u = val(ev, rs->f_user, &un), *a = val(ev, rs->f_application, &an);
+	const char *u = val(ev, rs->f.user, &un), *a = val(ev, rs->f.application, &an);
 	struct success *s = success_slot(f, pair_hash(u, un, a, an));
 	if (!s) {
 		f->succ_untracked++;
@@ -464,7 +464,7 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 
 	struct finding *fi = finding_for(f, verdict >= 0 ? (size_t)verdict : rs->nrules);
 	fi->count++;
-	if (rs->f_user >= 0 && (ev->fell_back >> rs->f_user & 1))
+	if (rs->f.user >= 0 && (ev->fell_back >> rs->f.user & 1))
 		fi->user_fell_back++;
 	widen(&fi->first, &fi->last, ev->time_ms);
 	if (ev->time_ms == EVENT_NO_TIME)
@@ -474,33 +474,30 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 
 	/* Each evidence field once: the engine's, a response's, the rule's. */
 	unsigned char want[SFDIAG_MAX_FIELDS] = {0};
-	const int engine[] = {rs->f_user, rs->f_application, rs->f_source_ip, rs->f_status};
+	const int engine[] = {rs->f.user, rs->f.application, rs->f.source_ip, rs->f.status};
 	for (size_t i = 0; i < sizeof engine / sizeof engine[0]; i++)
 		if (engine[i] >= 0)
 			want[engine[i]] = 1;
 	if (ev->kind != KIND_LOGIN_HISTORY) {
-		static const char *const names[] = {"host", "http_status", "client", "grant_type"};
-		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-			int fld = rules_field(rs, names[i]);
-			if (fld >= 0)
-				want[fld] = 1;
-		}
+		const int names[] = {rs->f.host, rs->f.http_status, rs->f.client, rs->f.grant_type};
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+			want[names[i]] = 1;
 	}
 	if (verdict >= 0)
 		for (size_t i = 0; i < rs->nfields; i++)
 			want[i] |= rs->rules[verdict].placeholders[i];
 	for (size_t i = 0; i < rs->nfields; i++)
-		if (want[i] && (int)i != rs->f_time)
+		if (want[i] && (int)i != rs->f.time)
 			track(fi, (int)i, ev);
 
 	size_t un, an;
-	const char *u = val(ev, rs->f_user, &un), *a = val(ev, rs->f_application, &an);
+	const char *u = val(ev, rs->f.user, &un), *a = val(ev, rs->f.application, &an);
 	struct group *g = find_group(fi, u, un, a, an);
 	if (g) {
 		g->count++;
 		widen(&g->first, &g->last, ev->time_ms);
 		size_t in;
-		const char *ip = val(ev, rs->f_source_ip, &in);
+		const char *ip = val(ev, rs->f.source_ip, &in);
 		tally_add(&g->ips, ip, in, 1);
 	} else {
 		fi->ungrouped++;
@@ -519,10 +516,10 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 		e->file_seq = ev->file_seq;
 		e->line = ev->line;
 		e->time_ms = ev->time_ms;
-		e->status = val_dup(ev, rs->f_status);
-		e->user = val_dup(ev, rs->f_user);
-		e->application = val_dup(ev, rs->f_application);
-		e->source_ip = val_dup(ev, rs->f_source_ip);
+		e->status = val_dup(ev, rs->f.status);
+		e->user = val_dup(ev, rs->f.user);
+		e->application = val_dup(ev, rs->f.application);
+		e->source_ip = val_dup(ev, rs->f.source_ip);
 	}
 	sb_free(&said);
 }
@@ -708,12 +705,12 @@ void findings_merge(struct findings *dst, const struct findings *src)
 
 void findings_signature(const struct ruleset *rs, const struct event *ev, struct strbuf *out)
 {
-	static const char *const pairs[][2] = {
-	    {"error", "error_description"},
-	    {"error_code", "message"},
+	const int pairs[][2] = {
+	    {rs->f.error, rs->f.error_description},
+	    {rs->f.error_code, rs->f.message},
 	};
 	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-		int a = rules_field(rs, pairs[i][0]), b = rules_field(rs, pairs[i][1]);
+		int a = pairs[i][0], b = pairs[i][1];
 		if (a < 0 || !ev->val[a] || ev->len[a] == 0)
 			continue;
 		sb_add(out, ev->val[a], ev->len[a]);
@@ -723,8 +720,8 @@ void findings_signature(const struct ruleset *rs, const struct event *ev, struct
 		}
 		return;
 	}
-	int st = rules_field(rs, "http_status"), bk = rules_field(rs, "body_kind");
-	int msg = rules_field(rs, "message");
+	int st = rs->f.http_status, bk = rs->f.body_kind;
+	int msg = rs->f.message;
 	if (st >= 0 && ev->val[st] && ev->len[st]) {
 		sb_adds(out, "HTTP ");
 		sb_add(out, ev->val[st], ev->len[st]);

@@ -136,7 +136,7 @@ static const char *sole_value(const struct run *r, int f, size_t *n)
 /* Fill host and user of responses and errors that lack them. */
 static void fill_context(struct run *r)
 {
-	const int fields[] = {rules_field(r->rs, "host"), r->rs->f_user};
+	const int fields[] = {r->rs->f.host, r->rs->f.user};
 	for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
 		size_t n = 0;
 		const char *v = sole_value(r, fields[k], &n);

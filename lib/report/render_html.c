@@ -474,8 +474,8 @@ static void facts(struct strbuf *o, const struct run *r, const struct finding *f
 		sb_printf(o, "<tr><th>Last seen</th><td>%s</td></tr>\n", a);
 	}
 	fact_tally(o, rs, "Said", -1, &fi->said);
-	fact_tally(o, rs, "Status", rs->f_status, field_tally(fi, rs->f_status));
-	int host = rules_field(rs, "host"), client = rules_field(rs, "client");
+	fact_tally(o, rs, "Status", rs->f.status, field_tally(fi, rs->f.status));
+	int host = rs->f.host, client = rs->f.client;
 	fact_tally(o, rs, "Hosts", host, field_tally(fi, host));
 	fact_tally(o, rs, "Clients", client, field_tally(fi, client));
 	if (fi->nex) {
@@ -484,9 +484,9 @@ static void facts(struct strbuf *o, const struct run *r, const struct finding *f
 		sb_adds(o, "</td></tr>\n");
 	}
 	sb_adds(o, "</tbody></table>\n<div class=\"tops\">\n");
-	top_table(o, rs, "Top users", rs->f_user, field_tally(fi, rs->f_user));
-	top_table(o, rs, "Top apps", rs->f_application, field_tally(fi, rs->f_application));
-	top_table(o, rs, "Top source IPs", rs->f_source_ip, field_tally(fi, rs->f_source_ip));
+	top_table(o, rs, "Top users", rs->f.user, field_tally(fi, rs->f.user));
+	top_table(o, rs, "Top apps", rs->f.application, field_tally(fi, rs->f.application));
+	top_table(o, rs, "Top source IPs", rs->f.source_ip, field_tally(fi, rs->f.source_ip));
 	sb_adds(o, "</div>\n");
 }
 

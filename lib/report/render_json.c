@@ -58,10 +58,8 @@ static void add_tally(cJSON *o, const char *key, const struct ruleset *rs, int f
 	}
 }
 
-static const struct tally *field_tally(const struct ruleset *rs, const struct finding *fi,
-				       const char *name)
+static const struct tally *field_tally(const struct finding *fi, int f)
 {
-	int f = rules_field(rs, name);
 	return f >= 0 ? fi->tally[f] : NULL;
 }
 
@@ -106,17 +104,16 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 		cJSON_AddItemToArray(refs, cJSON_CreateString(rule->refs[i]));
 
 	cJSON *ev = cJSON_AddObjectToObject(o, "evidence");
-	add_tally(ev, "users", rs, rs->f_user, rs->f_user >= 0 ? fi->tally[rs->f_user] : NULL);
-	add_tally(ev, "applications", rs, rs->f_application,
-		  rs->f_application >= 0 ? fi->tally[rs->f_application] : NULL);
-	add_tally(ev, "source_ips", rs, rs->f_source_ip,
-		  rs->f_source_ip >= 0 ? fi->tally[rs->f_source_ip] : NULL);
-	add_tally(ev, "statuses", rs, rs->f_status, fi->tally[rs->f_status]);
+	add_tally(ev, "users", rs, rs->f.user, rs->f.user >= 0 ? fi->tally[rs->f.user] : NULL);
+	add_tally(ev, "applications", rs, rs->f.application,
+		  rs->f.application >= 0 ? fi->tally[rs->f.application] : NULL);
+	add_tally(ev, "source_ips", rs, rs->f.source_ip,
+		  rs->f.source_ip >= 0 ? fi->tally[rs->f.source_ip] : NULL);
+	add_tally(ev, "statuses", rs, rs->f.status, fi->tally[rs->f.status]);
 	add_tally(ev, "said", rs, -1, &fi->said);
-	add_tally(ev, "hosts", rs, rules_field(rs, "host"), field_tally(rs, fi, "host"));
-	add_tally(ev, "http_statuses", rs, rules_field(rs, "http_status"),
-		  field_tally(rs, fi, "http_status"));
-	add_tally(ev, "clients", rs, rules_field(rs, "client"), field_tally(rs, fi, "client"));
+	add_tally(ev, "hosts", rs, rs->f.host, field_tally(fi, rs->f.host));
+	add_tally(ev, "http_statuses", rs, rs->f.http_status, field_tally(fi, rs->f.http_status));
+	add_tally(ev, "clients", rs, rs->f.client, field_tally(fi, rs->f.client));
 
 	cJSON *groups = cJSON_AddArrayToObject(ev, "groups");
 	const struct group **g;
@@ -124,13 +121,13 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 	for (size_t i = 0; i < ng && i < SFDIAG_MAX_REPORT_GROUPS; i++) {
 		cJSON *go = cJSON_CreateObject();
 		const struct success *su = findings_success(&r->f, g[i]->user, g[i]->application);
-		add_value(go, "user", rs, rs->f_user, g[i]->user, strlen(g[i]->user));
-		add_value(go, "application", rs, rs->f_application, g[i]->application,
+		add_value(go, "user", rs, rs->f.user, g[i]->user, strlen(g[i]->user));
+		add_value(go, "application", rs, rs->f.application, g[i]->application,
 			  strlen(g[i]->application));
 		cJSON_AddNumberToObject(go, "count", (double)g[i]->count);
 		add_time(go, "first_seen", g[i]->first);
 		add_time(go, "last_seen", g[i]->last);
-		add_tally(go, "source_ips", rs, rs->f_source_ip, &g[i]->ips);
+		add_tally(go, "source_ips", rs, rs->f.source_ip, &g[i]->ips);
 		cJSON_AddNumberToObject(go, "successes", su ? (double)su->count : 0);
 		add_time(go, "last_success", su ? su->last : EVENT_NO_TIME);
 		sb_reset(&s);
@@ -151,11 +148,11 @@ static cJSON *finding_json(const struct run *r, const struct finding *fi)
 		cJSON_AddNumberToObject(eo, "line", (double)fi->ex[i].line);
 		add_time(eo, "time", fi->ex[i].time_ms);
 		const struct example *x = &fi->ex[i];
-		add_value(eo, "status", rs, rs->f_status, x->status, strlen(x->status));
-		add_value(eo, "user", rs, rs->f_user, x->user, strlen(x->user));
-		add_value(eo, "application", rs, rs->f_application, x->application,
+		add_value(eo, "status", rs, rs->f.status, x->status, strlen(x->status));
+		add_value(eo, "user", rs, rs->f.user, x->user, strlen(x->user));
+		add_value(eo, "application", rs, rs->f.application, x->application,
 			  strlen(x->application));
-		add_value(eo, "source_ip", rs, rs->f_source_ip, x->source_ip, strlen(x->source_ip));
+		add_value(eo, "source_ip", rs, rs->f.source_ip, x->source_ip, strlen(x->source_ip));
 		if (x->detail)
 			add_value(eo, "said", rs, -1, x->detail, strlen(x->detail));
 		else

@@ -144,11 +144,11 @@ static void evidence(struct strbuf *o, const struct run *r, const struct finding
 		sb_printf(o, "| Last seen | %s |\n", a);
 	}
 	tally_row(o, rs, "Said", -1, &fi->said);
-	tally_row(o, rs, "Users", rs->f_user, field_tally(fi, rs->f_user));
-	tally_row(o, rs, "Apps", rs->f_application, field_tally(fi, rs->f_application));
-	tally_row(o, rs, "Source IPs", rs->f_source_ip, field_tally(fi, rs->f_source_ip));
-	tally_row(o, rs, "Status", rs->f_status, field_tally(fi, rs->f_status));
-	int host = rules_field(rs, "host"), client = rules_field(rs, "client");
+	tally_row(o, rs, "Users", rs->f.user, field_tally(fi, rs->f.user));
+	tally_row(o, rs, "Apps", rs->f.application, field_tally(fi, rs->f.application));
+	tally_row(o, rs, "Source IPs", rs->f.source_ip, field_tally(fi, rs->f.source_ip));
+	tally_row(o, rs, "Status", rs->f.status, field_tally(fi, rs->f.status));
+	int host = rs->f.host, client = rs->f.client;
 	tally_row(o, rs, "Hosts", host, field_tally(fi, host));
 	tally_row(o, rs, "Clients", client, field_tally(fi, client));
 	sb_addc(o, '\n');

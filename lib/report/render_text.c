@@ -49,10 +49,8 @@ static void tally_line(struct out *w, const struct ruleset *rs, const char *labe
 	sb_free(&s);
 }
 
-static const struct tally *field_tally(const struct ruleset *rs, const struct finding *fi,
-				       const char *name)
+static const struct tally *field_tally(const struct finding *fi, int f)
 {
-	int f = rules_field(rs, name);
 	return f >= 0 ? fi->tally[f] : NULL;
 }
 
@@ -135,15 +133,15 @@ static void evidence(struct out *w, const struct run *r, const struct finding *f
 {
 	const struct ruleset *rs = r->rs;
 	tally_line(w, rs, "  Said:     ", -1, &fi->said);
-	tally_line(w, rs, "  Users:    ", rs->f_user,
-		   rs->f_user >= 0 ? fi->tally[rs->f_user] : NULL);
-	tally_line(w, rs, "  Apps:     ", rs->f_application,
-		   rs->f_application >= 0 ? fi->tally[rs->f_application] : NULL);
-	tally_line(w, rs, "  From IPs: ", rs->f_source_ip,
-		   rs->f_source_ip >= 0 ? fi->tally[rs->f_source_ip] : NULL);
-	tally_line(w, rs, "  Status:   ", rs->f_status, fi->tally[rs->f_status]);
-	tally_line(w, rs, "  Hosts:    ", rules_field(rs, "host"), field_tally(rs, fi, "host"));
-	tally_line(w, rs, "  Clients:  ", rules_field(rs, "client"), field_tally(rs, fi, "client"));
+	tally_line(w, rs, "  Users:    ", rs->f.user,
+		   rs->f.user >= 0 ? fi->tally[rs->f.user] : NULL);
+	tally_line(w, rs, "  Apps:     ", rs->f.application,
+		   rs->f.application >= 0 ? fi->tally[rs->f.application] : NULL);
+	tally_line(w, rs, "  From IPs: ", rs->f.source_ip,
+		   rs->f.source_ip >= 0 ? fi->tally[rs->f.source_ip] : NULL);
+	tally_line(w, rs, "  Status:   ", rs->f.status, fi->tally[rs->f.status]);
+	tally_line(w, rs, "  Hosts:    ", rs->f.host, field_tally(fi, rs->f.host));
+	tally_line(w, rs, "  Clients:  ", rs->f.client, field_tally(fi, rs->f.client));
 }
 
 static void rows_line(struct out *w, const struct run *r, const struct finding *fi,
@@ -248,9 +246,9 @@ static void draft_rule(struct out *w, const struct run *r, const struct finding 
 	const struct ruleset *rs = r->rs;
 	const struct tally_entry *e[1];
 	const char *field = "status";
-	const struct tally *t = fi->tally[rs->f_status];
+	const struct tally *t = fi->tally[rs->f.status];
 	if (!t || tally_top(t, e, 1) == 0 || e[0]->n == 0) {
-		int fe = rules_field(rs, "error_code");
+		int fe = rs->f.error_code;
 		field = "error_code";
 		t = fe >= 0 ? fi->tally[fe] : NULL;
 		if (!t || tally_top(t, e, 1) == 0 || e[0]->n == 0)

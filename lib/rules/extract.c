@@ -283,7 +283,7 @@ static void parse_line(struct xloader *ld, char *text)
 		}
 	} else if (strcmp(kw, "client") == 0) {
 		char *name = str_take_word(rest, &rest);
-		int f = rules_field(rs, "client");
+		int f = rs->f.client;
 		if (!*name || *rest) {
 			xerror(ld, "client: expected one word");
 			e->bad = 1;
@@ -412,7 +412,7 @@ struct extract_set *extract_load(const struct ruleset *rs, const char *path, int
 	}
 	struct extract_set *x = xcalloc(1, sizeof *x);
 	x->file = xstrdup(path);
-	x->f_host = rules_field(rs, "host");
+	x->f_host = rs->f.host;
 	struct xloader ld = {.rs = rs, .set = x, .err = err, .ctx = ctx, .use_jit = use_jit};
 
 	if (read_file(&ld, fp) != 0) {

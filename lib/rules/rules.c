@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,10 @@ static void lerror(struct loader *ld, const char *fmt, ...)
 {
 	struct strbuf sb = {0};
 	va_list ap;
-	sb_printf(&sb, "%s:%d: ", ld->file, ld->line);
+	if (ld->line > 0)
+		sb_printf(&sb, "%s:%d: ", ld->file, ld->line);
+	else
+		sb_printf(&sb, "%s: ", ld->file);
 	va_start(ap, fmt);
 	sb_vprintf(&sb, fmt, ap);
 	va_end(ap);
@@ -823,8 +827,8 @@ static void resolve_candidates(struct loader *ld)
 static void mark_used(struct ruleset *rs)
 {
 	const unsigned all = ~0u;
-	const int engine[] = {rs->f_time, rs->f_user, rs->f_application, rs->f_status,
-			      rs->f_source_ip};
+	const int engine[] = {rs->f.time, rs->f.user, rs->f.application, rs->f.status,
+			      rs->f.source_ip};
 	for (size_t i = 0; i < sizeof engine / sizeof engine[0]; i++)
 		if (engine[i] >= 0)
 			rs->fields[engine[i]].used = all;
@@ -850,6 +854,62 @@ static void mark_used(struct ruleset *rs)
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The fields code reads by name (struct engine_fields), and who needs each. */
+static const struct {
+	const char *name;
+	size_t off;
+	const char *needed_by;
+} engine_field_table[] = {
+#define EF(name, why)                                                                              \
+	{                                                                                          \
+#name, offsetof(struct engine_fields, name), why                                   \
+	}
+    EF(time, "every input: the time of an event"),
+    EF(user, "every input: findings group their evidence by user"),
+    EF(application, "every input: findings group their evidence by application"),
+    EF(status, "Login History: success is decided on it"),
+    EF(source_ip, "Login History: the IP evidence of every finding"),
+    EF(http_status, "HTTP exchanges and log lines: the response status"),
+    EF(host, "HTTP exchanges: the host, and settings context for responses"),
+    EF(scheme, "HTTP exchanges: http or https"),
+    EF(path, "HTTP exchanges: the endpoint path"),
+    EF(method, "HTTP exchanges: the request method"),
+    EF(grant_type, "token requests: the OAuth flow"),
+    EF(content_type, "HTTP exchanges: the body's content type"),
+    EF(body_kind, "HTTP exchanges: whether the body was JSON, HTML, text or empty"),
+    EF(error, "token responses: the OAuth error"),
+    EF(error_description, "token responses: the OAuth error description"),
+    EF(error_uri, "token responses: the OAuth error URI"),
+    EF(error_code, "API errors: the REST or SOAP error code"),
+    EF(message, "API errors: the message"),
+    EF(access_token, "token responses: a success body"),
+    EF(client, "log lines: the client library that wrote them"),
+    EF(base_url, "settings: the Salesforce host"),
+    EF(password, "settings: the password"),
+    EF(security_token, "settings: the security token"),
+    EF(padded, "settings: values with blanks around them"),
+    EF(empty, "settings: values left empty"),
+    EF(unknown_keys, "settings: keys sfdiag does not know"),
+    EF(password_has_token, "settings: a password that already ends with the token"),
+#undef EF
+};
+
+/* Bind struct engine_fields after fields.conf: every entry must be declared. */
+static void bind_engine_fields(struct loader *ld)
+{
+	struct ruleset *rs = ld->rs;
+	for (size_t i = 0; i < sizeof engine_field_table / sizeof engine_field_table[0]; i++) {
+		int f = rules_field(rs, engine_field_table[i].name);
+		*(int *)(void *)((char *)&rs->f + engine_field_table[i].off) = f;
+		if (f < 0) {
+			ld->line = 0;
+			lerror(ld, "no field '%s' (%s): declare it with `field %s`",
+			       engine_field_table[i].name, engine_field_table[i].needed_by,
+			       engine_field_table[i].name);
+		}
+	}
 }
 
 static int is_dir(const char *p)
@@ -891,7 +951,8 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 	}
 
 	sb_printf(&p, "%s/fields.conf", rs->dir);
-	load_file(&ld, sb_str(&p), 0);
+	if (load_file(&ld, sb_str(&p), 0) == 0)
+		bind_engine_fields(&ld);
 	sb_reset(&p);
 	sb_printf(&p, "%s/codes.conf", rs->dir);
 	load_file(&ld, sb_str(&p), 1);
@@ -912,11 +973,6 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 	free(names);
 	sb_free(&p);
 
-	rs->f_time = rules_field(rs, "time");
-	rs->f_user = rules_field(rs, "user");
-	rs->f_application = rules_field(rs, "application");
-	rs->f_status = rules_field(rs, "status");
-	rs->f_source_ip = rules_field(rs, "source_ip");
 	for (size_t i = 0; i < rs->nfields; i++) {
 		char name[96];
 		snprintf(name, sizeof name, "%s_code", rs->fields[i].name);
@@ -929,7 +985,7 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 			rs->fallback_list[rs->nfallbacks++] = (int)f;
 	ld.file = rs->dir;
 	ld.line = 0;
-	if (rs->f_status < 0)
+	if (rs->f.status < 0)
 		lerror(&ld, "fields.conf must declare the field 'status'");
 	if (rs->nrules == 0 && ld.nerrors == 0)
 		lerror(&ld, "no rules found (*.rules)");

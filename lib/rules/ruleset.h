@@ -107,6 +107,23 @@ struct field_def {
 	int secret;	 /* never printed; evidence shows its shape only */
 };
 
+/*
+ * The fields that code reads or fills by name, each the number of a field
+ * of fields.conf.  rules_load() binds them through one table (rules.c) and
+ * refuses a fields.conf that lacks one, naming what needs it, so renaming a
+ * field in rules/ can never silently turn a lookup into -1.
+ */
+struct engine_fields {
+	/* every kind: time stamp, evidence groups, success, IP evidence */
+	int time, user, application, status, source_ip;
+	/* HTTP exchanges: transcripts, HAR, Postman, log lines */
+	int http_status, host, scheme, path, method, grant_type, content_type, body_kind;
+	/* what a response or an error said */
+	int error, error_description, error_uri, error_code, message, access_token, client;
+	/* connection settings */
+	int base_url, password, security_token, padded, empty, unknown_keys, password_has_token;
+};
+
 struct code_entry {
 	int field;
 	char *key;
@@ -117,8 +134,7 @@ struct ruleset {
 	char *dir;
 	struct field_def fields[SFDIAG_MAX_FIELDS];
 	size_t nfields;
-	/* Fields the engine gives a meaning to; -1 when not declared. */
-	int f_time, f_user, f_application, f_status, f_source_ip;
+	struct engine_fields f;		      /* the fields the code reads by name */
 	int code_field_of[SFDIAG_MAX_FIELDS]; /* FIELD -> FIELD_code, or -1 */
 	int fallback[SFDIAG_MAX_FIELDS];      /* FIELD -> field used when absent, or -1 */
 	int fallback_list[SFDIAG_MAX_FIELDS]; /* the fields that have a fallback */
