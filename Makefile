@@ -24,7 +24,7 @@ WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Ilib \
            -DSFDIAG_DATADIR='"$(DATADIR)"' -DSFDIAG_SRCDIR='"$(CURDIR)"' $(CPPFLAGS)
 CFLAGS_ALL = -std=c11 $(OPT) -g $(WARN) $(WERROR) -pthread $(CFLAGS)
-LIBS     = -lpcre2-8 -lcsv -lcjson -lz -larchive -lpthread
+LIBS     = -lpcre2-8 -lcsv -lcjson -lz -larchive -lexpat -lpthread
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
@@ -36,7 +36,7 @@ NO_ASLR = setarch $$(uname -m) -R
 
 # Debian packages the build and the tests need.
 DEB_BUILD = gcc make pkg-config libpcre2-dev libcsv-dev libcjson-dev zlib1g-dev \
-            libarchive-dev
+            libarchive-dev libexpat1-dev
 DEB_TEST  = python3 groff-base time binutils
 DEB_LINT  = clang-14 libclang-rt-14-dev cppcheck clang-tidy clang-format
 

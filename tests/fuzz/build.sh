@@ -11,7 +11,7 @@ HARNESSES="fuzz_csv fuzz_csvline fuzz_time fuzz_json fuzz_text fuzz_rules fuzz_a
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # FUZZ_SRC: fuzz a patched copy of lib/ (to get past a known bug).
 SRC=${FUZZ_SRC:-$ROOT/lib}
-LIBS="-lpcre2-8 -lcsv -lcjson -lz -larchive -lpthread"
+LIBS="-lpcre2-8 -lcsv -lcjson -lz -larchive -lexpat -lpthread"
 DEFS="-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I$ROOT/include -I$SRC -I$ROOT/tests/fuzz \
 -DSFDIAG_DATADIR=\"/nonexistent\" -DSFDIAG_SRCDIR=\"$ROOT\""
 
