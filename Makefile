@@ -157,6 +157,7 @@ test-release: build/sfdiag $(REL_UNIT)
 	for t in $(REL_UNIT); do $$t || fail=1; done; \
 	./build/sfdiag rules test || fail=1; \
 	SFDIAG=./build/sfdiag tests/cli/run || fail=1; \
+	SFDIAG=./build/sfdiag tests/catalog/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/secrets/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/triage/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/html/run || fail=1; \
