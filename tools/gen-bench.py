@@ -5,19 +5,20 @@
     gen-bench.py elf     OUT.csv --rows N [--seed S]   Event Monitoring ELF, EventType Login
     gen-bench.py tickets DIR     --count N [--seed S]  N support-ticket folders
 
-Shapes follow /work/shared/reference/login-exports.md:
-  setup  English labels (section 1.2, 2.1), RFC 4180 minimal quoting, LF line
-         ends, Login Time as ISO 8601 `2026-11-03T14:02:11.000Z` (GMT).  The
-         real header order is UNVERIFIED (1.2); the order used here is ours.
-  elf    the 28-column header observed in section 4.1, every field quoted,
-         TIMESTAMP yyyyMMddHHmmss.SSS, TIMESTAMP_DERIVED ISO, LOGIN_STATUS
-         codes (3.1), one-letter LOGIN_TYPE codes (4.1).
+Shapes follow the public docs cited in rules/fields.conf and rules/codes.conf:
+  setup  English labels of the Setup > Login History download, RFC 4180
+         minimal quoting, LF line ends, Login Time as ISO 8601
+         `2026-11-03T14:02:11.000Z` (GMT).  The real header order is
+         unverified; the order used here is ours.
+  elf    the 28-column header of the Event Monitoring Login event type, every
+         field quoted, TIMESTAMP yyyyMMddHHmmss.SSS, TIMESTAMP_DERIVED ISO,
+         LOGIN_STATUS codes, one-letter LOGIN_TYPE codes.
 
 Everything is synthetic (company names, users, IPs).  Output depends only on
 the arguments: one random.Random(seed), no clock, gzip members with mtime=0.
 Two status texts and codes are INVENTED on purpose ("unknown" reasons that
 no rule knows) - see UNKNOWN_* below.  `Username-Password Flow Disabled` has
-no documented ELF code (3.2); the code used for it here is invented too.
+no documented ELF code; the code used for it here is invented too.
 Standard library only.
 """
 
