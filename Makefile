@@ -226,19 +226,33 @@ build/runrss: bench/runrss.c | build/rel
 bench: build/sfdiag build/csvfloor build/runrss
 	python3 bench/bench.py $(BENCH_ARGS)
 
+# install records the folders it had to make in $(DATADIR)/installed-dirs,
+# so that uninstall removes those (once empty) and never a folder that was
+# there before.
+INSTALL_DIRS = $(BINDIR) $(DATADIR)/rules $(MANDIR)/man1 $(MANDIR)/man5 $(COMPDIR)
+
 install: build/sfdiag
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1 \
-	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(COMPDIR)
+	@made=""; for d in $(INSTALL_DIRS); do \
+	  while [ ! -d "$(DESTDIR)$$d" ] && [ "$$d" != / ] && [ "$$d" != . ]; do \
+	    made="$$made $$d"; d=$$(dirname "$$d"); done; \
+	done; \
+	install -d $(addprefix $(DESTDIR),$(INSTALL_DIRS)) && \
+	printf '%s\n' $$made | sort -u > $(DESTDIR)$(DATADIR)/installed-dirs
 	install -m 755 build/sfdiag $(DESTDIR)$(BINDIR)/sfdiag
 	install -m 644 rules/*.rules rules/*.conf $(DESTDIR)$(DATADIR)/rules/
-	install -m 644 man/sfdiag.1 $(DESTDIR)$(MANDIR)/man1/sfdiag.1
-	install -m 644 man/sfdiag-rules.5 $(DESTDIR)$(MANDIR)/man5/sfdiag-rules.5
+	sed 's|/usr/local/share/sfdiag|$(DATADIR)|g' man/sfdiag.1 > $(DESTDIR)$(MANDIR)/man1/sfdiag.1
+	sed 's|/usr/local/share/sfdiag|$(DATADIR)|g' man/sfdiag-rules.5 \
+	  > $(DESTDIR)$(MANDIR)/man5/sfdiag-rules.5
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/sfdiag.1 $(DESTDIR)$(MANDIR)/man5/sfdiag-rules.5
 	install -m 644 completion/sfdiag.bash $(DESTDIR)$(COMPDIR)/sfdiag
 
 uninstall:
+	@made=$$(cat $(DESTDIR)$(DATADIR)/installed-dirs 2>/dev/null); \
 	rm -f $(DESTDIR)$(BINDIR)/sfdiag $(DESTDIR)$(MANDIR)/man1/sfdiag.1 \
-	  $(DESTDIR)$(MANDIR)/man5/sfdiag-rules.5 $(DESTDIR)$(COMPDIR)/sfdiag
-	rm -rf $(DESTDIR)$(DATADIR)
+	  $(DESTDIR)$(MANDIR)/man5/sfdiag-rules.5 $(DESTDIR)$(COMPDIR)/sfdiag; \
+	rm -rf $(DESTDIR)$(DATADIR); \
+	for d in $$(printf '%s\n' $$made | sort -r); do \
+	  rmdir "$(DESTDIR)$$d" 2>/dev/null || true; done
 
 clean:
 	rm -rf build

@@ -8,6 +8,8 @@
 #ifndef SFDIAG_CLI_H
 #define SFDIAG_CLI_H
 
+#include <stddef.h>
+
 #include "sfdiag.h"
 
 #define SFDIAG_VERSION "0.1.0"
@@ -28,6 +30,19 @@ struct ruleset *cli_load_rules(const char *opt, int use_jit);
 
 /* Threads to use: --jobs, else the CPUs online. */
 int cli_jobs(long jobs);
+
+struct option;
+
+/* After getopt_long returned '?' or ':' (opterr 0, optstring starting with
+ * ':'): print one line naming the bad option, "did you mean ...?" when a
+ * long option is close to it, and a one-line hint.  prog is "sfdiag" or
+ * "sfdiag triage". */
+void cli_bad_option(const char *prog, char *const *argv, const struct option *longopts,
+		    int missing_arg);
+
+/* The candidate closest to word (an edit distance of at most a third of its
+ * length, and at least 1), or NULL when none is that close. */
+const char *cli_nearest(const char *word, const char *const *cands, size_t n);
 
 /* Flush and close stdout; a full disk is an error, not silent loss.
  * Returns 0, or -1 after printing the error. */

@@ -3,6 +3,7 @@
  * its references.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 
@@ -13,7 +14,16 @@ int cmd_explain(const char *id, const struct cli_common *c)
 		return VERDICT_TROUBLE;
 	const struct rule *r = rules_find(rs, id);
 	if (!r) {
-		fprintf(stderr, "sfdiag: no rule '%s' (see sfdiag rules list)\n", id);
+		const char **ids = xcalloc(rs->nrules ? rs->nrules : 1, sizeof *ids);
+		for (size_t i = 0; i < rs->nrules; i++)
+			ids[i] = rs->rules[i].id;
+		const char *near = cli_nearest(id, ids, rs->nrules);
+		if (near)
+			fprintf(stderr, "sfdiag: no rule '%s'; did you mean %s?\n", id, near);
+		else
+			fprintf(stderr, "sfdiag: no rule '%s'\n", id);
+		fputs("sfdiag: see 'sfdiag rules list' for the rules\n", stderr);
+		free(ids);
 		rules_free(rs);
 		return VERDICT_TROUBLE;
 	}
@@ -23,11 +33,20 @@ int cmd_explain(const char *id, const struct cli_common *c)
 	for (size_t i = 0; i < r->nconds; i++)
 		printf("  %s %s /%s/%s\n", rs->fields[r->conds[i].field].name,
 		       r->conds[i].negate ? "!~" : "~", r->conds[i].pattern, r->conds[i].flags);
-	if (r->cause)
-		printf("\nWhy:\n  %s\n", r->cause);
-	printf("\nFix:\n");
-	for (size_t i = 0; i < r->nfix; i++)
-		printf("  %zu. %s\n", i + 1, r->fix[i]);
+	/* Prose is wrapped at 80 columns, as in the report. */
+	struct strbuf w = {0};
+	if (r->cause) {
+		sb_adds(&w, "\nWhy:\n  ");
+		render_wrap(&w, r->cause, 2, 2, 80);
+	}
+	sb_adds(&w, "\nFix:\n");
+	for (size_t i = 0; i < r->nfix; i++) {
+		size_t start = w.len;
+		sb_printf(&w, "  %zu. ", i + 1);
+		render_wrap(&w, r->fix[i], w.len - start, w.len - start, 80);
+	}
+	fputs(sb_str(&w), stdout);
+	sb_free(&w);
 	printf("\nReferences:\n");
 	for (size_t i = 0; i < r->nrefs; i++)
 		printf("  %s\n", r->refs[i]);

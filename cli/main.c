@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -51,36 +53,46 @@ static void usage(FILE *fp)
 	      fp);
 }
 
-int main(int argc, char **argv)
-{
-	enum { OPT_FAIL_ON = 256, OPT_RULES, OPT_COLOR, OPT_NO_JIT, OPT_EXPLAIN };
-	static const struct option longopts[] = {
-	    {"format", required_argument, NULL, 'f'},
-	    {"jobs", required_argument, NULL, 'j'},
-	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
-	    {"rules", required_argument, NULL, OPT_RULES},
-	    {"color", required_argument, NULL, OPT_COLOR},
-	    {"colour", required_argument, NULL, OPT_COLOR},
-	    {"explain", required_argument, NULL, OPT_EXPLAIN},
-	    {"no-jit", no_argument, NULL, OPT_NO_JIT},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *format = "text", *color = "auto", *explain = NULL;
-	struct cli_common com = {.rules_opt = NULL, .use_jit = 1, .jobs = 0};
-	enum severity fail_on = SEV_ERROR;
-	int c;
+enum { OPT_FAIL_ON = 256, OPT_RULES, OPT_COLOR, OPT_NO_JIT, OPT_EXPLAIN };
+static const struct option longopts[] = {
+    {"format", required_argument, NULL, 'f'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"rules", required_argument, NULL, OPT_RULES},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"colour", required_argument, NULL, OPT_COLOR},
+    {"explain", required_argument, NULL, OPT_EXPLAIN},
+    {"no-jit", no_argument, NULL, OPT_NO_JIT},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
 
-	while ((c = getopt_long(argc, argv, "+f:j:hV", longopts, NULL)) != -1) {
+struct main_opts {
+	const char *format, *color, *explain;
+	struct cli_common com;
+	enum severity fail_on;
+};
+
+/*
+ * Parse argv from optind with getopt_long's optstring opts ("+..." stops at
+ * the first operand; without "+" options may follow the operands, and "--"
+ * ends them).  Returns -1 when every option was taken, else the exit status
+ * to return at once (help, version, or a usage error already printed).
+ */
+static int parse(int argc, char **argv, const char *opts, struct main_opts *o)
+{
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			format = optarg;
+			o->format = optarg;
 			break;
 		case 'j': {
 			char *end;
-			com.jobs = strtol(optarg, &end, 10);
-			if (*end || com.jobs < 1 || com.jobs > SFDIAG_MAX_JOBS) {
+			o->com.jobs = strtol(optarg, &end, 10);
+			if (*end || o->com.jobs < 1 || o->com.jobs > SFDIAG_MAX_JOBS) {
 				fprintf(stderr, "sfdiag: --jobs takes a number from 1 to %d\n",
 					SFDIAG_MAX_JOBS);
 				return VERDICT_TROUBLE;
@@ -88,23 +100,23 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_FAIL_ON:
-			if (severity_parse(optarg, &fail_on) != 0) {
+			if (severity_parse(optarg, &o->fail_on) != 0) {
 				fprintf(stderr,
 					"sfdiag: --fail-on takes info, warning, error or never\n");
 				return VERDICT_TROUBLE;
 			}
 			break;
 		case OPT_RULES:
-			com.rules_opt = optarg;
+			o->com.rules_opt = optarg;
 			break;
 		case OPT_COLOR:
-			color = optarg;
+			o->color = optarg;
 			break;
 		case OPT_EXPLAIN:
-			explain = optarg;
+			o->explain = optarg;
 			break;
 		case OPT_NO_JIT:
-			com.use_jit = 0;
+			o->com.use_jit = 0;
 			break;
 		case 'h':
 			usage(stdout);
@@ -113,49 +125,83 @@ int main(int argc, char **argv)
 			puts("sfdiag " SFDIAG_VERSION);
 			return cli_close_stdout() ? VERDICT_TROUBLE : VERDICT_CLEAN;
 		default:
-			usage(stderr);
+			cli_bad_option("sfdiag", argv, longopts, c == ':');
 			return VERDICT_TROUBLE;
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	return -1;
+}
 
-	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "md") &&
-	    strcmp(format, "html")) {
-		fprintf(stderr, "sfdiag: unknown format '%s' (text, json, md or html)\n", format);
-		return VERDICT_TROUBLE;
-	}
-	if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
-		fprintf(stderr, "sfdiag: --color takes auto, always or never\n");
-		return VERDICT_TROUBLE;
-	}
-	if (explain) {
-		int rc = cmd_explain(explain, &com);
-		return cli_close_stdout() ? VERDICT_TROUBLE : rc;
-	}
-	if (argc >= 1 && strcmp(argv[0], "triage") == 0)
-		return cmd_triage(argc, argv, &com);
-	if (argc >= 1 && strcmp(argv[0], "rules") == 0) {
-		/* Options may also follow the subcommand: sfdiag rules test --rules DIR */
+int main(int argc, char **argv)
+{
+	struct main_opts o = {.format = "text",
+			      .color = "auto",
+			      .com = {.rules_opt = NULL, .use_jit = 1, .jobs = 0},
+			      .fail_on = SEV_ERROR};
+	/* First the options before the first operand, to find a command. */
+	int rc = parse(argc, argv, "+:f:j:hV", &o);
+	if (rc >= 0)
+		return rc;
+	const char *cmd = optind < argc ? argv[optind] : NULL;
+
+	if (cmd && strcmp(cmd, "triage") == 0)
+		return cmd_triage(argc - optind, argv + optind, &o.com);
+	if (cmd && strcmp(cmd, "rules") == 0) {
+		/* Options may also follow the command: sfdiag rules test --rules DIR */
+		int sub_argc = argc - optind, c;
+		char **sub_argv = argv + optind;
 		optind = 0; /* GNU getopt: 0 re-initialises its state */
-		int sub_argc = argc;
-		char **sub_argv = argv;
-		while ((c = getopt_long(sub_argc, sub_argv, "", longopts, NULL)) != -1) {
+		opterr = 0;
+		while ((c = getopt_long(sub_argc, sub_argv, ":", longopts, NULL)) != -1) {
 			if (c == OPT_RULES) {
-				com.rules_opt = optarg;
+				o.com.rules_opt = optarg;
 			} else if (c == OPT_NO_JIT) {
-				com.use_jit = 0;
+				o.com.use_jit = 0;
 			} else {
-				usage(stderr);
+				cli_bad_option("sfdiag rules", sub_argv, longopts, c == ':');
 				return VERDICT_TROUBLE;
 			}
 		}
-		int rc = cmd_rules(sub_argc - optind, sub_argv + optind, &com);
+		rc = cmd_rules(sub_argc - optind, sub_argv + optind, &o.com);
 		return cli_close_stdout() ? VERDICT_TROUBLE : rc;
+	}
+
+	/* Diagnose: options may come anywhere, as in rg or jq; "--" ends them. */
+	optind = 0;
+	rc = parse(argc, argv, ":f:j:hV", &o);
+	if (rc >= 0)
+		return rc;
+	argc -= optind;
+	argv += optind;
+	if (strcmp(o.format, "text") && strcmp(o.format, "json") && strcmp(o.format, "md") &&
+	    strcmp(o.format, "html")) {
+		const char *const fmts[] = {"text", "json", "md", "html"};
+		const char *near = cli_nearest(o.format, fmts, 4);
+		fprintf(stderr, "sfdiag: unknown format '%s'%s%s%s (text, json, md or html)\n",
+			o.format, near ? "; did you mean " : "", near ? near : "", near ? "?" : "");
+		return VERDICT_TROUBLE;
+	}
+	if (strcmp(o.color, "auto") && strcmp(o.color, "always") && strcmp(o.color, "never")) {
+		fprintf(stderr, "sfdiag: --color takes auto, always or never\n");
+		return VERDICT_TROUBLE;
+	}
+	if (o.explain) {
+		rc = cmd_explain(o.explain, &o.com);
+		return cli_close_stdout() ? VERDICT_TROUBLE : rc;
+	}
+	static char dash[] = "-";
+	static char *from_stdin[] = {dash, NULL};
+	struct stat st;
+	if (argc == 0 && fstat(STDIN_FILENO, &st) == 0 &&
+	    (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		/* No file, and a pipe or a file on stdin: read it, as rg does (a
+		 * terminal or /dev/null is not input). */
+		argc = 1;
+		argv = from_stdin;
 	}
 	if (argc == 0) {
 		usage(stderr);
 		return VERDICT_TROUBLE;
 	}
-	return cmd_diagnose(argc, argv, &com, format, color, fail_on);
+	return cmd_diagnose(argc, argv, &o.com, o.format, o.color, o.fail_on);
 }

@@ -79,7 +79,8 @@ int cmd_triage(int argc, char **argv, const struct cli_common *com)
 	char *end;
 
 	optind = 0; /* GNU getopt: 0 re-initialises its state */
-	while ((c = getopt_long(argc, argv, "j:o:f:qh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":j:o:f:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			errno = 0;
@@ -122,7 +123,7 @@ int cmd_triage(int argc, char **argv, const struct cli_common *com)
 			usage(stdout);
 			return cli_close_stdout() ? VERDICT_TROUBLE : VERDICT_CLEAN;
 		default:
-			usage(stderr);
+			cli_bad_option("sfdiag triage", argv, longopts, c == ':');
 			return VERDICT_TROUBLE;
 		}
 	}

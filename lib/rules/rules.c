@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "rules/extract.h"
@@ -1035,9 +1036,30 @@ void rules_free(struct ruleset *rs)
 	free(rs);
 }
 
+/* PREFIX/share/sfdiag/rules for the binary PREFIX/bin/sfdiag that runs,
+ * wherever the installed tree was copied or moved; "" when unknown. */
+static const char *rules_beside_binary(void)
+{
+	static char path[4096];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	if (n <= 0 || (size_t)n >= sizeof path - 32)
+		return "";
+	path[n] = '\0';
+	char *slash = strrchr(path, '/');
+	if (!slash)
+		return "";
+	*slash = '\0'; /* PREFIX/bin */
+	slash = strrchr(path, '/');
+	if (!slash || strcmp(slash, "/bin") != 0)
+		return "";
+	strcpy(slash, "/share/sfdiag/rules");
+	return path;
+}
+
 const char *rules_locate(const char *opt)
 {
-	static const char *const fixed[] = {SFDIAG_DATADIR "/rules", SFDIAG_SRCDIR "/rules"};
+	const char *fixed[] = {rules_beside_binary(), SFDIAG_DATADIR "/rules",
+			       SFDIAG_SRCDIR "/rules"};
 	struct stat st;
 	if (opt)
 		return opt;
@@ -1045,7 +1067,7 @@ const char *rules_locate(const char *opt)
 	if (env && *env)
 		return env;
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-		if (stat(fixed[i], &st) == 0)
+		if (*fixed[i] && stat(fixed[i], &st) == 0 && S_ISDIR(st.st_mode))
 			return fixed[i];
 	return NULL;
 }

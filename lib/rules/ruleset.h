@@ -202,9 +202,12 @@ unsigned rules_exchange_kind(const struct ruleset *rs, const char *url, size_t n
 const struct rule *rules_find(const struct ruleset *rs, const char *id);
 
 /*
- * Locate the rules directory: --rules, then $SFDIAG_RULES, then the installed
- * data directory, then rules/ in the source tree.  Returns a static string or
- * the argument; NULL if none exists.
+ * Locate the rules directory: --rules, then $SFDIAG_RULES, then
+ * ../share/sfdiag/rules beside the running binary's bin/ folder (so an
+ * installed tree still works once copied or moved; found through
+ * /proc/self/exe where the system has it), then the data directory compiled
+ * in, then rules/ in the source tree.  Returns a static string or the
+ * argument; NULL if none exists.
  */
 const char *rules_locate(const char *opt);
 
