@@ -37,7 +37,7 @@ NO_ASLR = setarch $$(uname -m) -R
 # Debian packages the build and the tests need.
 DEB_BUILD = gcc make pkg-config libpcre2-dev libcsv-dev libcjson-dev zlib1g-dev \
             libarchive-dev libexpat1-dev
-DEB_TEST  = python3 groff-base time binutils
+DEB_TEST  = python3 python3-jsonschema groff-base time binutils
 DEB_LINT  = clang-14 libclang-rt-14-dev cppcheck clang-tidy clang-format
 
 # The library, one folder per pipeline stage (docs/architecture.md), and the
@@ -158,6 +158,7 @@ test-release: build/sfdiag $(REL_UNIT)
 	./build/sfdiag rules test || fail=1; \
 	SFDIAG=./build/sfdiag tests/cli/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/catalog/run || fail=1; \
+	SFDIAG=./build/sfdiag tests/schema/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/secrets/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/triage/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/html/run || fail=1; \
