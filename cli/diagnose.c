@@ -52,22 +52,21 @@ int cmd_diagnose(int argc, char **argv, const struct cli_common *c, const char *
 	    .color = strcmp(color, "always") == 0 ||
 		     (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),
 	    .width = 80,
-	    .fail_on = fail_on,
 	};
-	int (*render)(FILE *, const struct run *, const struct render_opts *) = render_text;
+	int (*render)(FILE *, const struct report *, const struct render_opts *) = render_text;
 	if (strcmp(format, "json") == 0)
 		render = render_json;
 	else if (strcmp(format, "md") == 0)
 		render = render_md;
 	else if (strcmp(format, "html") == 0)
 		render = render_html;
-	int werr = render(stdout, &run, &ro);
-
-	struct verdict v;
-	verdict_of(&run, fail_on, &v);
+	struct report *m = report_build(&run, fail_on);
+	int werr = render(stdout, m, &ro);
+	enum verdict_exit status = m->verdict.exit_status;
+	report_free(m);
 	run_free(&run);
 	rules_free(rs);
 	if (cli_close_stdout() != 0 || werr != 0)
 		return VERDICT_TROUBLE;
-	return (int)v.exit_status;
+	return (int)status;
 }

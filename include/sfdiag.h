@@ -10,8 +10,8 @@
  *
  * with rules/ the compiled knowledge every stage reads, and base/ the
  * helpers they share.  A front-end loads a ruleset once, makes one run per
- * ticket, feeds it inputs through a ticket reader, finishes it, takes its
- * verdict and hands it to a writer.
+ * ticket, feeds it inputs through a ticket reader, finishes it, builds its
+ * report (with the verdict) once and hands that to a writer.
  *
  * Who owns what, one sentence per type:
  *   struct ruleset       the caller of rules_load() owns it and frees it with
@@ -26,7 +26,10 @@
  *                        limits and frees what it keeps with
  *                        ticket_reader_free(); it borrows both.
  *   struct verdict       a plain value computed from a finished run.
- *   struct render_opts   a plain value; writers borrow the run they format.
+ *   struct report        report_build() returns it and report_free() frees
+ *                        it; it borrows the run, which must outlive it, and
+ *                        any number of writers may format it in turn.
+ *   struct render_opts   a plain value; writers borrow the report they format.
  *   struct triage_opts   borrowed by triage_run() for the call.
  *
  * Functions that can fail return 0 or a status and report through a
@@ -43,6 +46,7 @@
 #include "engine/verdict.h"
 #include "input/archive.h"
 #include "input/ticket.h"
+#include "report/model.h"
 #include "report/render.h"
 #include "rules/ruleset.h"
 

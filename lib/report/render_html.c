@@ -4,10 +4,10 @@
  * forbids both), so it opens offline and can be attached to a ticket.
  *
  * Every value from input is masked and escaped for a terminal first
- * (render_value, render_text_value), then HTML-escaped (& < > " ').  Input
- * files are named by their base name only.  The timeline stacks, per hour
- * or per day, the successful logins under each cause's failures, from the
- * buckets that findings.c keeps (struct timeline_axis).
+ * (value(): render_value), then HTML-escaped (& < > " ').  Input files are
+ * named by their base name only.  The timeline stacks, per hour or per day,
+ * the successful logins under each cause's failures, from the model's
+ * series over the run's time axis (struct timeline_axis).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +22,11 @@
 #define MIN_BARS    12	/* a chart of a short span still has this many slots */
 #define HOURLY_SPAN 168 /* hours shown hour by hour; longer spans by day */
 
-#ifdef SFDIAG_TIMELINE_BUCKETS
 static const char *const palette[MAX_SERIES + 1] = {
     "#c62828", "#ef6c00", "#6a1b9a", "#1565c0", "#ad1457",
     "#00838f", "#5d4037", "#9e9d24", "#757575", /* last: other */
 };
 #define SUCCESS_COLOR "#66bb6a"
-#endif
 
 /* Append s with the five HTML specials as entities. */
 static void html_text(struct strbuf *o, const char *s)
@@ -56,45 +54,40 @@ static void html_text(struct strbuf *o, const char *s)
 	}
 }
 
-/* A field's value from input: masked (or its shape), then HTML-escaped. */
+/* The one place input becomes HTML: masked, escaped for a terminal; the
+ * text it sits in is then HTML-escaped as a whole (html_text). */
+static void value(struct strbuf *out, const struct ruleset *rs, int field, const char *s, size_t n)
+{
+	render_value(out, rs, field, s, n);
+}
+
+/* A value from input, HTML-escaped. */
 static void html_value(struct strbuf *o, const struct ruleset *rs, int field, const char *s,
 		       size_t n)
 {
 	struct strbuf b = {0};
-	render_value(&b, rs, field, s, n);
+	value(&b, rs, field, s, n);
 	html_text(o, sb_str(&b));
 	sb_free(&b);
 }
 
-/* A rule text with its placeholders filled (values masked), escaped. */
-static void html_expand(struct strbuf *o, const struct run *r, const struct finding *fi,
-			const char *tmpl)
+/* A sentence of the model, HTML-escaped. */
+static void html_rtext(struct strbuf *o, const struct ruleset *rs, const struct report_text *t)
 {
 	struct strbuf b = {0};
-	render_expand(&b, r, fi, tmpl);
+	report_text_flat(&b, rs, t, value);
 	html_text(o, sb_str(&b));
 	sb_free(&b);
 }
 
-/* The customer's own file name, without the directories it was read from. */
+/* The customer's own file name, without the folders it was read from. */
 static void html_file(struct strbuf *o, const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	const char *b = slash && slash[1] ? slash + 1 : path;
+	const char *b = render_basename(path);
 	struct strbuf t = {0};
 	render_escape_term(&t, b, strlen(b));
 	html_text(o, sb_str(&t));
 	sb_free(&t);
-}
-
-static const char *sev_class(enum severity s)
-{
-	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "info";
-}
-
-static const char *sev_word(enum severity s)
-{
-	return s == SEV_ERROR ? "Error" : s == SEV_WARNING ? "Warning" : "Info";
 }
 
 static const char *const css =
@@ -150,7 +143,7 @@ static const char *const css =
 
 /* ---- timeline ---- */
 
-#ifdef SFDIAG_TIMELINE_BUCKETS /* findings.h keeps per-bucket counts */
+/* ---- timeline ---- */
 
 struct series {
 	const char *label; /* rule id, "successful logins" or "other causes" */
@@ -167,11 +160,10 @@ struct chart {
 	size_t ns;
 };
 
-/* Add a findings series (on f's axis) into a chart series. */
-static void chart_add(struct chart *c, const struct findings *f, const uint64_t *v,
+/* Add a model series (on the run's axis) into a chart series. */
+static void chart_add(struct chart *c, const struct timeline_axis *ax, const uint64_t *v,
 		      struct series *s)
 {
-	const struct timeline_axis *ax = &f->axis;
 	for (size_t i = 0; i < SFDIAG_TIMELINE_BUCKETS; i++) {
 		if (!v[i])
 			continue;
@@ -194,12 +186,11 @@ static struct series *chart_series(struct chart *c, const char *label, const cha
 	return s;
 }
 
-/* Successes first, then each reported finding (with the findings it
- * explains), in report order; returns 0 when nothing had a time. */
-static int chart_build(struct chart *c, const struct run *r, const struct finding **v, size_t n)
+/* Successes first, then each finding (with the findings it explains), in
+ * report order; returns 0 when nothing had a time. */
+static int chart_build(struct chart *c, const struct report *m)
 {
-	const struct findings *f = &r->f;
-	const struct timeline_axis *ax = &f->axis;
+	const struct timeline_axis *ax = m->axis;
 	memset(c, 0, sizeof *c);
 	if (ax->width_ms == 0 || ax->lo * ax->width_ms < 0)
 		return 0;
@@ -214,23 +205,18 @@ static int chart_build(struct chart *c, const struct run *r, const struct findin
 		c->start -= (int64_t)(pad / 2);
 		c->nbars = MIN_BARS;
 	}
-	chart_add(c, f, f->succ_timeline, chart_series(c, "successful logins", SUCCESS_COLOR));
+	chart_add(c, ax, m->successes, chart_series(c, "successful logins", SUCCESS_COLOR));
 	struct series *other = NULL;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < m->nf; i++) {
 		struct series *s;
 		if (i < MAX_SERIES) {
-			s = chart_series(c, finding_id(f, v[i]), palette[i]);
+			s = chart_series(c, m->f[i].id, palette[i]);
 		} else {
 			if (!other)
 				other = chart_series(c, "other causes", palette[MAX_SERIES]);
 			s = other;
 		}
-		chart_add(c, f, v[i]->timeline, s);
-		for (size_t k = 0; v[i]->rule >= 0 && k < r->rs->nrules; k++) {
-			const struct finding *x = f->by_rule[k];
-			if (x && x->explained_by == v[i]->rule)
-				chart_add(c, f, x->timeline, s);
-		}
+		chart_add(c, ax, m->f[i].series, s);
 	}
 	return 1;
 }
@@ -276,10 +262,10 @@ static uint64_t nice_ceil(uint64_t x)
 #define PT 28.0	 /* plot top */
 #define PB 40.0	 /* bottom margin (x labels) */
 
-static void timeline(struct strbuf *o, const struct run *r, const struct finding **v, size_t n)
+static void timeline(struct strbuf *o, const struct report *m)
 {
 	struct chart c;
-	if (!chart_build(&c, r, v, n))
+	if (!chart_build(&c, m))
 		return;
 	uint64_t max = 1;
 	for (size_t b = 0; b < c.nbars; b++) {
@@ -300,11 +286,12 @@ static void timeline(struct strbuf *o, const struct run *r, const struct finding
 	else
 		sb_printf(o, "Per %lld days (UTC): ", (long long)(c.bar_ms / DAY_MS));
 	sb_adds(o, "successful logins at the bottom of each bar, failures by cause above them.");
-	if (r->f.untimed) {
+	if (m->counts.untimed) {
 		sb_adds(o, " ");
-		render_count(o, r->f.untimed);
-		sb_adds(o, r->f.untimed == 1 ? " event without a readable time is not shown."
-					     : " events without a readable time are not shown.");
+		render_count(o, m->counts.untimed);
+		sb_adds(o, m->counts.untimed == 1
+			       ? " event without a readable time is not shown."
+			       : " events without a readable time are not shown.");
 	}
 	sb_adds(o, "</p>\n");
 	sb_printf(o,
@@ -317,16 +304,14 @@ static void timeline(struct strbuf *o, const struct run *r, const struct finding
 	/* Grid and y axis: 0, 1/4 .. top. */
 	for (int k = 0; k <= 4; k++) {
 		double y = PT + ph - ph * k / 4.0;
-		char num[32];
 		struct strbuf lab = {0};
 		render_count(&lab, top * (uint64_t)k / 4);
-		snprintf(num, sizeof num, "%s", sb_str(&lab));
-		sb_free(&lab);
 		sb_printf(
 		    o,
 		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
 		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#57606a\">%s</text>\n",
-		    PL, y, CW - PR, y, k ? "#e3e7eb" : "#8c959f", PL - 6, y + 4, num);
+		    PL, y, CW - PR, y, k ? "#e3e7eb" : "#8c959f", PL - 6, y + 4, sb_str(&lab));
+		sb_free(&lab);
 	}
 	/* Bars: stacked in series order, each segment with a tooltip. */
 	for (size_t b = 0; b < c.nbars; b++) {
@@ -362,11 +347,12 @@ static void timeline(struct strbuf *o, const struct run *r, const struct finding
 		    x, PT + ph, x, PT + ph + 5, x + 2, PT + ph + 20, lab);
 	}
 	/* When things broke: the first failure of the top finding. */
-	if (n && v[0]->first != EVENT_NO_TIME) {
+	if (m->nf && m->f[0].fi->first != EVENT_NO_TIME) {
+		int64_t first = m->f[0].fi->first;
 		double span = (double)c.bar_ms * (double)c.nbars;
-		double x = PL + pw * (double)(v[0]->first - c.start * c.bar_ms) / span;
+		double x = PL + pw * (double)(first - c.start * c.bar_ms) / span;
 		char t[32];
-		time_format_short(v[0]->first, t);
+		time_format_short(first, t);
 		int right = x > PL + pw * 0.6;
 		sb_printf(o,
 			  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
@@ -374,7 +360,7 @@ static void timeline(struct strbuf *o, const struct run *r, const struct finding
 			  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" fill=\"%s\" "
 			  "font-weight=\"600\">first %s: %s</text>\n",
 			  x, PT - 6, x, PT + ph, palette[0], right ? x - 4 : x + 4, PT - 10,
-			  right ? "end" : "start", palette[0], finding_id(&r->f, v[0]), t);
+			  right ? "end" : "start", palette[0], m->f[0].id, t);
 	}
 	sb_adds(o, "</svg></div>\n<ul class=\"legend\">\n");
 	for (size_t i = 0; i < c.ns; i++) {
@@ -387,62 +373,37 @@ static void timeline(struct strbuf *o, const struct run *r, const struct finding
 	sb_adds(o, "</ul>\n</section>\n");
 	chart_free(&c);
 }
-#else
-static void timeline(struct strbuf *o, const struct run *r, const struct finding **v, size_t n)
-{
-	(void)o, (void)r, (void)v, (void)n;
-}
-#endif
 
 /* ---- findings ---- */
 
-/* A small table: the top values of a tally, with "+N more". */
-static void top_table(struct strbuf *o, const struct ruleset *rs, const char *head, int field,
-		      const struct tally *t)
+/* A table of a row's top values, with "N more": a "table" row's layout. */
+static void top_table(struct strbuf *o, const struct ruleset *rs, const struct report_row *row)
 {
-	const struct tally_entry *e[TOP_N];
-	size_t n = t ? tally_top(t, e, TOP_N) : 0, shown = 0;
-	for (size_t i = 0; i < n; i++)
-		shown += e[i]->n != 0;
-	if (!shown)
+	if (!row->nbrief)
 		return;
-	sb_printf(o,
-		  "<table><thead><tr><th>%s</th><th class=\"n\">Count</th></tr></thead><tbody>\n",
-		  head);
-	for (size_t i = 0; i < n; i++) {
-		if (e[i]->n == 0)
-			continue;
+	struct strbuf head = {0};
+	sb_adds(&head, "Top ");
+	const char *l = row->def->label;
+	sb_addc(&head, *l >= 'A' && *l <= 'Z' ? (char)(*l + 32) : *l);
+	sb_adds(&head, l + 1);
+	sb_adds(o, "<table><thead><tr><th>");
+	html_text(o, sb_str(&head));
+	sb_adds(o, "</th><th class=\"n\">Count</th></tr></thead><tbody>\n");
+	sb_free(&head);
+	for (size_t i = 0; i < row->nbrief; i++) {
 		sb_adds(o, "<tr><td>");
-		html_value(o, rs, field, e[i]->s, e[i]->n);
+		html_value(o, rs, row->field, row->brief[i]->s, row->brief[i]->n);
 		sb_adds(o, "</td><td class=\"n\">");
-		render_count(o, e[i]->count);
+		render_count(o, row->brief[i]->count);
 		sb_adds(o, "</td></tr>\n");
 	}
-	size_t more = t->count - n + (t->untracked ? 1 : 0);
-	if (more) {
-		uint64_t rest = t->total;
-		for (size_t i = 0; i < n; i++)
-			rest -= e[i]->count;
-		sb_printf(o, "<tr><td class=\"muted\">%zu more</td><td class=\"n\">", more);
-		render_count(o, rest);
+	if (row->brief_more) {
+		sb_printf(o, "<tr><td class=\"muted\">%zu more</td><td class=\"n\">",
+			  row->brief_more);
+		render_count(o, row->brief_rest);
 		sb_adds(o, "</td></tr>\n");
 	}
 	sb_adds(o, "</tbody></table>\n");
-}
-
-/* "a (3), b (1), +2 more" for one row of the facts table. */
-static void fact_tally(struct strbuf *o, const struct ruleset *rs, const char *label, int field,
-		       const struct tally *t)
-{
-	struct strbuf s = {0};
-	if (render_tally_list(&s, rs, field, t, TOP_N, html_value))
-		sb_printf(o, "<tr><th>%s</th><td>%s</td></tr>\n", label, sb_str(&s));
-	sb_free(&s);
-}
-
-static const struct tally *field_tally(const struct finding *fi, int field)
-{
-	return field >= 0 ? fi->tally[field] : NULL;
 }
 
 static void rows(struct strbuf *o, const struct finding *fi)
@@ -456,13 +417,13 @@ static void rows(struct strbuf *o, const struct finding *fi)
 	}
 }
 
-static void facts(struct strbuf *o, const struct run *r, const struct finding *fi)
+static void facts(struct strbuf *o, const struct ruleset *rs, const struct report_finding *rf)
 {
-	const struct ruleset *rs = r->rs;
-	const char *what = render_noun(rs, fi->rule, fi->count != 1);
+	const struct finding *fi = rf->fi;
 	char a[32];
-	sb_printf(o, "<table class=\"facts\"><tbody>\n<tr><th>%c%s</th><td>",
-		  what[0] >= 'a' && what[0] <= 'z' ? what[0] - 32 : what[0], what + 1);
+	sb_adds(o, "<table class=\"facts\"><tbody>\n<tr><th>");
+	render_capital(o, rf->noun);
+	sb_adds(o, "</th><td>");
 	render_count(o, fi->count);
 	if (fi->untimed && fi->untimed != fi->count)
 		sb_printf(o, " (%llu without a readable time)", (unsigned long long)fi->untimed);
@@ -473,101 +434,90 @@ static void facts(struct strbuf *o, const struct run *r, const struct finding *f
 		time_format_short(fi->last, a);
 		sb_printf(o, "<tr><th>Last seen</th><td>%s</td></tr>\n", a);
 	}
-	fact_tally(o, rs, "Said", -1, &fi->said);
-	fact_tally(o, rs, "Status", rs->f.status, field_tally(fi, rs->f.status));
-	int host = rs->f.host, client = rs->f.client;
-	fact_tally(o, rs, "Hosts", host, field_tally(fi, host));
-	fact_tally(o, rs, "Clients", client, field_tally(fi, client));
+	struct strbuf s = {0};
+	for (size_t i = 0; i < rf->nrows; i++) {
+		const struct report_row *row = &rf->rows[i];
+		if (row->def->layout != REPORT_LAYOUT_LIST)
+			continue;
+		sb_reset(&s);
+		if (render_row_list(&s, rs, row, html_value)) {
+			sb_adds(o, "<tr><th>");
+			html_text(o, row->def->label);
+			sb_printf(o, "</th><td>%s</td></tr>\n", sb_str(&s));
+		}
+	}
+	sb_free(&s);
 	if (fi->nex) {
 		sb_adds(o, "<tr><th>Example rows</th><td>");
 		rows(o, fi);
 		sb_adds(o, "</td></tr>\n");
 	}
 	sb_adds(o, "</tbody></table>\n<div class=\"tops\">\n");
-	top_table(o, rs, "Top users", rs->f.user, field_tally(fi, rs->f.user));
-	top_table(o, rs, "Top apps", rs->f.application, field_tally(fi, rs->f.application));
-	top_table(o, rs, "Top source IPs", rs->f.source_ip, field_tally(fi, rs->f.source_ip));
+	for (size_t i = 0; i < rf->nrows; i++)
+		if (rf->rows[i].def->layout == REPORT_LAYOUT_TABLE)
+			top_table(o, rs, &rf->rows[i]);
 	sb_adds(o, "</div>\n");
 }
 
-static void stories(struct strbuf *o, const struct run *r, const struct finding *fi,
-		    const struct rule *rule)
+static void stories(struct strbuf *o, const struct ruleset *rs, const struct report_finding *rf)
 {
-	const struct group **g;
-	size_t ng = render_groups(fi, &g);
-	int named = 0;
-	for (size_t i = 0; rule && (rule->kinds & KIND_LOGIN_HISTORY) && i < ng; i++)
-		named |= g[i]->user[0] || g[i]->application[0];
-	if (named) {
-		struct strbuf s = {0};
-		sb_adds(o, "<h3>Who is affected</h3>\n<ul>\n");
-		for (size_t i = 0; i < ng && i < TOP_N; i++) {
-			sb_reset(&s);
-			render_story(&s, r, g[i]);
-			sb_adds(o, "<li>");
-			html_text(o, sb_str(&s));
-			sb_adds(o, "</li>\n");
-		}
-		if (ng > TOP_N || fi->ungrouped) {
-			sb_printf(o, "<li class=\"muted\">%zu more user/app pairs",
-				  ng > TOP_N ? ng - TOP_N : 0);
-			if (fi->ungrouped)
-				sb_printf(o, "; %llu failures beyond the %d pairs tracked",
-					  (unsigned long long)fi->ungrouped, SFDIAG_MAX_GROUPS);
-			sb_adds(o, "</li>\n");
-		}
-		sb_adds(o, "</ul>\n");
-		sb_free(&s);
+	if (!rf->stories)
+		return;
+	sb_adds(o, "<h3>Who is affected</h3>\n<ul>\n");
+	for (size_t i = 0; i < rf->nstories; i++) {
+		sb_adds(o, "<li>");
+		html_rtext(o, rs, &rf->groups[i].story);
+		sb_adds(o, "</li>\n");
 	}
-	free(g);
+	if (rf->stories_more || rf->fi->ungrouped) {
+		sb_printf(o, "<li class=\"muted\">%zu more user/app pairs", rf->stories_more);
+		if (rf->fi->ungrouped)
+			sb_printf(o, "; %llu failures beyond the %d pairs tracked",
+				  (unsigned long long)rf->fi->ungrouped, SFDIAG_MAX_GROUPS);
+		sb_adds(o, "</li>\n");
+	}
+	sb_adds(o, "</ul>\n");
 }
 
-static void explained(struct strbuf *o, const struct run *r, const struct finding *fi)
+static void explained(struct strbuf *o, const struct ruleset *rs, const struct report_finding *rf)
 {
-	const struct ruleset *rs = r->rs;
-	for (size_t i = 0; fi->rule >= 0 && i < rs->nrules; i++) {
-		const struct finding *x = r->f.by_rule[i];
-		if (!x || fi->rule < 0 || x->explained_by != fi->rule)
-			continue;
+	for (size_t i = 0; i < rf->nexplains; i++) {
+		const struct report_finding *x = &rf->explains[i];
 		sb_adds(o, "<p>Also explains ");
-		render_count(o, x->count);
-		sb_printf(o, " %s (<code>%s</code>", render_noun(rs, x->rule, x->count != 1),
-			  rs->rules[i].id);
-		const struct tally_entry *e[1];
-		if (tally_top(&x->said, e, 1) == 1) {
+		render_count(o, x->fi->count);
+		sb_printf(o, " %s (<code>%s</code>", x->noun, x->id);
+		if (x->said.nv) {
 			sb_adds(o, ": ");
-			html_value(o, rs, -1, e[0]->s, e[0]->n);
+			html_value(o, rs, -1, x->said.v[0].s, x->said.v[0].n);
 		}
 		sb_adds(o, ") in ");
-		rows(o, x);
+		rows(o, x->fi);
 		sb_adds(o, ": the same cause.</p>\n");
 	}
 }
 
-static void candidates(struct strbuf *o, const struct run *r, const struct finding *fi,
-		       const struct rule *rule)
+static void candidates(struct strbuf *o, const struct ruleset *rs, const struct report_finding *rf)
 {
-	if (!rule->ncandidates)
+	if (!rf->ncands)
 		return;
 	sb_adds(
 	    o,
-	    rule->ncandidates == 1
+	    rf->ncands == 1
 		? "<h3>Same cause as</h3>\n<p class=\"muted\">No other evidence of it here.</p>\n"
 		: "<h3>Possible causes, most likely first</h3>\n<p class=\"muted\">Nothing else "
 		  "in this data narrows it.</p>\n");
 	sb_adds(o, "<ol>\n");
-	for (size_t k = 0; k < rule->ncandidates; k++) {
-		const struct rule *c = &r->rs->rules[rule->candidates[k]];
-		sb_printf(o, "<li><code>%s</code>: ", c->id);
-		html_expand(o, r, fi, c->title);
+	for (size_t k = 0; k < rf->ncands; k++) {
+		sb_printf(o, "<li><code>%s</code>: ", rf->cands[k].id);
+		html_rtext(o, rs, &rf->cands[k].title);
 		sb_adds(o, "</li>\n");
 	}
 	sb_adds(o, "</ol>\n");
-	if (rule->ntell) {
+	if (rf->ntell) {
 		sb_adds(o, "<h3>How to tell them apart</h3>\n<ul>\n");
-		for (size_t k = 0; k < rule->ntell; k++) {
+		for (size_t k = 0; k < rf->ntell; k++) {
 			sb_adds(o, "<li>");
-			html_expand(o, r, fi, rule->tell[k]);
+			html_rtext(o, rs, &rf->tell[k]);
 			sb_adds(o, "</li>\n");
 		}
 		sb_adds(o, "</ul>\n");
@@ -577,22 +527,16 @@ static void candidates(struct strbuf *o, const struct run *r, const struct findi
 /* "URL (comment)" as a link; any other reference as text. */
 static void reference(struct strbuf *o, const char *ref)
 {
+	struct render_ref link;
 	sb_adds(o, "<li>");
-	if (strncmp(ref, "https://", 8) && strncmp(ref, "http://", 7)) {
+	if (!render_ref_parse(ref, &link)) {
 		html_text(o, ref);
 		sb_adds(o, "</li>\n");
 		return;
 	}
-	size_t ul = strcspn(ref, " \t");
-	const char *rest = ref + ul;
-	while (*rest == ' ' || *rest == '\t')
-		rest++;
 	struct strbuf url = {0}, label = {0};
-	sb_add(&url, ref, ul);
-	if (*rest == '(' && rest[strlen(rest) - 1] == ')')
-		sb_add(&label, rest + 1, strlen(rest) - 2);
-	else
-		sb_adds(&label, *rest ? rest : sb_str(&url));
+	sb_add(&url, link.url, link.url_len);
+	sb_add(&label, link.label, link.label_len);
 	sb_adds(o, "<a href=\"");
 	html_text(o, sb_str(&url));
 	sb_adds(o, "\" rel=\"noreferrer\">");
@@ -602,72 +546,62 @@ static void reference(struct strbuf *o, const char *ref)
 	sb_free(&label);
 }
 
-static void finding(struct strbuf *o, const struct run *r, const struct finding *fi, size_t num)
+static void finding(struct strbuf *o, const struct ruleset *rs, const struct report_finding *rf,
+		    size_t num)
 {
-	const struct ruleset *rs = r->rs;
-	const struct rule *rule = fi->rule >= 0 ? &rs->rules[fi->rule] : NULL;
-	enum severity sev = finding_severity(&r->f, fi);
-
 	sb_printf(o,
 		  "<section class=\"finding %s\" id=\"finding-%zu\">\n<h2><span class=\"badge\">%s"
 		  "</span>",
-		  sev_class(sev), num, sev_word(sev));
-	if (rule)
-		html_expand(o, r, fi, rule->title);
-	else
-		html_text(o, finding_title(&r->f, fi));
-	sb_printf(o, "</h2>\n<p class=\"rule\">Rule <code>%s</code></p>\n", finding_id(&r->f, fi));
-	if (rule && rule->cause) {
+		  severity_name(rf->severity), num, render_severity_word(rf->severity));
+	html_rtext(o, rs, &rf->title);
+	sb_printf(o, "</h2>\n<p class=\"rule\">Rule <code>%s</code></p>\n", rf->id);
+	if (rf->has_cause) {
 		sb_adds(o, "<p><strong>What is wrong:</strong> ");
-		html_expand(o, r, fi, rule->cause);
+		html_rtext(o, rs, &rf->cause);
 		sb_adds(o, "</p>\n");
 	}
-	facts(o, r, fi);
-	stories(o, r, fi, rule);
-	explained(o, r, fi);
-	if (rule && fi->explained_by < 0)
-		candidates(o, r, fi, rule);
-	struct strbuf gap = {0};
-	if (render_coverage_gap(&gap, r, fi)) {
+	facts(o, rs, rf);
+	stories(o, rs, rf);
+	explained(o, rs, rf);
+	candidates(o, rs, rf);
+	if (rf->has_gap) {
 		sb_adds(o, "<p class=\"gap\"><strong>Gap in the evidence:</strong> ");
-		html_text(o, sb_str(&gap));
+		html_rtext(o, rs, &rf->gap);
 		sb_adds(o, "</p>\n");
 	}
-	sb_free(&gap);
 	sb_adds(o, "<h3>Fix</h3>\n");
-	if (rule) {
+	if (rf->rule) {
 		sb_adds(o, "<ol>\n");
-		for (size_t i = 0; i < rule->nfix; i++) {
+		for (size_t i = 0; i < rf->nfix; i++) {
 			sb_adds(o, "<li>");
-			html_expand(o, r, fi, rule->fix[i]);
+			html_rtext(o, rs, &rf->fix[i]);
 			sb_adds(o, "</li>\n");
 		}
 		sb_adds(o, "</ol>\n");
 	} else {
-		sb_adds(
-		    o,
-		    "<p>No rule knows these failures. Look the status or error texts above up in "
-		    "the Salesforce Help.</p>\n");
+		/* The message is a phrase that continues "Fix:"; here it opens a
+		 * paragraph. */
+		struct strbuf b = {0}, c = {0};
+		report_text_flat(&b, rs, &rf->unknown_fix, value);
+		render_capital(&c, sb_str(&b));
+		sb_adds(o, "<p>");
+		html_text(o, sb_str(&c));
+		sb_adds(o, "</p>\n");
+		sb_free(&b);
+		sb_free(&c);
 	}
-	if (rule && rule->nrefs) {
+	if (rf->rule && rf->rule->nrefs) {
 		sb_adds(o, "<h3>References</h3>\n<ul>\n");
-		for (size_t i = 0; i < rule->nrefs; i++)
-			reference(o, rule->refs[i]);
+		for (size_t i = 0; i < rf->rule->nrefs; i++)
+			reference(o, rf->rule->refs[i]);
 		sb_adds(o, "</ul>\n");
 	}
 	sb_adds(o, "</section>\n");
 }
 
-static const char *level_name(enum note_level l)
+static void inputs(struct strbuf *o, const struct report *m)
 {
-	return l == NOTE_ERROR ? "error" : l == NOTE_WARNING ? "warning" : "note";
-}
-
-static void inputs(struct strbuf *o, const struct run *r)
-{
-	uint64_t skipped = 0;
-	for (size_t i = 0; i < r->ninputs; i++)
-		skipped += r->inputs[i].skipped;
+	uint64_t skipped = m->counts.skipped;
 	sb_adds(o, "<section class=\"inputs\">\n<h2>Inputs</h2>\n<p class=\"muted\">");
 	if (skipped) {
 		render_count(o, skipped);
@@ -678,8 +612,8 @@ static void inputs(struct strbuf *o, const struct run *r)
 	}
 	sb_adds(o, "</p>\n<table><thead><tr><th>File</th><th>Read as</th><th class=\"n\">Records"
 		   "</th><th class=\"n\">Skipped</th></tr></thead><tbody>\n");
-	for (size_t i = 0; i < r->ninputs; i++) {
-		const struct input_summary *in = &r->inputs[i];
+	for (size_t i = 0; i < m->ninputs; i++) {
+		const struct input_summary *in = &m->inputs[i];
 		sb_adds(o, "<tr><td>");
 		html_file(o, in->file);
 		sb_adds(o, "</td><td>");
@@ -693,12 +627,12 @@ static void inputs(struct strbuf *o, const struct run *r)
 		sb_adds(o, "</td></tr>\n");
 	}
 	sb_adds(o, "</tbody></table>\n");
-	if (r->nnotes || r->notes_dropped) {
+	if (m->nnotes || m->notes_dropped) {
 		sb_adds(o, "<ul class=\"notes\">\n");
-		for (size_t i = 0; i < r->nnotes; i++) {
-			const struct note *n = &r->notes[i];
-			sb_printf(o, "<li class=\"%s\">%s: ", level_name(n->level),
-				  level_name(n->level));
+		for (size_t i = 0; i < m->nnotes; i++) {
+			const struct report_note *n = &m->notes[i];
+			const char *w = render_level_word(n->level);
+			sb_printf(o, "<li class=\"%s\">%s: ", w, w);
 			if (n->file) {
 				sb_adds(o, "<code>");
 				html_file(o, n->file);
@@ -706,41 +640,24 @@ static void inputs(struct strbuf *o, const struct run *r)
 					sb_printf(o, ":%ld", n->line);
 				sb_adds(o, "</code>: ");
 			}
-			html_value(o, r->rs, -1, n->msg, strlen(n->msg));
+			html_rtext(o, m->rs, &n->msg);
 			sb_adds(o, "</li>\n");
 		}
-		if (r->notes_dropped)
+		if (m->notes_dropped)
 			sb_printf(o, "<li>%llu more notes not shown (SFDIAG_MAX_NOTES)</li>\n",
-				  (unsigned long long)r->notes_dropped);
+				  (unsigned long long)m->notes_dropped);
 		sb_adds(o, "</ul>\n");
 	}
 	sb_adds(o, "</section>\n");
 }
 
-static void summary(struct strbuf *o, const struct run *r)
+int render_html(FILE *fp, const struct report *m, const struct render_opts *o)
 {
-	sb_adds(o, "<p class=\"muted\">");
-	render_summary(o, r);
-	sb_adds(o, "</p>\n");
-}
-
-int render_html(FILE *fp, const struct run *r, const struct render_opts *o)
-{
-	struct strbuf b = {0};
-	const struct finding **v;
-	size_t n = findings_sorted(&r->f, &v);
-	size_t sev[3];
+	struct strbuf b = {0}, verdict = {0};
+	const size_t *sev = m->verdict.by_severity;
 	(void)o;
 
-	render_severity_counts(r, sev);
-	struct strbuf verdict = {0};
-	if (n == 0)
-		sb_adds(&verdict, "No problems found");
-	else
-		sb_printf(&verdict, "%zu problem%s found (%zu error%s, %zu warning%s, %zu info)", n,
-			  n == 1 ? "" : "s", sev[SEV_ERROR], sev[SEV_ERROR] == 1 ? "" : "s",
-			  sev[SEV_WARNING], sev[SEV_WARNING] == 1 ? "" : "s", sev[SEV_INFO]);
-
+	render_verdict(&verdict, m);
 	sb_adds(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -749,42 +666,38 @@ int render_html(FILE *fp, const struct run *r, const struct render_opts *o)
 		    "content=\"sfdiag\">\n");
 	sb_printf(&b, "<title>sfdiag: %s</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n",
 		  sb_str(&verdict), css);
-	sb_printf(&b,
-		  "<header>\n<h1>Why the Salesforce login fails</h1>\n<p class=\"verdict %s\">%s",
-		  n == 0	     ? "ok"
+	sb_adds(&b, "<header>\n<h1>");
+	html_rtext(&b, m->rs, &m->page_title);
+	sb_printf(&b, "</h1>\n<p class=\"verdict %s\">%s",
+		  m->nf == 0	     ? "ok"
 		  : sev[SEV_ERROR]   ? "error"
 		  : sev[SEV_WARNING] ? "warning"
 				     : "info",
 		  sb_str(&verdict));
-	if (n) {
+	if (m->nf) {
 		sb_adds(&b, ": ");
-		if (v[0]->rule >= 0)
-			html_expand(&b, r, v[0], r->rs->rules[v[0]->rule].title);
-		else
-			html_text(&b, finding_title(&r->f, v[0]));
+		html_rtext(&b, m->rs, &m->f[0].title);
 	}
 	sb_adds(&b, "</p>\n");
 	sb_free(&verdict);
-	summary(&b, r);
-	if (n > 1) {
+	sb_adds(&b, "<p class=\"muted\">");
+	report_text_flat(&b, m->rs, &m->summary, value);
+	sb_adds(&b, "</p>\n");
+	if (m->nf > 1) {
 		sb_adds(&b, "<ol>\n");
-		for (size_t i = 0; i < n; i++) {
-			enum severity s = finding_severity(&r->f, v[i]);
-			sb_printf(&b, "<li><a href=\"#finding-%zu\">%s</a>: ", i + 1, sev_word(s));
-			if (v[i]->rule >= 0)
-				html_expand(&b, r, v[i], r->rs->rules[v[i]->rule].title);
-			else
-				html_text(&b, finding_title(&r->f, v[i]));
+		for (size_t i = 0; i < m->nf; i++) {
+			sb_printf(&b, "<li><a href=\"#finding-%zu\">%s</a>: ", i + 1,
+				  render_severity_word(m->f[i].severity));
+			html_rtext(&b, m->rs, &m->f[i].title);
 			sb_adds(&b, "</li>\n");
 		}
 		sb_adds(&b, "</ol>\n");
 	}
 	sb_adds(&b, "</header>\n");
-	timeline(&b, r, v, n);
-	for (size_t i = 0; i < n; i++)
-		finding(&b, r, v[i], i + 1);
-	free(v);
-	inputs(&b, r);
+	timeline(&b, m);
+	for (size_t i = 0; i < m->nf; i++)
+		finding(&b, m->rs, &m->f[i], i + 1);
+	inputs(&b, m);
 	sb_adds(&b, "</main>\n<footer>Made by sfdiag, offline: this page loads nothing from the "
 		    "network.</footer>\n</body>\n</html>\n");
 

@@ -4,8 +4,8 @@
  *
  * Nothing internal is shown: no rule patterns, no paths (input files by
  * their base name only).  Every value from input is masked and escaped for
- * a terminal first (render_value, render_text_value), then made inert for
- * Markdown by md_text: punctuation that forms emphasis, code, links, tables
+ * a terminal first (value(): render_value), then made inert for Markdown by
+ * render_md_text: punctuation that forms emphasis, code, links, tables
  * or headings is backslash-escaped, < > & become entities (no raw HTML, no
  * autolinks), a block-opening character at the start of a line is escaped,
  * and "://" and "www." are broken so that no bare URL is linked.
@@ -67,72 +67,49 @@ void render_md_text(struct strbuf *o, const char *s, int at_start)
 	}
 }
 
-/* A field's value from input: masked (or its shape), then inert. */
-static void md_value(struct strbuf *o, const struct ruleset *rs, int field, const char *s, size_t n,
-		     int at_start)
+/* The one place input becomes Markdown: masked, escaped for a terminal; the
+ * sentence it sits in is then made inert as a whole (md_text). */
+static void value(struct strbuf *out, const struct ruleset *rs, int field, const char *s, size_t n)
+{
+	render_value(out, rs, field, s, n);
+}
+
+/* A sentence of the model, inert; at_start as for render_md_text. */
+static void md_text(struct strbuf *o, const struct ruleset *rs, const struct report_text *t,
+		    int at_start)
 {
 	struct strbuf b = {0};
-	render_value(&b, rs, field, s, n);
+	report_text_flat(&b, rs, t, value);
 	render_md_text(o, sb_str(&b), at_start);
 	sb_free(&b);
 }
 
-/* A rule text with its placeholders filled from the finding, inert. */
-static void md_expand(struct strbuf *o, const struct run *r, const struct finding *fi,
-		      const char *tmpl, int at_start)
+/* One value from input, inert. */
+static void md_value(struct strbuf *o, const struct ruleset *rs, int field, const char *s, size_t n)
 {
 	struct strbuf b = {0};
-	render_expand(&b, r, fi, tmpl);
-	render_md_text(o, sb_str(&b), at_start);
+	value(&b, rs, field, s, n);
+	render_md_text(o, sb_str(&b), 0);
 	sb_free(&b);
 }
 
-/* The customer's own file name, without the directories it was read from. */
+/* The customer's own file name, without the folders it was read from. */
 static void md_file(struct strbuf *o, const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	const char *b = slash && slash[1] ? slash + 1 : path;
+	const char *b = render_basename(path);
 	struct strbuf t = {0};
 	render_escape_term(&t, b, strlen(b));
 	render_md_text(o, sb_str(&t), 0);
 	sb_free(&t);
 }
 
-static const char *sev_word(enum severity s)
+static void evidence(struct strbuf *o, const struct ruleset *rs, const struct report_finding *rf)
 {
-	return s == SEV_ERROR ? "Error" : s == SEV_WARNING ? "Warning" : "Info";
-}
-
-/* md_value inside a table cell (never at a line start). */
-static void md_cell_value(struct strbuf *o, const struct ruleset *rs, int field, const char *s,
-			  size_t n)
-{
-	md_value(o, rs, field, s, n, 0);
-}
-
-/* "| Label | a (3), b (1), +2 more |" for a tally, nothing when empty. */
-static void tally_row(struct strbuf *o, const struct ruleset *rs, const char *label, int field,
-		      const struct tally *t)
-{
-	struct strbuf s = {0};
-	if (render_tally_list(&s, rs, field, t, 5, md_cell_value))
-		sb_printf(o, "| %s | %s |\n", label, sb_str(&s));
-	sb_free(&s);
-}
-
-static const struct tally *field_tally(const struct finding *fi, int field)
-{
-	return field >= 0 ? fi->tally[field] : NULL;
-}
-
-static void evidence(struct strbuf *o, const struct run *r, const struct finding *fi)
-{
-	const struct ruleset *rs = r->rs;
+	const struct finding *fi = rf->fi;
 	char a[32];
-	const char *what = render_noun(rs, fi->rule, fi->count != 1);
-	sb_adds(o, "| Evidence | |\n|---|---|\n");
-	sb_printf(o, "| %c%s | ", what[0] >= 'a' && what[0] <= 'z' ? what[0] - 32 : what[0],
-		  what + 1);
+	sb_adds(o, "| Evidence | |\n|---|---|\n| ");
+	render_capital(o, rf->noun);
+	sb_adds(o, " | ");
 	render_count(o, fi->count);
 	if (fi->untimed && fi->untimed != fi->count)
 		sb_printf(o, " (%llu without a readable time)", (unsigned long long)fi->untimed);
@@ -143,45 +120,37 @@ static void evidence(struct strbuf *o, const struct run *r, const struct finding
 		time_format_short(fi->last, a);
 		sb_printf(o, "| Last seen | %s |\n", a);
 	}
-	tally_row(o, rs, "Said", -1, &fi->said);
-	tally_row(o, rs, "Users", rs->f.user, field_tally(fi, rs->f.user));
-	tally_row(o, rs, "Apps", rs->f.application, field_tally(fi, rs->f.application));
-	tally_row(o, rs, "Source IPs", rs->f.source_ip, field_tally(fi, rs->f.source_ip));
-	tally_row(o, rs, "Status", rs->f.status, field_tally(fi, rs->f.status));
-	int host = rs->f.host, client = rs->f.client;
-	tally_row(o, rs, "Hosts", host, field_tally(fi, host));
-	tally_row(o, rs, "Clients", client, field_tally(fi, client));
+	struct strbuf s = {0};
+	for (size_t i = 0; i < rf->nrows; i++) {
+		const struct report_row *row = &rf->rows[i];
+		if (row->def->layout == REPORT_LAYOUT_DATA)
+			continue;
+		sb_reset(&s);
+		if (render_row_list(&s, rs, row, md_value))
+			sb_printf(o, "| %s | %s |\n", row->def->label, sb_str(&s));
+	}
+	sb_free(&s);
 	sb_addc(o, '\n');
 }
 
 /* One line per (user, application): when it last worked, since when not. */
-static void stories(struct strbuf *o, const struct run *r, const struct finding *fi,
-		    const struct rule *rule)
+static void stories(struct strbuf *o, const struct ruleset *rs, const struct report_finding *rf)
 {
-	const struct group **g;
-	size_t ng = render_groups(fi, &g);
-	int named = 0;
-	for (size_t i = 0; rule && (rule->kinds & KIND_LOGIN_HISTORY) && i < ng; i++)
-		named |= g[i]->user[0] || g[i]->application[0];
-	struct strbuf s = {0};
-	for (size_t i = 0; named && i < ng && i < 5; i++) {
-		sb_reset(&s);
-		render_story(&s, r, g[i]);
+	if (!rf->stories)
+		return;
+	for (size_t i = 0; i < rf->nstories; i++) {
 		sb_adds(o, "- ");
-		render_md_text(o, sb_str(&s), 1);
+		md_text(o, rs, &rf->groups[i].story, 1);
 		sb_addc(o, '\n');
 	}
-	if (named && (ng > 5 || fi->ungrouped)) {
-		sb_printf(o, "- and %zu more user/app pairs", ng > 5 ? ng - 5 : 0);
-		if (fi->ungrouped)
+	if (rf->stories_more || rf->fi->ungrouped) {
+		sb_printf(o, "- and %zu more user/app pairs", rf->stories_more);
+		if (rf->fi->ungrouped)
 			sb_printf(o, "; %llu failures beyond the %d pairs tracked",
-				  (unsigned long long)fi->ungrouped, SFDIAG_MAX_GROUPS);
+				  (unsigned long long)rf->fi->ungrouped, SFDIAG_MAX_GROUPS);
 		sb_addc(o, '\n');
 	}
-	if (named)
-		sb_addc(o, '\n');
-	sb_free(&s);
-	free(g);
+	sb_addc(o, '\n');
 }
 
 static void rows(struct strbuf *o, const struct finding *fi)
@@ -194,52 +163,43 @@ static void rows(struct strbuf *o, const struct finding *fi)
 	}
 }
 
-/* The findings that this one explains (correlate.h), cited as evidence. */
-static void explained(struct strbuf *o, const struct run *r, const struct finding *fi)
+/* The findings that this one explains (correlation), cited as evidence. */
+static void explained(struct strbuf *o, const struct ruleset *rs, const struct report_finding *rf)
 {
-	const struct ruleset *rs = r->rs;
-	for (size_t i = 0; fi->rule >= 0 && i < rs->nrules; i++) {
-		const struct finding *x = r->f.by_rule[i];
-		if (!x || fi->rule < 0 || x->explained_by != fi->rule)
-			continue;
+	for (size_t i = 0; i < rf->nexplains; i++) {
+		const struct report_finding *x = &rf->explains[i];
 		sb_adds(o, "Also explains ");
-		render_count(o, x->count);
-		sb_printf(o, " %s (`%s`", render_noun(rs, x->rule, x->count != 1), rs->rules[i].id);
-		const struct tally_entry *e[1];
-		if (tally_top(&x->said, e, 1) == 1) {
+		render_count(o, x->fi->count);
+		sb_printf(o, " %s (`%s`", x->noun, x->id);
+		if (x->said.nv) {
 			sb_adds(o, ": ");
-			md_value(o, rs, -1, e[0]->s, e[0]->n, 0);
+			md_value(o, rs, -1, x->said.v[0].s, x->said.v[0].n);
 		}
 		sb_adds(o, ") in ");
-		rows(o, x);
+		rows(o, x->fi);
 		sb_adds(o, ": the same cause.\n\n");
 	}
 }
 
-static void candidates(struct strbuf *o, const struct run *r, const struct finding *fi,
-		       const struct rule *rule)
+static void candidates(struct strbuf *o, const struct ruleset *rs, const struct report_finding *rf)
 {
-	const struct ruleset *rs = r->rs;
-	if (!rule->ncandidates)
+	if (!rf->ncands)
 		return;
-	sb_adds(o, rule->ncandidates == 1
-		       ? "**Same cause as** (no other evidence of it here):\n\n"
-		       : "**Possible causes**, most likely first (nothing else in this data "
-			 "narrows it):\n\n");
-	for (size_t k = 0; k < rule->ncandidates; k++) {
-		const struct rule *c = &rs->rules[rule->candidates[k]];
-		sb_printf(o, "%zu. `%s`: ", k + 1, c->id);
-		md_expand(o, r, fi, c->title, 0);
+	sb_adds(o, rf->ncands == 1 ? "**Same cause as** (no other evidence of it here):\n\n"
+				   : "**Possible causes**, most likely first (nothing else in this "
+				     "data narrows it):\n\n");
+	for (size_t k = 0; k < rf->ncands; k++) {
+		sb_printf(o, "%zu. `%s`: ", k + 1, rf->cands[k].id);
+		md_text(o, rs, &rf->cands[k].title, 0);
 		sb_addc(o, '\n');
 	}
 	sb_addc(o, '\n');
-	for (size_t k = 0; k < rule->ntell; k++) {
-		sb_adds(o, k ? "" : "**How to tell them apart:**\n\n");
-		sb_adds(o, "- ");
-		md_expand(o, r, fi, rule->tell[k], 1);
+	for (size_t k = 0; k < rf->ntell; k++) {
+		sb_adds(o, k ? "- " : "**How to tell them apart:**\n\n- ");
+		md_text(o, rs, &rf->tell[k], 1);
 		sb_addc(o, '\n');
 	}
-	if (rule->ntell)
+	if (rf->ntell)
 		sb_addc(o, '\n');
 }
 
@@ -258,94 +218,74 @@ static void md_url(struct strbuf *o, const char *u, size_t n)
 /* "URL (comment)" as a link; any other reference as text. */
 static void reference(struct strbuf *o, const char *ref)
 {
+	struct render_ref link;
 	sb_adds(o, "- ");
-	if (strncmp(ref, "https://", 8) && strncmp(ref, "http://", 7)) {
+	if (!render_ref_parse(ref, &link)) {
 		render_md_text(o, ref, 1);
 		sb_addc(o, '\n');
 		return;
 	}
-	size_t ul = strcspn(ref, " \t");
-	const char *rest = ref + ul;
-	while (*rest == ' ' || *rest == '\t')
-		rest++;
 	struct strbuf label = {0};
-	if (*rest == '(' && rest[strlen(rest) - 1] == ')')
-		sb_add(&label, rest + 1, strlen(rest) - 2);
-	else if (*rest)
-		sb_adds(&label, rest);
-	else
-		sb_add(&label, ref, ul);
+	sb_add(&label, link.label, link.label_len);
 	sb_addc(o, '[');
 	render_md_text(o, sb_str(&label), 0);
 	sb_adds(o, "](");
-	md_url(o, ref, ul);
+	md_url(o, link.url, link.url_len);
 	sb_adds(o, ")\n");
 	sb_free(&label);
 }
 
-static void finding(struct strbuf *o, const struct run *r, const struct finding *fi, size_t num)
+static void finding(struct strbuf *o, const struct ruleset *rs, const struct report_finding *rf,
+		    size_t num)
 {
-	const struct ruleset *rs = r->rs;
-	const struct rule *rule = fi->rule >= 0 ? &rs->rules[fi->rule] : NULL;
-
-	sb_printf(o, "### %zu. %s: ", num, sev_word(finding_severity(&r->f, fi)));
-	if (rule)
-		md_expand(o, r, fi, rule->title, 0);
-	else
-		render_md_text(o, finding_title(&r->f, fi), 0);
-	sb_printf(o, "\n\nRule `%s`", finding_id(&r->f, fi));
-	if (fi->nex) {
+	sb_printf(o, "### %zu. %s: ", num, render_severity_word(rf->severity));
+	md_text(o, rs, &rf->title, 0);
+	sb_printf(o, "\n\nRule `%s`", rf->id);
+	if (rf->fi->nex) {
 		sb_adds(o, "; example rows: ");
-		rows(o, fi);
+		rows(o, rf->fi);
 	}
 	sb_adds(o, "\n\n");
-	if (rule && rule->cause) {
+	if (rf->has_cause) {
 		sb_adds(o, "**What is wrong:** ");
-		md_expand(o, r, fi, rule->cause, 0);
+		md_text(o, rs, &rf->cause, 0);
 		sb_adds(o, "\n\n");
 	}
-	evidence(o, r, fi);
-	stories(o, r, fi, rule);
-	explained(o, r, fi);
-	if (rule && fi->explained_by < 0)
-		candidates(o, r, fi, rule);
-	struct strbuf gap = {0};
-	if (render_coverage_gap(&gap, r, fi)) {
+	evidence(o, rs, rf);
+	stories(o, rs, rf);
+	explained(o, rs, rf);
+	candidates(o, rs, rf);
+	if (rf->has_gap) {
 		sb_adds(o, "**Gap in the evidence:** ");
-		render_md_text(o, sb_str(&gap), 0);
+		md_text(o, rs, &rf->gap, 0);
 		sb_adds(o, "\n\n");
 	}
-	sb_free(&gap);
-	if (rule) {
+	if (rf->rule) {
 		sb_adds(o, "**Fix:**\n\n");
-		for (size_t i = 0; i < rule->nfix; i++) {
+		for (size_t i = 0; i < rf->nfix; i++) {
 			sb_printf(o, "%zu. ", i + 1);
-			md_expand(o, r, fi, rule->fix[i], 1);
+			md_text(o, rs, &rf->fix[i], 1);
 			sb_addc(o, '\n');
 		}
 		sb_addc(o, '\n');
 	} else {
-		sb_adds(o, "**Fix:** no rule knows these failures. Look the status or error texts "
-			   "above up in the Salesforce Help.\n\n");
+		sb_adds(o, "**Fix:** ");
+		md_text(o, rs, &rf->unknown_fix, 0);
+		sb_adds(o, "\n\n");
 	}
-	if (rule && rule->nrefs) {
+	if (rf->rule && rf->rule->nrefs) {
 		sb_adds(o, "**References:**\n\n");
-		for (size_t i = 0; i < rule->nrefs; i++)
-			reference(o, rule->refs[i]);
+		for (size_t i = 0; i < rf->rule->nrefs; i++)
+			reference(o, rf->rule->refs[i]);
 		sb_addc(o, '\n');
 	}
 }
 
-static const char *level_name(enum note_level l)
-{
-	return l == NOTE_ERROR ? "error" : l == NOTE_WARNING ? "warning" : "note";
-}
-
-static void inputs(struct strbuf *o, const struct run *r)
+static void inputs(struct strbuf *o, const struct report *m)
 {
 	sb_adds(o, "### Inputs\n\n| File | Read as | Records | Skipped |\n|---|---|---:|---:|\n");
-	for (size_t i = 0; i < r->ninputs; i++) {
-		const struct input_summary *in = &r->inputs[i];
+	for (size_t i = 0; i < m->ninputs; i++) {
+		const struct input_summary *in = &m->inputs[i];
 		sb_adds(o, "| ");
 		md_file(o, in->file);
 		sb_adds(o, " | ");
@@ -359,63 +299,47 @@ static void inputs(struct strbuf *o, const struct run *r)
 		sb_adds(o, " |\n");
 	}
 	sb_addc(o, '\n');
-	for (size_t i = 0; i < r->nnotes; i++) {
-		const struct note *n = &r->notes[i];
-		sb_printf(o, "- %s: ", level_name(n->level));
+	for (size_t i = 0; i < m->nnotes; i++) {
+		const struct report_note *n = &m->notes[i];
+		sb_printf(o, "- %s: ", render_level_word(n->level));
 		if (n->file) {
 			md_file(o, n->file);
 			if (n->line)
 				sb_printf(o, ":%ld", n->line);
 			sb_adds(o, ": ");
 		}
-		md_value(o, r->rs, -1, n->msg, strlen(n->msg), 0);
+		md_text(o, m->rs, &n->msg, 0);
 		sb_addc(o, '\n');
 	}
-	if (r->notes_dropped)
+	if (m->notes_dropped)
 		sb_printf(o, "- (%llu more notes not shown: SFDIAG\\_MAX\\_NOTES)\n",
-			  (unsigned long long)r->notes_dropped);
-	if (r->nnotes || r->notes_dropped)
+			  (unsigned long long)m->notes_dropped);
+	if (m->nnotes || m->notes_dropped)
 		sb_addc(o, '\n');
 }
 
-/* "Read 2 inputs: 56 logins (15 succeeded, 41 failed), ...; FIRST to LAST." */
-static void summary(struct strbuf *o, const struct run *r)
-{
-	render_summary(o, r);
-	sb_adds(o, "\n\n");
-}
-
-int render_md(FILE *fp, const struct run *r, const struct render_opts *o)
+int render_md(FILE *fp, const struct report *m, const struct render_opts *o)
 {
 	struct strbuf b = {0};
-	const struct finding **v;
-	size_t n = findings_sorted(&r->f, &v);
-	size_t sev[3];
 	(void)o;
 
-	render_severity_counts(r, sev);
-	if (n == 0) {
+	if (m->nf == 0) {
 		sb_adds(&b, "**sfdiag found no problems.**");
 	} else {
-		sb_printf(&b,
-			  "**sfdiag found %zu problem%s** (%zu error%s, %zu warning%s, %zu info): ",
-			  n, n == 1 ? "" : "s", sev[SEV_ERROR], sev[SEV_ERROR] == 1 ? "" : "s",
-			  sev[SEV_WARNING], sev[SEV_WARNING] == 1 ? "" : "s", sev[SEV_INFO]);
-		const struct rule *top = v[0]->rule >= 0 ? &r->rs->rules[v[0]->rule] : NULL;
-		if (top)
-			md_expand(&b, r, v[0], top->title, 0);
-		else
-			render_md_text(&b, finding_title(&r->f, v[0]), 0);
+		sb_printf(&b, "**sfdiag found %zu problem%s** ", m->nf, m->nf == 1 ? "" : "s");
+		render_severity_counts(&b, m);
+		sb_adds(&b, ": ");
+		md_text(&b, m->rs, &m->f[0].title, 0);
 		sb_addc(&b, '.');
-		if (n > 1)
-			sb_printf(&b, " (+%zu more below)", n - 1);
+		if (m->nf > 1)
+			sb_printf(&b, " (+%zu more below)", m->nf - 1);
 	}
 	sb_adds(&b, "\n\n");
-	summary(&b, r);
-	for (size_t i = 0; i < n; i++)
-		finding(&b, r, v[i], i + 1);
-	free(v);
-	inputs(&b, r);
+	report_text_flat(&b, m->rs, &m->summary, value);
+	sb_adds(&b, "\n\n");
+	for (size_t i = 0; i < m->nf; i++)
+		finding(&b, m->rs, &m->f[i], i + 1);
+	inputs(&b, m);
 
 	int rc = b.len && fwrite(b.buf, 1, b.len, fp) != b.len ? -1 : 0;
 	sb_free(&b);

@@ -15,6 +15,7 @@
 
 #include "base/util.h"
 #include "rules/extract.h"
+#include "rules/report_conf.h"
 
 /* Parser state for one file. */
 struct loader {
@@ -965,6 +966,10 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 	int xerr = 0;
 	rs->extract = extract_load(rs, sb_str(&p), use_jit, err, ctx, &xerr);
 	ld.nerrors += xerr;
+	sb_reset(&p);
+	sb_printf(&p, "%s/report.conf", rs->dir);
+	rs->report = report_conf_load(rs, sb_str(&p), err, ctx, &xerr);
+	ld.nerrors += xerr;
 	for (size_t i = 0; i < nnames; i++) {
 		sb_reset(&p);
 		sb_printf(&p, "%s/%s", rs->dir, names[i]);
@@ -1018,6 +1023,7 @@ void rules_free(struct ruleset *rs)
 		pcre2_code_free(rs->masks[i]);
 	free(rs->masks);
 	extract_free(rs->extract);
+	report_conf_free(rs->report);
 	for (size_t i = 0; i < rs->nexchanges; i++)
 		pcre2_code_free(rs->exchanges[i].re);
 	free(rs->exchanges);

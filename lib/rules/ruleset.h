@@ -151,6 +151,7 @@ struct ruleset {
 	pcre2_code **masks; /* secrets.conf */
 	size_t nmasks;
 	struct extract_set *extract; /* extract.conf (extract.h), or NULL */
+	struct report_conf *report;  /* report.conf (report_conf.h); set once loaded */
 	struct code_entry *codes;    /* open-addressed hash, ncodes_cap slots */
 	size_t ncodes_cap;
 	size_t ncodes;

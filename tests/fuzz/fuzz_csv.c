@@ -28,9 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	run_input(&r, fuzz_input(&m, data, size));
 	run_finish(&r);
-	struct render_opts ro = {.color = size & 1, .width = 80, .fail_on = SEV_WARNING};
-	render_text(devnull, &r, &ro);
-	render_json(devnull, &r, &ro);
+	struct render_opts ro = {.color = size & 1, .width = 80};
+	struct report *rep = report_build(&r, SEV_WARNING);
+	render_text(devnull, rep, &ro);
+	render_json(devnull, rep, &ro);
+	render_md(devnull, rep, &ro);
+	render_html(devnull, rep, &ro);
+	report_free(rep);
 	run_free(&r);
 	return 0;
 }

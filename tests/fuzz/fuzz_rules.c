@@ -1,7 +1,7 @@
 /*
  * fuzz_rules.c - the rule-file parser and compiler: the input is the one
  * .rules file of a temporary rules directory that also holds the real
- * fields.conf, codes.conf and secrets.conf.  A ruleset that loads is
+ * fields.conf, codes.conf, secrets.conf and report.conf.  A ruleset that loads is
  * self-tested (its examples run through the matcher).
  */
 #include "fuzz_common.h"
@@ -31,7 +31,7 @@ static void copy(const char *name)
 static void cleanup(void)
 {
 	static const char *const names[] = {"fields.conf", "codes.conf", "secrets.conf",
-					    "fuzz.rules"};
+					    "report.conf", "fuzz.rules"};
 	char p[512];
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", dir, names[i]);
@@ -51,6 +51,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	copy("fields.conf");
 	copy("codes.conf");
 	copy("secrets.conf");
+	copy("report.conf");
 	snprintf(file, sizeof file, "%s/fuzz.rules", dir);
 	atexit(cleanup);
 	devnull = fopen("/dev/null", "w");

@@ -70,6 +70,7 @@ static void setup(void)
 		exit(1);
 	}
 	copy_file(SFDIAG_SRCDIR "/rules/fields.conf", "fields.conf");
+	copy_file(SFDIAG_SRCDIR "/rules/report.conf", "report.conf");
 	write_file("codes.conf", "");
 	write_file("t.rules", "rule t\n"
 			      "  title T\n"

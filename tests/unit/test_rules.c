@@ -98,6 +98,15 @@ static const char *good_rules = "rule token-required\n"
 				"  counter status=Restricted IP\n"
 				"end\n";
 
+/* The messages a report needs (report_conf.h), and no evidence rows. */
+static const char *report_conf = "message coverage-gap  {history_first} {history_last} {events} "
+				 "{is_are} {span} {where} {it_them}\n"
+				 "message unknown-fix  none\n"
+				 "message unknown-draft  none:\n"
+				 "message page-title  T\n"
+				 "draft rule d\n"
+				 "draft end\n";
+
 static void setup(const char *rules)
 {
 	strcpy(dir, "/tmp/sfdiag-test-rules-XXXXXX");
@@ -107,6 +116,7 @@ static void setup(const char *rules)
 	}
 	write_file("fields.conf", fields_conf);
 	write_file("codes.conf", codes_conf);
+	write_file("report.conf", report_conf);
 	write_file("a.rules", rules);
 	sb_reset(&errors);
 }

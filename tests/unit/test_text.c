@@ -63,6 +63,16 @@ static void setup(void)
 		sb_add(&sb, buf, got);
 	fclose(fp);
 	write_file("fields.conf", sb_str(&sb), sb.len);
+	sb_reset(&sb);
+	fp = fopen(SFDIAG_SRCDIR "/rules/report.conf", "r");
+	if (!fp) {
+		perror("report.conf");
+		exit(1);
+	}
+	while ((got = fread(buf, 1, sizeof buf, fp)) > 0)
+		sb_add(&sb, buf, got);
+	fclose(fp);
+	write_file("report.conf", sb_str(&sb), sb.len);
 	sb_free(&sb);
 	write_file("codes.conf", "", 0);
 	const char *rule = "rule t\n  title T\n  severity info\n  applies token-response\n"

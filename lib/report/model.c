@@ -1,0 +1,804 @@
+/*
+ * model.c - build the report of a finished run (see model.h).
+ *
+ * Everything a report decides is decided here, once: the order of the
+ * findings, what a rule's {placeholders} say, which evidence rows a finding
+ * has and which of their values a brief listing shows, whether the groups
+ * tell a login story, whether a catch-all's time lies outside the ticket's
+ * Login History, and the sentences about Salesforce (rules/report.conf).
+ * The work is per finding and per distinct value, never per event.
+ */
+#include "report/model.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+/* ---- sentences ---- */
+
+static void text_grow(struct report_text *t, size_t n)
+{
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 64;
+		while (t->len + n + 1 > cap)
+			cap *= 2;
+		t->buf = xrealloc(t->buf, cap);
+		t->cap = cap;
+	}
+}
+
+static void text_span(struct report_text *t, const char *s, size_t n, int input, int field)
+{
+	if (!n && !input)
+		return;
+	text_grow(t, n);
+	if (n)
+		memcpy(t->buf + t->len, s, n);
+	/* Adjacent fixed text joins one span. */
+	struct report_span *last = t->nspan ? &t->span[t->nspan - 1] : NULL;
+	if (!input && last && !last->input) {
+		last->len += n;
+	} else {
+		t->span = xgrow(t->span, &t->spancap, t->nspan + 1, sizeof *t->span);
+		t->span[t->nspan++] = (struct report_span){t->len, n, input, input ? field : -1};
+	}
+	t->len += n;
+	t->buf[t->len] = '\0';
+}
+
+void report_text_lit(struct report_text *t, const char *s, size_t n)
+{
+	text_span(t, s, n, 0, -1);
+}
+
+void report_text_lits(struct report_text *t, const char *s)
+{
+	text_span(t, s, strlen(s), 0, -1);
+}
+
+void report_text_input(struct report_text *t, int field, const char *s, size_t n)
+{
+	text_span(t, s, n, 1, field);
+}
+
+static void text_printf(struct report_text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void text_printf(struct report_text *t, const char *fmt, ...)
+{
+	struct strbuf sb = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	report_text_lit(t, sb_str(&sb), sb.len);
+	sb_free(&sb);
+}
+
+/* "1,234" as fixed text. */
+static void text_count(struct report_text *t, uint64_t n)
+{
+	char digits[32], out[48];
+	int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
+	size_t o = 0;
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	report_text_lit(t, out, o);
+}
+
+static void text_time(struct report_text *t, int64_t ms)
+{
+	char ts[32];
+	time_format_short(ms, ts);
+	report_text_lits(t, ts);
+}
+
+void report_text_copy(struct report_text *dst, const struct report_text *src)
+{
+	memset(dst, 0, sizeof *dst);
+	for (size_t i = 0; i < src->nspan; i++) {
+		const struct report_span *sp = &src->span[i];
+		text_span(dst, src->buf + sp->off, sp->len, sp->input, sp->field);
+	}
+}
+
+int report_text_equal(const struct report_text *a, const struct report_text *b)
+{
+	if (a->len != b->len || a->nspan != b->nspan)
+		return 0;
+	if (a->len && memcmp(a->buf, b->buf, a->len) != 0)
+		return 0;
+	for (size_t i = 0; i < a->nspan; i++)
+		if (a->span[i].len != b->span[i].len || a->span[i].input != b->span[i].input ||
+		    a->span[i].field != b->span[i].field)
+			return 0;
+	return 1;
+}
+
+void report_text_free(struct report_text *t)
+{
+	free(t->buf);
+	free(t->span);
+	memset(t, 0, sizeof *t);
+}
+
+void report_text_flat(struct strbuf *out, const struct ruleset *rs, const struct report_text *t,
+		      report_value_fn value)
+{
+	for (size_t i = 0; i < t->nspan; i++) {
+		const struct report_span *sp = &t->span[i];
+		if (sp->input)
+			value(out, rs, sp->field, t->buf + sp->off, sp->len);
+		else
+			sb_add(out, t->buf + sp->off, sp->len);
+	}
+}
+
+/* ---- placeholders ---- */
+
+/* A field with no value, in words: {source_ip} -> "the source IP". */
+static void field_words(struct report_text *t, const char *name)
+{
+	static const char *const acronyms[] = {"ip", "url", "id", "api", "tls", "http", "uri"};
+	report_text_lits(t, "the");
+	for (const char *p = name; *p;) {
+		size_t n = strcspn(p, "_");
+		int upper = 0;
+		for (size_t i = 0; i < sizeof acronyms / sizeof acronyms[0]; i++)
+			upper |= strlen(acronyms[i]) == n && strncmp(p, acronyms[i], n) == 0;
+		report_text_lits(t, " ");
+		for (size_t i = 0; i < n; i++) {
+			char c = upper && p[i] >= 'a' && p[i] <= 'z' ? (char)(p[i] - 32) : p[i];
+			report_text_lit(t, &c, 1);
+		}
+		p += n;
+		if (*p == '_')
+			p++;
+	}
+}
+
+/* The top entry of a tally, or NULL when it has none or it is empty. */
+static const struct tally_entry *top_entry(const struct tally *t)
+{
+	const struct tally_entry *e[1];
+	if (!t || tally_top(t, e, 1) == 0 || e[0]->n == 0)
+		return NULL;
+	return e[0];
+}
+
+/* Drop a trailing " (" of fixed text; returns 1 if there was one. */
+static int drop_open_aside(struct report_text *t)
+{
+	struct report_span *last = t->nspan ? &t->span[t->nspan - 1] : NULL;
+	if (!last || last->input || last->len < 2 || memcmp(t->buf + t->len - 2, " (", 2) != 0)
+		return 0;
+	last->len -= 2;
+	t->len -= 2;
+	t->buf[t->len] = '\0';
+	if (!last->len)
+		t->nspan--;
+	return 1;
+}
+
+/*
+ * A rule text with its {placeholders} filled from fi (NULL: told without
+ * evidence).  {FIELD} is the field's most frequent value, with "(+N more)"
+ * when there are others, or "the FIELD" when it has none; "TEXT ({FIELD})"
+ * with no value drops the aside.  {count}, {first_seen}, {last_seen}: the
+ * finding's totals.  "{{" is a literal "{".
+ */
+static void expand(struct report_text *t, const struct ruleset *rs, const struct finding *fi,
+		   const char *tmpl)
+{
+	for (const char *p = tmpl; *p; p++) {
+		const char *q = p;
+		while (*q && *q != '{')
+			q++;
+		report_text_lit(t, p, (size_t)(q - p));
+		p = q;
+		if (!*p)
+			break;
+		if (p[1] == '{') {
+			report_text_lits(t, "{");
+			p++;
+			continue;
+		}
+		const char *end = strchr(p, '}');
+		if (!end) {
+			report_text_lits(t, p);
+			return;
+		}
+		char name[64];
+		size_t n = (size_t)(end - p - 1);
+		snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
+		int f = rules_field(rs, name);
+		const struct tally *ft = f >= 0 && fi ? fi->tally[f] : NULL;
+		const struct tally_entry *top = f >= 0 ? top_entry(ft) : NULL;
+		if (f >= 0 && !top && end[1] == ')' && drop_open_aside(t)) {
+			end++; /* "title ({field})" with no value: the aside goes */
+		} else if (f >= 0 && !top) {
+			field_words(t, rs->fields[f].name);
+		} else if (f >= 0) {
+			report_text_input(t, f, top->s, top->n);
+			size_t others = ft->count - 1 + (ft->untracked ? 1 : 0);
+			if (others)
+				text_printf(t, " (+%zu more)", others);
+		} else if (strcmp(name, "count") == 0) {
+			if (fi)
+				text_count(t, fi->count);
+			else
+				report_text_lits(t, "the number of failures");
+		} else if (strcmp(name, "first_seen") == 0 || strcmp(name, "last_seen") == 0) {
+			int64_t when = !fi ? EVENT_NO_TIME : name[0] == 'f' ? fi->first : fi->last;
+			if (when == EVENT_NO_TIME)
+				report_text_lits(t, "an unknown time");
+			else
+				text_time(t, when);
+		} else {
+			report_text_lit(t, p, n + 2);
+		}
+		p = end;
+	}
+}
+
+void report_rule_title(struct report_text *out, const struct ruleset *rs, int rule)
+{
+	memset(out, 0, sizeof *out);
+	expand(out, rs, NULL, rs->rules[rule].title);
+}
+
+/* A report.conf message with its placeholders given as fixed text (values
+ * in the order of def->placeholders; the loader checked the names). */
+static void message(struct report_text *t, const char *tmpl, const struct report_msg_def *def,
+		    const char *const *values)
+{
+	for (const char *p = tmpl; *p; p++) {
+		const char *q = p;
+		while (*q && *q != '{')
+			q++;
+		report_text_lit(t, p, (size_t)(q - p));
+		p = q;
+		if (!*p)
+			break;
+		if (p[1] == '{') {
+			report_text_lits(t, "{");
+			p++;
+			continue;
+		}
+		const char *end = strchr(p, '}');
+		int k = end ? report_placeholder(def, p + 1, (size_t)(end - p - 1)) : -1;
+		if (k < 0) { /* not reached: report_conf_load refuses it */
+			report_text_lits(t, p);
+			return;
+		}
+		report_text_lits(t, values[k]);
+		p = end;
+	}
+}
+
+/* ---- evidence ---- */
+
+static void build_row(struct report_row *row, const struct report_evidence *def, int field,
+		      const struct tally *t)
+{
+	const struct tally_entry *e[REPORT_MAX_VALUES];
+	memset(row, 0, sizeof *row);
+	row->def = def;
+	row->field = field;
+	if (!t)
+		return;
+	size_t n = tally_top(t, e, REPORT_MAX_VALUES);
+	uint64_t listed = 0, brief_listed = 0;
+	for (size_t i = 0; i < n; i++) {
+		row->v[i] = (struct report_value){e[i]->s, e[i]->n, e[i]->count};
+		listed += e[i]->count;
+		if (i < REPORT_BRIEF_VALUES) {
+			brief_listed += e[i]->count;
+			if (e[i]->n)
+				row->brief[row->nbrief++] = &row->v[i];
+		}
+	}
+	row->nv = n;
+	row->other = t->count > n || t->untracked;
+	row->rest = t->total - listed;
+	size_t nb = n < REPORT_BRIEF_VALUES ? n : REPORT_BRIEF_VALUES;
+	if (row->nbrief)
+		row->brief_more = t->count - nb + (t->untracked ? 1 : 0);
+	row->brief_rest = t->total - brief_listed;
+}
+
+static void build_rows(struct report_finding *rf, const struct ruleset *rs)
+{
+	const struct report_conf *rc = rs->report;
+	rf->nrows = rc ? rc->nevidence : 0;
+	rf->rows = xcalloc(rf->nrows ? rf->nrows : 1, sizeof *rf->rows);
+	for (size_t i = 0; i < rf->nrows; i++) {
+		const struct report_evidence *d = &rc->evidence[i];
+		const struct tally *t =
+		    d->field == REPORT_FIELD_SAID ? &rf->fi->said : rf->fi->tally[d->field];
+		build_row(&rf->rows[i], d, d->field == REPORT_FIELD_SAID ? -1 : d->field, t);
+	}
+}
+
+/* ---- groups and stories ---- */
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct group *x = *(const struct group *const *)a;
+	const struct group *y = *(const struct group *const *)b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	int c = strcmp(x->user, y->user);
+	return c ? c : strcmp(x->application, y->application);
+}
+
+static void who(struct report_text *t, const struct group *g)
+{
+	size_t un = strlen(g->user), an = strlen(g->application);
+	if (un)
+		report_text_input(t, -1, g->user, un);
+	else
+		report_text_lits(t, "(no user named)");
+	if (an) {
+		report_text_lits(t, " via ");
+		report_text_input(t, -1, g->application, an);
+	}
+}
+
+static void top_ips(struct report_text *t, const struct group *g)
+{
+	const struct tally_entry *e[3];
+	size_t n = tally_top(&g->ips, e, 3);
+	size_t shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (e[i]->n == 0)
+			continue;
+		report_text_lits(t, shown ? ", " : " from ");
+		report_text_input(t, -1, e[i]->s, e[i]->n);
+		shown++;
+	}
+	if (shown && g->ips.count > shown)
+		text_printf(t, " and %zu more", g->ips.count - shown);
+}
+
+static void failures(struct report_text *t, uint64_t n)
+{
+	text_count(t, n);
+	report_text_lits(t, n == 1 ? " failure" : " failures");
+}
+
+/* One sentence on a group: when it last succeeded, and since when it fails. */
+static void story(struct report_text *t, const struct findings *f, const struct group *g)
+{
+	const struct success *s = findings_success(f, g->user, g->application);
+	who(t, g);
+	if (s && s->last != EVENT_NO_TIME && g->first != EVENT_NO_TIME && s->last < g->first) {
+		report_text_lits(t, " logged in fine until ");
+		text_time(t, s->last);
+		report_text_lits(t, "; since then ");
+		failures(t, g->count);
+		top_ips(t, g);
+		report_text_lits(t, ".");
+		return;
+	}
+	report_text_lits(t, ": ");
+	failures(t, g->count);
+	top_ips(t, g);
+	if (g->first != EVENT_NO_TIME) {
+		report_text_lits(t, g->first == g->last ? " at " : " between ");
+		text_time(t, g->first);
+		if (g->first != g->last) {
+			report_text_lits(t, " and ");
+			text_time(t, g->last);
+		}
+	}
+	if (!s && f->succ_untracked) {
+		report_text_lits(t, "; no success recorded, but successes of some pairs were not "
+				    "tracked (SFDIAG_MAX_SUCCESS_PAIRS).");
+	} else if (!s) {
+		report_text_lits(t, "; no successful login in this data.");
+	} else if (s->first != EVENT_NO_TIME && g->last != EVENT_NO_TIME && s->first > g->last) {
+		report_text_lits(t, "; it logged in successfully again from ");
+		text_time(t, s->first);
+		report_text_lits(t, ".");
+	} else {
+		report_text_lits(t, "; mixed with ");
+		text_count(t, s->count);
+		text_printf(t, " successful login%s", s->count == 1 ? "" : "s");
+		if (s->last != EVENT_NO_TIME) {
+			report_text_lits(t, " (last at ");
+			text_time(t, s->last);
+			report_text_lits(t, ")");
+		}
+		report_text_lits(t, ".");
+	}
+}
+
+static void build_groups(struct report_finding *rf, const struct report *m,
+			 const struct findings *f)
+{
+	const struct finding *fi = rf->fi;
+	const struct group **v = xmalloc((fi->ngroups ? fi->ngroups : 1) * sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < fi->gcap; i++)
+		if (fi->groups[i].user)
+			v[n++] = &fi->groups[i];
+	qsort(v, n, sizeof *v, cmp_group);
+	rf->groups_total = n;
+	rf->ngroups = n < SFDIAG_MAX_REPORT_GROUPS ? n : SFDIAG_MAX_REPORT_GROUPS;
+	rf->groups = xcalloc(rf->ngroups ? rf->ngroups : 1, sizeof *rf->groups);
+	for (size_t i = 0; i < rf->ngroups; i++) {
+		struct report_group *g = &rf->groups[i];
+		const struct success *s = findings_success(f, v[i]->user, v[i]->application);
+		g->g = v[i];
+		build_row(&g->ips, NULL, m->rs->f.source_ip, &v[i]->ips);
+		g->successes = s ? s->count : 0;
+		g->last_success = s ? s->last : EVENT_NO_TIME;
+		story(&g->story, f, v[i]);
+	}
+	/* Stories about when a pair last succeeded make sense for logins only,
+	 * and only when the export names users or applications. */
+	for (size_t i = 0; rf->rule && (rf->rule->kinds & KIND_LOGIN_HISTORY) && i < n; i++)
+		rf->stories |= v[i]->user[0] || v[i]->application[0];
+	if (rf->stories) {
+		rf->nstories =
+		    rf->ngroups < REPORT_BRIEF_STORIES ? rf->ngroups : REPORT_BRIEF_STORIES;
+		rf->stories_more = n - rf->nstories;
+	}
+	free(v);
+}
+
+/* ---- coverage gap ---- */
+
+/*
+ * A catch-all whose real reason may be in Login History (one of its rule's
+ * candidates is a Login History rule), that nothing explained, and whose
+ * time the ticket's Login History does not reach (within
+ * SFDIAG_CORRELATE_WINDOW_MS): say so and what to export.
+ */
+static void build_gap(struct report_finding *rf, const struct report *m, const struct findings *f)
+{
+	const struct finding *fi = rf->fi;
+	const struct ruleset *rs = m->rs;
+	const int64_t w = SFDIAG_CORRELATE_WINDOW_MS;
+	if (!rf->rule || fi->explained_by >= 0 || fi->first == EVENT_NO_TIME ||
+	    f->login_first == EVENT_NO_TIME || (rf->rule->kinds & KIND_LOGIN_HISTORY))
+		return;
+	int in_history = 0;
+	for (size_t k = 0; k < rf->rule->ncandidates && !in_history; k++)
+		in_history = (rs->rules[rf->rule->candidates[k]].kinds & KIND_LOGIN_HISTORY) != 0;
+	if (!in_history)
+		return;
+	const char *where;
+	if (fi->first > f->login_last + w)
+		where = "after its last row";
+	else if (fi->last < f->login_first - w)
+		where = "before its first row";
+	else if (fi->first < f->login_first - w || fi->last > f->login_last + w)
+		where = "partly outside it";
+	else
+		return;
+	char hf[32], hl[32], ff[32], fl[32], span[80];
+	time_format_short(f->login_first, hf);
+	time_format_short(f->login_last, hl);
+	time_format_short(fi->first, ff);
+	time_format_short(fi->last, fl);
+	if (fi->first == fi->last)
+		snprintf(span, sizeof span, "at %s", ff);
+	else
+		snprintf(span, sizeof span, "from %s to %s", ff, fl);
+	int one = fi->count == 1;
+	const char *values[] = {hf,   hl,    rf->noun,		 one ? "is" : "are",
+				span, where, one ? "it" : "them"};
+	message(&rf->gap, rs->report->msg[REPORT_MSG_COVERAGE_GAP],
+		&report_msg_table[REPORT_MSG_COVERAGE_GAP], values);
+	rf->has_gap = 1;
+}
+
+/* ---- failures no rule explains ---- */
+
+/* value as a literal, case-insensitive pattern body, without the draft's
+ * optional prefix (report.conf) when it starts with it. */
+static void literal_pattern(struct strbuf *out, const char *s, size_t n, const char *optional)
+{
+	size_t skip = optional ? strlen(optional) : 0;
+	if (!skip || n <= skip || !str_ieq(s, skip, optional))
+		skip = 0;
+	for (size_t i = skip; i < n; i++) {
+		if (strchr("\\^$.|?*+()[]{}/", s[i]))
+			sb_addc(out, '\\');
+		sb_addc(out, s[i]);
+	}
+}
+
+/* The draft rule: its condition is the most frequent status (or error). */
+static void build_draft(struct report_finding *rf, const struct ruleset *rs)
+{
+	const struct report_conf *rc = rs->report;
+	const char *field = "status";
+	const struct tally_entry *e = top_entry(rf->fi->tally[rs->f.status]);
+	if (!e) {
+		field = "error_code";
+		e = top_entry(rf->fi->tally[rs->f.error_code]);
+		if (!e)
+			return;
+	}
+	struct strbuf pat = {0};
+	literal_pattern(&pat, e->s, e->n, rc->draft_optional);
+	rf->ndraft = rc->ndraft;
+	rf->draft = xcalloc(rc->ndraft, sizeof *rf->draft);
+	for (size_t i = 0; i < rc->ndraft; i++) {
+		struct report_text *t = &rf->draft[i];
+		for (const char *p = rc->draft[i]; *p; p++) {
+			const char *q = p;
+			while (*q && *q != '{')
+				q++;
+			report_text_lit(t, p, (size_t)(q - p));
+			p = q;
+			if (!*p)
+				break;
+			if (p[1] == '{') {
+				report_text_lits(t, "{");
+				p++;
+				continue;
+			}
+			const char *end = strchr(p, '}');
+			int k = report_placeholder(&report_draft_def, p + 1, (size_t)(end - p - 1));
+			if (k == 0)
+				report_text_lits(t, field);
+			else if (k == 1)
+				report_text_input(t, -1, sb_str(&pat), pat.len);
+			else
+				report_text_input(t, -1, e->s, e->n);
+			p = end;
+		}
+	}
+	sb_free(&pat);
+}
+
+/* ---- timeline ---- */
+
+/* The finding's events over the run's axis, at most REPORT_SPARK_CELLS
+ * cells (buckets summed when the span is longer); nothing when it has no
+ * timed event or the run spans one bucket. */
+static void build_spark(struct report_spark *sp, const struct findings *f, const struct finding *fi)
+{
+	const struct timeline_axis *ax = &f->axis;
+	memset(sp, 0, sizeof *sp);
+	if (!ax->width_ms || ax->hi <= ax->lo || fi->count == fi->untimed)
+		return;
+	size_t span = (size_t)(ax->hi - ax->lo + 1);
+	size_t per = (span + REPORT_SPARK_CELLS - 1) / REPORT_SPARK_CELLS;
+	size_t cells = (span + per - 1) / per;
+	for (size_t i = 0; i < span; i++) {
+		size_t slot = (size_t)(ax->lo - ax->origin) + i;
+		if (slot < SFDIAG_TIMELINE_BUCKETS)
+			sp->cell[i / per] += fi->timeline[slot];
+	}
+	for (size_t c = 0; c < cells; c++)
+		if (sp->cell[c] > sp->max)
+			sp->max = sp->cell[c];
+	if (!sp->max)
+		return;
+	sp->ncells = cells;
+	sp->from = ax->lo * ax->width_ms;
+	sp->to = (ax->hi + 1) * ax->width_ms;
+	sp->cell_ms = ax->width_ms * (int64_t)per;
+}
+
+/* ---- findings ---- */
+
+const char *report_noun(const struct ruleset *rs, int rule, int plural)
+{
+	const struct kind_def *k = kind_first(rule >= 0 ? rs->rules[rule].kinds : 0);
+	if (k)
+		return k->failure[plural != 0];
+	return plural ? "failures" : "failure";
+}
+
+static void build_finding(struct report_finding *rf, const struct report *m,
+			  const struct findings *f, const struct finding *fi)
+{
+	const struct ruleset *rs = m->rs;
+	const struct rule *rule = fi->rule >= 0 ? &rs->rules[fi->rule] : NULL;
+	memset(rf, 0, sizeof *rf);
+	rf->fi = fi;
+	rf->rule = rule;
+	rf->id = finding_id(f, fi);
+	rf->severity = finding_severity(f, fi);
+	rf->noun = report_noun(rs, fi->rule, fi->count != 1);
+	if (rule)
+		expand(&rf->title, rs, fi, rule->title);
+	else
+		report_text_lits(&rf->title, finding_title(f, fi));
+	if (rule && rule->cause) {
+		rf->has_cause = 1;
+		expand(&rf->cause, rs, fi, rule->cause);
+	}
+	rf->nfix = rule ? rule->nfix : 0;
+	rf->fix = xcalloc(rf->nfix ? rf->nfix : 1, sizeof *rf->fix);
+	for (size_t i = 0; i < rf->nfix; i++)
+		expand(&rf->fix[i], rs, fi, rule->fix[i]);
+	build_row(&rf->said, NULL, -1, &fi->said);
+	build_rows(rf, rs);
+	build_groups(rf, m, f);
+
+	/* Correlation: the findings this one explains, in rule order. */
+	size_t n = 0;
+	for (size_t i = 0; rule && i < rs->nrules; i++)
+		n += f->by_rule[i] && f->by_rule[i]->explained_by == fi->rule;
+	rf->explains = xcalloc(n ? n : 1, sizeof *rf->explains);
+	for (size_t i = 0; rule && i < rs->nrules; i++)
+		if (f->by_rule[i] && f->by_rule[i]->explained_by == fi->rule)
+			build_finding(&rf->explains[rf->nexplains++], m, f, f->by_rule[i]);
+	if (fi->explained_by >= 0)
+		rf->explained_by = rs->rules[fi->explained_by].id;
+
+	if (rule && fi->explained_by < 0) {
+		rf->ncands = rule->ncandidates;
+		rf->cands = xcalloc(rf->ncands ? rf->ncands : 1, sizeof *rf->cands);
+		for (size_t k = 0; k < rf->ncands; k++) {
+			const struct rule *c = &rs->rules[rule->candidates[k]];
+			rf->cands[k].id = c->id;
+			expand(&rf->cands[k].title, rs, fi, c->title);
+		}
+		rf->ntell = rule->ntell;
+		rf->tell = xcalloc(rf->ntell ? rf->ntell : 1, sizeof *rf->tell);
+		for (size_t k = 0; k < rf->ntell; k++)
+			expand(&rf->tell[k], rs, fi, rule->tell[k]);
+	}
+	build_gap(rf, m, f);
+	if (!rule) {
+		report_text_lits(&rf->unknown_fix, rs->report->msg[REPORT_MSG_UNKNOWN_FIX]);
+		report_text_lits(&rf->unknown_draft, rs->report->msg[REPORT_MSG_UNKNOWN_DRAFT]);
+		build_draft(rf, rs);
+	}
+	build_spark(&rf->spark, f, fi);
+	memcpy(rf->series, fi->timeline, sizeof rf->series);
+	for (size_t i = 0; i < rf->nexplains; i++)
+		for (size_t k = 0; k < SFDIAG_TIMELINE_BUCKETS; k++)
+			rf->series[k] += rf->explains[i].fi->timeline[k];
+}
+
+static void free_finding(struct report_finding *rf)
+{
+	report_text_free(&rf->title);
+	report_text_free(&rf->cause);
+	for (size_t i = 0; i < rf->nfix; i++)
+		report_text_free(&rf->fix[i]);
+	free(rf->fix);
+	free(rf->rows);
+	for (size_t i = 0; i < rf->ngroups; i++)
+		report_text_free(&rf->groups[i].story);
+	free(rf->groups);
+	for (size_t i = 0; i < rf->nexplains; i++)
+		free_finding(&rf->explains[i]);
+	free(rf->explains);
+	for (size_t i = 0; i < rf->ncands; i++)
+		report_text_free(&rf->cands[i].title);
+	free(rf->cands);
+	for (size_t i = 0; i < rf->ntell; i++)
+		report_text_free(&rf->tell[i]);
+	free(rf->tell);
+	report_text_free(&rf->gap);
+	report_text_free(&rf->unknown_fix);
+	report_text_free(&rf->unknown_draft);
+	for (size_t i = 0; i < rf->ndraft; i++)
+		report_text_free(&rf->draft[i]);
+	free(rf->draft);
+}
+
+/* ---- the run ---- */
+
+/* "Read 2 inputs: 56 logins (15 succeeded, 41 failed), 1 token response, 3
+ * records skipped; FIRST to LAST." */
+static void summary(struct report_text *t, const struct report *m)
+{
+	const struct report_counts *c = &m->counts;
+	report_text_lits(t, "Read ");
+	text_count(t, c->inputs);
+	report_text_lits(t, c->inputs == 1 ? " input:" : " inputs:");
+	int parts = 0;
+	for (unsigned k = 0; k < KIND_COUNT; k++) {
+		uint64_t kn = c->by_kind[k];
+		if (!kn)
+			continue;
+		report_text_lits(t, parts++ ? ", " : " ");
+		text_count(t, kn);
+		text_printf(t, " %s", kind_table[k].event[kn != 1]);
+		if (k == 0) {
+			report_text_lits(t, " (");
+			text_count(t, c->successes);
+			report_text_lits(t, " succeeded, ");
+			text_count(t, c->by_kind[0] - c->successes);
+			report_text_lits(t, " failed)");
+		}
+	}
+	if (!parts)
+		report_text_lits(t, " nothing to diagnose");
+	if (m->counts.skipped) {
+		report_text_lits(t, ", ");
+		text_count(t, m->counts.skipped);
+		report_text_lits(t, " records skipped");
+	}
+	if (c->first != EVENT_NO_TIME) {
+		report_text_lits(t, "; ");
+		text_time(t, c->first);
+		report_text_lits(t, " to ");
+		text_time(t, c->last);
+	}
+	report_text_lits(t, ".");
+}
+
+struct report *report_build(const struct run *r, enum severity fail_on)
+{
+	struct report *m = xcalloc(1, sizeof *m);
+	const struct findings *f = &r->f;
+	struct report_counts *c = &m->counts;
+	m->rs = r->rs;
+	m->fail_on = fail_on;
+	verdict_of(r, fail_on, &m->verdict);
+	c->inputs = r->ninputs;
+	for (size_t i = 0; i < r->ninputs; i++) {
+		c->records += r->inputs[i].records;
+		c->skipped += r->inputs[i].skipped;
+	}
+	c->events = f->events;
+	c->successes = f->successes;
+	c->failures = f->failures;
+	memcpy(c->by_kind, f->kind_events, sizeof c->by_kind);
+	c->untimed = f->untimed;
+	c->zone_none = f->zone_none;
+	c->zone_unknown = f->zone_unknown;
+	c->ambiguous_dmy = f->ambiguous_dmy;
+	c->first = f->first;
+	c->last = f->last;
+	c->input_errors = r->errors;
+	m->axis = &f->axis;
+	m->successes = f->succ_timeline;
+	m->inputs = r->inputs;
+	m->ninputs = r->ninputs;
+	summary(&m->summary, m);
+	if (m->rs->report)
+		report_text_lits(&m->page_title, m->rs->report->msg[REPORT_MSG_PAGE_TITLE]);
+
+	const struct finding **v;
+	m->nf = findings_sorted(&r->f, &v);
+	m->f = xcalloc(m->nf ? m->nf : 1, sizeof *m->f);
+	for (size_t i = 0; i < m->nf; i++)
+		build_finding(&m->f[i], m, f, v[i]);
+	free(v);
+
+	m->nnotes = r->nnotes;
+	m->notes = xcalloc(r->nnotes ? r->nnotes : 1, sizeof *m->notes);
+	for (size_t i = 0; i < r->nnotes; i++) {
+		const struct note *n = &r->notes[i];
+		m->notes[i].level = n->level;
+		m->notes[i].file = n->file;
+		m->notes[i].line = n->line;
+		report_text_input(&m->notes[i].msg, -1, n->msg, strlen(n->msg));
+	}
+	m->notes_dropped = r->notes_dropped;
+	return m;
+}
+
+void report_free(struct report *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nf; i++)
+		free_finding(&m->f[i]);
+	free(m->f);
+	for (size_t i = 0; i < m->nnotes; i++)
+		report_text_free(&m->notes[i].msg);
+	free(m->notes);
+	report_text_free(&m->summary);
+	report_text_free(&m->page_title);
+	free(m);
+}

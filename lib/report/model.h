@@ -1,0 +1,225 @@
+/*
+ * model.h - the report of one finished run: built once, formatted by every
+ * writer.
+ *
+ * report_build() does all the analysis a report needs: the findings in
+ * report order and what each explains, each finding's evidence rows (which
+ * fields, in what order and under what label is rules/report.conf), the
+ * "who is affected" stories and whether they tell anything, the candidate
+ * causes, the coverage gap, the timeline, the notes, the inputs read, the
+ * summary counts and the verdict (engine/verdict.h).  The writers
+ * (render_text.c, render_json.c, render_md.c, render_html.c) only lay it out.
+ *
+ * Text is format-neutral.  A sentence is a struct report_text: fixed text
+ * and values read from input kept apart as spans, so that a writer turns
+ * input into output in one place (its value function: masking, then its own
+ * escaping) and nothing from input can reach an output unmasked.  A value is
+ * a struct report_value, with the field it came from (a secret field is
+ * shown as its shape only).
+ *
+ * To extend the model (a ranking, an "In short" paragraph), add the field to
+ * struct report or struct report_finding and fill it in report_build(); the
+ * writers that show it read it, the others are unchanged.
+ *
+ * Ownership: report_build() returns a report the caller frees with
+ * report_free().  It borrows the run and the run's ruleset (values point
+ * into the run's findings) and must be freed before the run.  It is read-only
+ * once built, so several writers may format it in turn.
+ */
+#ifndef SFDIAG_REPORT_MODEL_H
+#define SFDIAG_REPORT_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/run.h"
+#include "engine/verdict.h"
+#include "rules/report_conf.h"
+
+/* Values listed per evidence row: all of them in JSON, the first
+ * REPORT_BRIEF_VALUES in a brief listing (text, Markdown, HTML). */
+#define REPORT_MAX_VALUES   20
+#define REPORT_BRIEF_VALUES 5
+/* Stories ("who is affected") told per finding in text, Markdown and HTML. */
+#define REPORT_BRIEF_STORIES 5
+
+/* One piece of a sentence: fixed text, or a value read from input. */
+struct report_span {
+	size_t off, len; /* in the text's buffer */
+	int input;	 /* 1: read from input, to be masked and escaped */
+	int field;	 /* input: the field it came from, or -1 (free text) */
+};
+
+/* A sentence: its bytes in one buffer, cut into spans. */
+struct report_text {
+	char *buf;
+	size_t len, cap;
+	struct report_span *span;
+	size_t nspan, spancap;
+};
+
+/* A value from input, counted; s points into the run and may be empty. */
+struct report_value {
+	const char *s;
+	size_t n;
+	uint64_t count;
+};
+
+/* One evidence row: the top values of a tally, and what a listing omits. */
+struct report_row {
+	const struct report_evidence *def;	  /* NULL for a group's source IPs */
+	int field;				  /* of the values, or -1: free text */
+	struct report_value v[REPORT_MAX_VALUES]; /* most frequent first */
+	size_t nv;
+	int other;     /* values beyond v exist (JSON: an "other" item) */
+	uint64_t rest; /* their occurrences, with those of the empty value among v */
+	/* The brief listing: the non-empty values among the first
+	 * REPORT_BRIEF_VALUES of v, and the distinct values it leaves out
+	 * (with their occurrences, for a "N more" table row). */
+	const struct report_value *brief[REPORT_BRIEF_VALUES];
+	size_t nbrief;
+	size_t brief_more;
+	uint64_t brief_rest;
+};
+
+/* One (user, application) of a finding. */
+struct report_group {
+	const struct group *g; /* user, application, count, first, last */
+	struct report_row ips; /* its source IPs */
+	uint64_t successes;    /* successful logins of the same pair */
+	int64_t last_success;  /* EVENT_NO_TIME when none */
+	struct report_text story;
+};
+
+struct report_candidate {
+	const char *id;
+	struct report_text title;
+};
+
+/* A finding's events over the run's time axis, summed into at most
+ * REPORT_SPARK_CELLS cells (the text report's sparkline). */
+#define REPORT_SPARK_CELLS 48
+struct report_spark {
+	size_t ncells; /* 0: nothing to draw */
+	uint64_t cell[REPORT_SPARK_CELLS];
+	uint64_t max;
+	int64_t from, to; /* the axis' first and last bucket, as times */
+	int64_t cell_ms;  /* what one cell spans */
+};
+
+struct report_finding {
+	const struct finding *fi; /* counts, times, examples (fi->ex) */
+	const struct rule *rule;  /* NULL: failures no rule explains */
+	const char *id;
+	enum severity severity;
+	const char *noun; /* the events, by the rule's kind: "failed login(s)" */
+	struct report_text title;
+	int has_cause;
+	struct report_text cause;
+	struct report_text *fix; /* the rule's steps, placeholders filled */
+	size_t nfix;
+	struct report_row said;	 /* what its responses and errors said */
+	struct report_row *rows; /* one per report.conf evidence row, in order */
+	size_t nrows;
+	struct report_group *groups; /* most failures first, at most
+					SFDIAG_MAX_REPORT_GROUPS */
+	size_t ngroups;
+	size_t groups_total; /* pairs tracked, listed or not */
+	int stories;	     /* the groups tell a login story worth telling */
+	size_t nstories;     /* the brief number of stories told */
+	size_t stories_more; /* pairs not told in brief */
+	/* Correlation: findings this one explains, each complete; the id of
+	 * the one that explains this one (only inside explains[]). */
+	struct report_finding *explains;
+	size_t nexplains;
+	const char *explained_by;
+	/* When nothing narrowed a catch-all: its possible causes and how to
+	 * tell them apart (empty for a finding another explains). */
+	struct report_candidate *cands;
+	size_t ncands;
+	struct report_text *tell;
+	size_t ntell;
+	int has_gap; /* its time lies outside the ticket's Login History */
+	struct report_text gap;
+	/* Failures no rule explains: the fix, and a rule to start from. */
+	struct report_text unknown_fix, unknown_draft;
+	struct report_text *draft;
+	size_t ndraft;
+	struct report_spark spark;
+	/* Its events per bucket of the run's axis, with those of the findings
+	 * it explains (the HTML chart's series). */
+	uint64_t series[SFDIAG_TIMELINE_BUCKETS];
+};
+
+/* A note about an input or the run; msg may quote input. */
+struct report_note {
+	enum note_level level;
+	const char *file; /* NULL: about the whole run */
+	long line;
+	struct report_text msg;
+};
+
+/* What the run read, in numbers. */
+struct report_counts {
+	size_t inputs;
+	uint64_t records, skipped; /* over the inputs */
+	uint64_t events, successes, failures;
+	uint64_t by_kind[KIND_COUNT]; /* events per kind, in kind_table order */
+	uint64_t untimed, zone_none, zone_unknown, ambiguous_dmy;
+	int64_t first, last; /* EVENT_NO_TIME when no event had a time */
+	int input_errors;    /* error notes given */
+};
+
+struct report {
+	const struct ruleset *rs;
+	struct verdict verdict;
+	enum severity fail_on;
+	struct report_counts counts;
+	struct report_text summary; /* "Read 2 inputs: ..." */
+	struct report_text page_title;
+	struct report_finding *f; /* in report order (findings_sorted) */
+	size_t nf;
+	/* The time axis of every series, and the successful logins on it. */
+	const struct timeline_axis *axis;
+	const uint64_t *successes;
+	const struct input_summary *inputs; /* the run's, in the order read */
+	size_t ninputs;
+	struct report_note *notes;
+	size_t nnotes;
+	uint64_t notes_dropped;
+};
+
+struct report *report_build(const struct run *r, enum severity fail_on);
+void report_free(struct report *m);
+
+/*
+ * The title of a rule told without evidence ("... of the user"): what a
+ * summary over many runs says when the runs' titles differ.  out is
+ * initialised here; free it with report_text_free().
+ */
+void report_rule_title(struct report_text *out, const struct ruleset *rs, int rule);
+
+/* What the events explained by rule (-1: by none) are called, by the
+ * rule's first kind: "failed login(s)", "token response(s)"... */
+const char *report_noun(const struct ruleset *rs, int rule, int plural);
+
+/* ---- sentences ---- */
+
+/* Append fixed text, or a value from input (of field, -1 for free text). */
+void report_text_lit(struct report_text *t, const char *s, size_t n);
+void report_text_lits(struct report_text *t, const char *s);
+void report_text_input(struct report_text *t, int field, const char *s, size_t n);
+/* A deep copy (dst is overwritten), equality of content, release. */
+void report_text_copy(struct report_text *dst, const struct report_text *src);
+int report_text_equal(const struct report_text *a, const struct report_text *b);
+void report_text_free(struct report_text *t);
+
+/* How a writer turns one value from input into output text. */
+typedef void (*report_value_fn)(struct strbuf *out, const struct ruleset *rs, int field,
+				const char *s, size_t n);
+/* The sentence as one string: fixed text as is, every input span through
+ * value.  A writer escapes the result for its format. */
+void report_text_flat(struct strbuf *out, const struct ruleset *rs, const struct report_text *t,
+		      report_value_fn value);
+
+#endif

@@ -1,0 +1,324 @@
+/*
+ * report_conf.c - load and check rules/report.conf (see report_conf.h).
+ *
+ * The file is read with the rules loader's line reader (rules_read_lines:
+ * comments, blank lines and continuations as in every rules file); this
+ * module only parses its three directives, `evidence`, `message` and `draft`.
+ */
+#include "rules/report_conf.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+const struct report_msg_def report_msg_table[REPORT_MSG_COUNT] = {
+    [REPORT_MSG_COVERAGE_GAP] = {"coverage-gap",
+				 "the advice when a ticket's Login History does not reach a "
+				 "finding's time",
+				 {"history_first", "history_last", "events", "is_are", "span",
+				  "where", "it_them", NULL}},
+    [REPORT_MSG_UNKNOWN_FIX] = {"unknown-fix",
+				"the fix of failures no rule explains (Markdown, HTML)",
+				{NULL}},
+    [REPORT_MSG_UNKNOWN_DRAFT] = {"unknown-draft",
+				  "the fix of failures no rule explains, before the draft rule "
+				  "(text)",
+				  {NULL}},
+    [REPORT_MSG_PAGE_TITLE] = {"page-title", "the heading of the HTML report", {NULL}},
+};
+
+const struct report_msg_def report_draft_def = {
+    "draft",
+    "the rule stanza offered for failures no rule explains (text)",
+    {"field", "pattern", "value", NULL}};
+
+struct rcloader {
+	const struct ruleset *rs;
+	struct report_conf *rc;
+	rules_error_fn err;
+	void *ctx;
+	const char *file;
+	int line;
+	int nerrors;
+	int msg_line[REPORT_MSG_COUNT]; /* where each message was given, 0: not yet */
+	size_t evcap, draftcap;
+};
+
+static void rcerror(struct rcloader *ld, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void rcerror(struct rcloader *ld, const char *fmt, ...)
+{
+	struct strbuf sb = {0};
+	va_list ap;
+	if (ld->line > 0)
+		sb_printf(&sb, "%s:%d: ", ld->file, ld->line);
+	else
+		sb_printf(&sb, "%s: ", ld->file);
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	ld->err(ld->ctx, sb_str(&sb));
+	sb_free(&sb);
+	ld->nerrors++;
+}
+
+int report_placeholder(const struct report_msg_def *def, const char *name, size_t n)
+{
+	for (int i = 0; i < REPORT_MSG_MAX_PLACEHOLDERS && def->placeholders[i]; i++)
+		if (strlen(def->placeholders[i]) == n && memcmp(def->placeholders[i], name, n) == 0)
+			return i;
+	return -1;
+}
+
+/* Every {name} of text must be a placeholder of def; "{{" is a literal "{". */
+static void check_placeholders(struct rcloader *ld, const struct report_msg_def *def,
+			       const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p != '{')
+			continue;
+		if (p[1] == '{') {
+			p++;
+			continue;
+		}
+		const char *end = strchr(p, '}');
+		if (!end) {
+			rcerror(ld, "unclosed '{' in %s text", def->name);
+			return;
+		}
+		size_t n = (size_t)(end - p - 1);
+		if (report_placeholder(def, p + 1, n) < 0) {
+			struct strbuf known = {0};
+			for (int i = 0; i < REPORT_MSG_MAX_PLACEHOLDERS && def->placeholders[i];
+			     i++)
+				sb_printf(&known, "%s{%s}", i ? ", " : "", def->placeholders[i]);
+			rcerror(ld, "unknown placeholder {%.*s} in %s (it may use %s)", (int)n,
+				p + 1, def->name, known.len ? sb_str(&known) : "none");
+			sb_free(&known);
+		}
+		p = end;
+	}
+}
+
+static void parse_evidence(struct rcloader *ld, char *rest)
+{
+	struct report_conf *rc = ld->rc;
+	char *name = str_take_word(rest, &rest);
+	char *key = str_take_word(rest, &rest);
+	char *how = str_take_word(rest, &rest);
+	int field = REPORT_FIELD_SAID;
+	if (strcmp(name, "said") != 0) {
+		field = rules_field(ld->rs, name);
+		if (field < 0) {
+			rcerror(ld,
+				"evidence: unknown field '%s' (declare it in fields.conf, or use "
+				"'said')",
+				name);
+			return;
+		}
+	}
+	if (!*key || !*how) {
+		rcerror(ld, "evidence needs NAME KEY LAYOUT [LABEL [| SHORT LABEL]]");
+		return;
+	}
+	for (size_t i = 0; i < rc->nevidence; i++) {
+		if (strcmp(rc->evidence[i].name, name) == 0 ||
+		    strcmp(rc->evidence[i].key, key) == 0) {
+			rcerror(ld, "evidence: '%s' is already a row (%s %s)", name,
+				rc->evidence[i].name, rc->evidence[i].key);
+			return;
+		}
+	}
+	enum report_layout layout;
+	if (strcmp(how, "list") == 0)
+		layout = REPORT_LAYOUT_LIST;
+	else if (strcmp(how, "table") == 0)
+		layout = REPORT_LAYOUT_TABLE;
+	else if (strcmp(how, "data") == 0)
+		layout = REPORT_LAYOUT_DATA;
+	else {
+		rcerror(ld, "evidence: layout must be list, table or data, not '%s'", how);
+		return;
+	}
+	char *label = NULL, *short_label = NULL;
+	if (layout == REPORT_LAYOUT_DATA) {
+		if (*rest) {
+			rcerror(ld,
+				"evidence: a data row has no label (it is only in the JSON "
+				"report), not '%s'",
+				rest);
+			return;
+		}
+	} else {
+		char *bar = strchr(rest, '|');
+		size_t ln = bar ? (size_t)(bar - rest) : strlen(rest);
+		const char *l = str_trim(rest, &ln);
+		if (!ln) {
+			rcerror(ld, "evidence: a %s row needs a label", how);
+			return;
+		}
+		label = xstrndup(l, ln);
+		if (bar) {
+			size_t sn = strlen(bar + 1);
+			const char *s = str_trim(bar + 1, &sn);
+			short_label = sn ? xstrndup(s, sn) : NULL;
+		}
+		const char *term = short_label ? short_label : label;
+		size_t cols = 0;
+		for (const char *p = term; *p; p++)
+			cols += ((unsigned char)*p & 0xC0) != 0x80;
+		if (cols > REPORT_SHORT_LABEL_MAX) {
+			rcerror(ld,
+				"evidence: label '%s' is wider than the text report's label column "
+				"(%d characters): add a short one after '|'",
+				term, REPORT_SHORT_LABEL_MAX);
+			free(label);
+			free(short_label);
+			return;
+		}
+		if (!short_label)
+			short_label = xstrdup(label);
+	}
+	rc->evidence = xgrow(rc->evidence, &ld->evcap, rc->nevidence + 1, sizeof *rc->evidence);
+	rc->evidence[rc->nevidence++] = (struct report_evidence){
+	    xstrdup(name), field, xstrdup(key), label, short_label, layout};
+}
+
+static void parse_message(struct rcloader *ld, char *rest)
+{
+	char *name = str_take_word(rest, &rest);
+	int m = -1;
+	for (int i = 0; i < REPORT_MSG_COUNT; i++)
+		if (strcmp(report_msg_table[i].name, name) == 0)
+			m = i;
+	if (m < 0) {
+		struct strbuf known = {0};
+		for (int i = 0; i < REPORT_MSG_COUNT; i++)
+			sb_printf(&known, "%s%s", i ? ", " : "", report_msg_table[i].name);
+		rcerror(ld, "unknown message '%s' (the report uses %s)", name, sb_str(&known));
+		sb_free(&known);
+		return;
+	}
+	if (!*rest) {
+		rcerror(ld, "message %s needs a text", name);
+		return;
+	}
+	if (ld->msg_line[m]) {
+		rcerror(ld, "message %s given twice (first on line %d)", name, ld->msg_line[m]);
+		return;
+	}
+	check_placeholders(ld, &report_msg_table[m], rest);
+	ld->msg_line[m] = ld->line;
+	ld->rc->msg[m] = xstrdup(rest);
+}
+
+/* A draft line that writes "(X)?{pattern}" names the optional prefix X. */
+static void note_optional(struct rcloader *ld, const char *text)
+{
+	const char *ph = strstr(text, ")?{pattern}");
+	if (!ph)
+		return;
+	const char *open = ph;
+	while (open > text && open[-1] != '(')
+		open--;
+	if (open == text || open == ph)
+		return;
+	for (const char *p = open; p < ph; p++) {
+		if (strchr("\\^$.|?*+()[]{}/", *p)) {
+			rcerror(ld, "draft: the optional text before {pattern} must be literal");
+			return;
+		}
+	}
+	free(ld->rc->draft_optional);
+	ld->rc->draft_optional = xstrndup(open, (size_t)(ph - open));
+}
+
+static void parse_draft(struct rcloader *ld, char *rest)
+{
+	struct report_conf *rc = ld->rc;
+	if (!*rest) {
+		rcerror(ld, "draft needs the text of one line of the stanza");
+		return;
+	}
+	check_placeholders(ld, &report_draft_def, rest);
+	note_optional(ld, rest);
+	rc->draft = xgrow(rc->draft, &ld->draftcap, rc->ndraft + 1, sizeof *rc->draft);
+	rc->draft[rc->ndraft++] = xstrdup(rest);
+}
+
+static void parse_line(void *ctx, const char *file, int line, char *text)
+{
+	struct rcloader *ld = ctx;
+	char *rest;
+	ld->line = line;
+	(void)file;
+	char *kw = str_take_word(text, &rest);
+	if (strcmp(kw, "evidence") == 0)
+		parse_evidence(ld, rest);
+	else if (strcmp(kw, "message") == 0)
+		parse_message(ld, rest);
+	else if (strcmp(kw, "draft") == 0)
+		parse_draft(ld, rest);
+	else
+		rcerror(ld, "unknown directive '%s' (expected evidence, message or draft)", kw);
+}
+
+static void report_error(void *ctx, const char *msg)
+{
+	struct rcloader *ld = ctx;
+	ld->err(ld->ctx, msg);
+	ld->nerrors++;
+}
+
+struct report_conf *report_conf_load(const struct ruleset *rs, const char *path, rules_error_fn err,
+				     void *ctx, int *nerrors)
+{
+	struct report_conf *rc = xcalloc(1, sizeof *rc);
+	struct rcloader ld = {.rs = rs, .rc = rc, .err = err, .ctx = ctx, .file = path};
+	rc->file = xstrdup(path);
+	if (rules_read_lines(path, parse_line, &ld, report_error, &ld) < 0) {
+		ld.line = 0;
+		rcerror(&ld, "cannot open: No such file or directory (the report's evidence rows "
+			     "and messages are read from it)");
+	} else {
+		ld.line = 0;
+		for (int i = 0; i < REPORT_MSG_COUNT; i++)
+			if (!ld.msg_line[i])
+				rcerror(&ld, "no message '%s' (%s): give it with `message %s TEXT`",
+					report_msg_table[i].name, report_msg_table[i].needed_by,
+					report_msg_table[i].name);
+		if (!rc->ndraft)
+			rcerror(&ld, "no draft lines (%s): give them with `draft LINE`",
+				report_draft_def.needed_by);
+	}
+	*nerrors = ld.nerrors;
+	if (ld.nerrors) {
+		report_conf_free(rc);
+		return NULL;
+	}
+	return rc;
+}
+
+void report_conf_free(struct report_conf *rc)
+{
+	if (!rc)
+		return;
+	for (size_t i = 0; i < rc->nevidence; i++) {
+		free(rc->evidence[i].name);
+		free(rc->evidence[i].key);
+		free(rc->evidence[i].label);
+		free(rc->evidence[i].short_label);
+	}
+	free(rc->evidence);
+	for (int i = 0; i < REPORT_MSG_COUNT; i++)
+		free(rc->msg[i]);
+	for (size_t i = 0; i < rc->ndraft; i++)
+		free(rc->draft[i]);
+	free(rc->draft);
+	free(rc->draft_optional);
+	free(rc->file);
+	free(rc);
+}

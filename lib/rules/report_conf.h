@@ -1,0 +1,100 @@
+/*
+ * report_conf.h - the compiled form of rules/report.conf (docs/rules.md,
+ * "report.conf"): how a report presents what the engine found.
+ *
+ * Two kinds of knowledge live there rather than in C:
+ *   - the evidence rows of a finding: which fields, in what order, under
+ *     which label, and how a page lays each one out;
+ *   - the fixed sentences that speak about Salesforce: where in Setup Login
+ *     History is exported, where an unknown status is looked up, the rule
+ *     stanza offered for failures no rule explains, the page's heading.
+ *
+ * report_conf_load() checks everything when the rules load: an evidence row
+ * names a declared field (or `said`), a message is one the code asks for
+ * (report_msg_table) and uses only the placeholders the code fills for it,
+ * and every message the code needs is there, so a typo or a missing line is
+ * a load error naming the file and line, never a blank in a report.
+ *
+ * Ownership: the ruleset owns its report_conf and frees it with itself
+ * (rules_free); it is immutable once loaded and shared by every thread.
+ */
+#ifndef SFDIAG_RULES_REPORT_CONF_H
+#define SFDIAG_RULES_REPORT_CONF_H
+
+#include <stddef.h>
+
+#include "rules/ruleset.h"
+
+/* How a page lays an evidence row out (rules/report.conf, third word). */
+enum report_layout {
+	REPORT_LAYOUT_LIST,  /* "list": one line of values, "a (3), b (1), +2 more" */
+	REPORT_LAYOUT_TABLE, /* "table": a table of the top values where a page has
+				room (HTML); a list elsewhere */
+	REPORT_LAYOUT_DATA,  /* "data": no label; only in the JSON report */
+};
+
+/* The widest label the terminal report's label column holds ("From IPs:"
+ * and a blank fill ten columns). */
+#define REPORT_SHORT_LABEL_MAX 8
+
+/* `said` instead of a field: what responses and errors said (findings.h). */
+#define REPORT_FIELD_SAID (-1)
+
+/* One `evidence` line. */
+struct report_evidence {
+	char *name;	   /* the field's name, or "said" */
+	int field;	   /* field number, or REPORT_FIELD_SAID */
+	char *key;	   /* its member of "evidence" in the JSON report */
+	char *label;	   /* NULL for REPORT_LAYOUT_DATA */
+	char *short_label; /* the terminal report's label (the label when none given) */
+	enum report_layout layout;
+};
+
+/* The sentences the code asks report.conf for. */
+enum report_msg {
+	REPORT_MSG_COVERAGE_GAP,  /* Login History does not reach a finding's time */
+	REPORT_MSG_UNKNOWN_FIX,	  /* the fix of failures no rule explains */
+	REPORT_MSG_UNKNOWN_DRAFT, /* the same, in the text report, before the draft */
+	REPORT_MSG_PAGE_TITLE,	  /* the heading of the HTML page */
+	REPORT_MSG_COUNT
+};
+
+#define REPORT_MSG_MAX_PLACEHOLDERS 8
+
+/* What the code fills in a message, and what needs it. */
+struct report_msg_def {
+	const char *name;      /* after `message` in report.conf */
+	const char *needed_by; /* for the error when it is missing */
+	const char *placeholders[REPORT_MSG_MAX_PLACEHOLDERS]; /* NULL-terminated */
+};
+
+extern const struct report_msg_def report_msg_table[REPORT_MSG_COUNT];
+/* The placeholders a `draft` line may use: {field}, {pattern}, {value}. */
+extern const struct report_msg_def report_draft_def;
+
+struct report_conf {
+	char *file; /* the path it was read from */
+	struct report_evidence *evidence;
+	size_t nevidence;
+	char *msg[REPORT_MSG_COUNT]; /* every one set once loaded */
+	char **draft;		     /* the draft rule's lines, in order */
+	size_t ndraft;
+	/* X when a draft line writes "(X)?{pattern}": a value that starts with X
+	 * (ignoring case) is given as {pattern} without it, so that the draft
+	 * matches the value with and without it. */
+	char *draft_optional;
+};
+
+/*
+ * Load path against the fields of rs.  Errors go through err as
+ * "FILE:LINE: message"; *nerrors gets their number.  Returns NULL when the
+ * file cannot be read (an error) or had errors.
+ */
+struct report_conf *report_conf_load(const struct ruleset *rs, const char *path, rules_error_fn err,
+				     void *ctx, int *nerrors);
+void report_conf_free(struct report_conf *rc);
+
+/* Index of msg's placeholder name[0..n) in def, or -1. */
+int report_placeholder(const struct report_msg_def *def, const char *name, size_t n);
+
+#endif
