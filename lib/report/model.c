@@ -316,7 +316,7 @@ static void build_row(struct report_row *row, const struct report_evidence *def,
 static void build_rows(struct report_finding *rf, const struct ruleset *rs)
 {
 	const struct report_conf *rc = rs->report;
-	rf->nrows = rc ? rc->nevidence : 0;
+	rf->nrows = rc->nevidence;
 	rf->rows = xcalloc(rf->nrows ? rf->nrows : 1, sizeof *rf->rows);
 	for (size_t i = 0; i < rf->nrows; i++) {
 		const struct report_evidence *d = &rc->evidence[i];
@@ -765,8 +765,8 @@ struct report *report_build(const struct run *r, enum severity fail_on)
 	m->inputs = r->inputs;
 	m->ninputs = r->ninputs;
 	summary(&m->summary, m);
-	if (m->rs->report)
-		report_text_lits(&m->page_title, m->rs->report->msg[REPORT_MSG_PAGE_TITLE]);
+	/* rules_load() refuses a directory without a complete report.conf. */
+	report_text_lits(&m->page_title, m->rs->report->msg[REPORT_MSG_PAGE_TITLE]);
 
 	const struct finding **v;
 	m->nf = findings_sorted(&r->f, &v);

@@ -347,7 +347,7 @@ void summary_csv(struct strbuf *o, const struct summary *sm)
 			flat(&s, sm->rs, &tk->f[0].title);
 		csv_cell(o, sb_str(&s), 0);
 		snprintf(num, sizeof num, "%llu",
-			 (unsigned long long)(tk->nnotes + tk->notes_dropped));
+			 (unsigned long long)tk->nnotes + tk->notes_dropped);
 		csv_cell(o, num, 0);
 		sb_reset(&s);
 		if (tk->nnotes)
@@ -433,12 +433,10 @@ void summary_md(struct strbuf *o, const struct summary *sm)
 				sb_adds(&s, "; ");
 			summary_note_text(&s, sm->rs, &tk->notes[i]);
 		}
-		if (tk->nnotes > NOTES_SHOWN || tk->notes_dropped)
+		size_t unshown = tk->nnotes > NOTES_SHOWN ? tk->nnotes - NOTES_SHOWN : 0;
+		if (unshown || tk->notes_dropped)
 			sb_printf(&s, " (+%llu more)",
-				  (unsigned long long)(tk->nnotes -
-						       (tk->nnotes > NOTES_SHOWN ? NOTES_SHOWN
-										 : tk->nnotes) +
-						       tk->notes_dropped));
+				  (unsigned long long)unshown + tk->notes_dropped);
 		md_cell(o, sb_str(&s));
 		sb_addc(o, '\n');
 	}

@@ -1,9 +1,10 @@
 /*
  * report_conf.c - load and check rules/report.conf (see report_conf.h).
  *
- * The file is read with the rules loader's line reader (rules_read_lines:
- * comments, blank lines and continuations as in every rules file); this
- * module only parses its three directives, `evidence`, `message` and `draft`.
+ * rules_load() reads the file with its own line reader (comments, blank
+ * lines and continuations as in every rules file) and hands each line to
+ * report_conf_line(); this module only parses the three directives,
+ * `evidence`, `message` and `draft`, and checks the whole at the end.
  */
 #include "rules/report_conf.h"
 
@@ -34,6 +35,7 @@ const struct report_msg_def report_draft_def = {
     "the rule stanza offered for failures no rule explains (text)",
     {"field", "pattern", "value", NULL}};
 
+/* What report_conf_begin() .. report_conf_end() keep while loading. */
 struct rcloader {
 	const struct ruleset *rs;
 	struct report_conf *rc;
@@ -249,9 +251,9 @@ static void parse_draft(struct rcloader *ld, char *rest)
 	rc->draft[rc->ndraft++] = xstrdup(rest);
 }
 
-static void parse_line(void *ctx, const char *file, int line, char *text)
+void report_conf_line(void *ctx, const char *file, int line, char *text)
 {
-	struct rcloader *ld = ctx;
+	struct rcloader *ld = ((struct report_conf *)ctx)->loading;
 	char *rest;
 	ld->line = line;
 	(void)file;
@@ -266,46 +268,52 @@ static void parse_line(void *ctx, const char *file, int line, char *text)
 		rcerror(ld, "unknown directive '%s' (expected evidence, message or draft)", kw);
 }
 
-static void report_error(void *ctx, const char *msg)
-{
-	struct rcloader *ld = ctx;
-	ld->err(ld->ctx, msg);
-	ld->nerrors++;
-}
-
-struct report_conf *report_conf_load(const struct ruleset *rs, const char *path, rules_error_fn err,
-				     void *ctx, int *nerrors)
+struct report_conf *report_conf_begin(const struct ruleset *rs, const char *path,
+				      rules_error_fn err, void *ctx)
 {
 	struct report_conf *rc = xcalloc(1, sizeof *rc);
-	struct rcloader ld = {.rs = rs, .rc = rc, .err = err, .ctx = ctx, .file = path};
+	struct rcloader *ld = xcalloc(1, sizeof *ld);
+	*ld = (struct rcloader){.rs = rs, .rc = rc, .err = err, .ctx = ctx};
 	rc->file = xstrdup(path);
-	if (rules_read_lines(path, parse_line, &ld, report_error, &ld) < 0) {
-		ld.line = 0;
-		rcerror(&ld, "cannot open: No such file or directory (the report's evidence rows "
-			     "and messages are read from it)");
+	ld->file = rc->file;
+	rc->loading = ld;
+	return rc;
+}
+
+int report_conf_end(struct report_conf **rcp, int missing, int read_errors)
+{
+	struct report_conf *rc = *rcp;
+	struct rcloader *ld = rc->loading;
+	ld->line = 0;
+	ld->nerrors += read_errors;
+	if (missing) {
+		rcerror(ld, "cannot open: No such file or directory (the report's evidence rows "
+			    "and messages are read from it)");
 	} else {
-		ld.line = 0;
 		for (int i = 0; i < REPORT_MSG_COUNT; i++)
-			if (!ld.msg_line[i])
-				rcerror(&ld, "no message '%s' (%s): give it with `message %s TEXT`",
+			if (!ld->msg_line[i])
+				rcerror(ld, "no message '%s' (%s): give it with `message %s TEXT`",
 					report_msg_table[i].name, report_msg_table[i].needed_by,
 					report_msg_table[i].name);
 		if (!rc->ndraft)
-			rcerror(&ld, "no draft lines (%s): give them with `draft LINE`",
+			rcerror(ld, "no draft lines (%s): give them with `draft LINE`",
 				report_draft_def.needed_by);
 	}
-	*nerrors = ld.nerrors;
-	if (ld.nerrors) {
+	int n = ld->nerrors;
+	free(ld);
+	rc->loading = NULL;
+	if (n) {
 		report_conf_free(rc);
-		return NULL;
+		*rcp = NULL;
 	}
-	return rc;
+	return n;
 }
 
 void report_conf_free(struct report_conf *rc)
 {
 	if (!rc)
 		return;
+	free(rc->loading);
 	for (size_t i = 0; i < rc->nevidence; i++) {
 		free(rc->evidence[i].name);
 		free(rc->evidence[i].key);

@@ -9,7 +9,7 @@
  *     History is exported, where an unknown status is looked up, the rule
  *     stanza offered for failures no rule explains, the page's heading.
  *
- * report_conf_load() checks everything when the rules load: an evidence row
+ * The loader checks everything when the rules load: an evidence row
  * names a declared field (or `said`), a message is one the code asks for
  * (report_msg_table) and uses only the placeholders the code fills for it,
  * and every message the code needs is there, so a typo or a missing line is
@@ -83,15 +83,22 @@ struct report_conf {
 	 * (ignoring case) is given as {pattern} without it, so that the draft
 	 * matches the value with and without it. */
 	char *draft_optional;
+	struct rcloader *loading; /* between report_conf_begin and _end only */
 };
 
 /*
- * Load path against the fields of rs.  Errors go through err as
- * "FILE:LINE: message"; *nerrors gets their number.  Returns NULL when the
- * file cannot be read (an error) or had errors.
+ * Loading, by rules_load(): report_conf_begin() for path, against the fields
+ * of rs; then each logical line of the file through report_conf_line() (a
+ * rules_line_fn whose ctx is the report_conf); then report_conf_end(), told
+ * whether the file was missing and how many errors the line reader gave.
+ * Errors go through err as "FILE:LINE: message".  report_conf_end() returns
+ * the number of errors and, when there were any, frees *rcp and sets it to
+ * NULL.
  */
-struct report_conf *report_conf_load(const struct ruleset *rs, const char *path, rules_error_fn err,
-				     void *ctx, int *nerrors);
+struct report_conf *report_conf_begin(const struct ruleset *rs, const char *path,
+				      rules_error_fn err, void *ctx);
+void report_conf_line(void *ctx, const char *file, int line, char *text);
+int report_conf_end(struct report_conf **rcp, int missing, int read_errors);
 void report_conf_free(struct report_conf *rc);
 
 /* Index of msg's placeholder name[0..n) in def, or -1. */

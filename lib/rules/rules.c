@@ -968,8 +968,10 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 	ld.nerrors += xerr;
 	sb_reset(&p);
 	sb_printf(&p, "%s/report.conf", rs->dir);
-	rs->report = report_conf_load(rs, sb_str(&p), err, ctx, &xerr);
-	ld.nerrors += xerr;
+	rs->report = report_conf_begin(rs, sb_str(&p), err, ctx);
+	xerr = rules_read_lines(sb_str(&p), report_conf_line, rs->report, err, ctx);
+	int missing = xerr < 0;
+	ld.nerrors += report_conf_end(&rs->report, missing, missing ? 0 : xerr);
 	for (size_t i = 0; i < nnames; i++) {
 		sb_reset(&p);
 		sb_printf(&p, "%s/%s", rs->dir, names[i]);
