@@ -660,10 +660,15 @@ static void build_finding(struct report_finding *rf, const struct report *m,
 		build_draft(rf, rs);
 	}
 	build_spark(&rf->spark, f, fi);
-	memcpy(rf->series, fi->timeline, sizeof rf->series);
-	for (size_t i = 0; i < rf->nexplains; i++)
-		for (size_t k = 0; k < SFDIAG_TIMELINE_BUCKETS; k++)
-			rf->series[k] += rf->explains[i].fi->timeline[k];
+	rf->series = fi->timeline;
+	if (rf->nexplains) {
+		rf->summed = xmalloc(SFDIAG_TIMELINE_BUCKETS * sizeof *rf->summed);
+		memcpy(rf->summed, fi->timeline, SFDIAG_TIMELINE_BUCKETS * sizeof *rf->summed);
+		for (size_t i = 0; i < rf->nexplains; i++)
+			for (size_t k = 0; k < SFDIAG_TIMELINE_BUCKETS; k++)
+				rf->summed[k] += rf->explains[i].fi->timeline[k];
+		rf->series = rf->summed;
+	}
 }
 
 static void free_finding(struct report_finding *rf)
@@ -692,6 +697,7 @@ static void free_finding(struct report_finding *rf)
 	for (size_t i = 0; i < rf->ndraft; i++)
 		report_text_free(&rf->draft[i]);
 	free(rf->draft);
+	free(rf->summed);
 }
 
 /* ---- the run ---- */

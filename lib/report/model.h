@@ -147,8 +147,10 @@ struct report_finding {
 	size_t ndraft;
 	struct report_spark spark;
 	/* Its events per bucket of the run's axis, with those of the findings
-	 * it explains (the HTML chart's series). */
-	uint64_t series[SFDIAG_TIMELINE_BUCKETS];
+	 * it explains (the HTML chart's series): SFDIAG_TIMELINE_BUCKETS
+	 * counts, the finding's own when it explains nothing. */
+	const uint64_t *series;
+	uint64_t *summed; /* owned: the sum, when it explains others */
 };
 
 /* A note about an input or the run; msg may quote input. */
