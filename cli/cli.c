@@ -114,7 +114,7 @@ void cli_bad_option(const char *prog, char *const *argv, const struct option *lo
 		name[strcspn(name, "=")] = '\0';
 		const char *cands[64];
 		size_t n = 0;
-		for (; longopts[n].name && n < 64; n++)
+		for (; n < 64 && longopts[n].name; n++)
 			cands[n] = longopts[n].name;
 		const char *near = cli_nearest(name, cands, n);
 		if (near)

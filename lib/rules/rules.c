@@ -1060,7 +1060,9 @@ static const char *rules_beside_binary(void)
 	slash = strrchr(path, '/');
 	if (!slash || strcmp(slash, "/bin") != 0)
 		return "";
-	strcpy(slash, "/share/sfdiag/rules");
+	/* Room is left above: n < sizeof path - 32. */
+	static const char tail[] = "/share/sfdiag/rules";
+	memcpy(slash, tail, sizeof tail);
 	return path;
 }
 
