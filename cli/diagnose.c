@@ -9,7 +9,8 @@
 
 #include "cli.h"
 
-/* Warnings and errors on stderr, as "sfdiag: FILE:LINE: message". */
+/* Warnings and errors on stderr, as "sfdiag: FILE:LINE: message", masked
+ * and escaped like every value of a report. */
 static void print_notes(const struct run *r)
 {
 	for (size_t i = 0; i < r->nnotes; i++) {
@@ -18,12 +19,13 @@ static void print_notes(const struct run *r)
 			continue;
 		struct strbuf s = {0};
 		if (n->file) {
-			render_escape_term(&s, n->file, strlen(n->file));
+			render_text_value(&s, r->rs, n->file, strlen(n->file));
 			if (n->line)
 				sb_printf(&s, ":%ld", n->line);
 			sb_adds(&s, ": ");
 		}
-		fprintf(stderr, "sfdiag: %s%s\n", sb_str(&s), n->msg);
+		render_text_value(&s, r->rs, n->msg, strlen(n->msg));
+		fprintf(stderr, "sfdiag: %s\n", sb_str(&s));
 		sb_free(&s);
 	}
 }

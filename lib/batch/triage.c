@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/mask.h"
 #include "base/util.h"
 #include "input/ticket.h"
 #include "report/model.h"
@@ -98,9 +99,11 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void escaped(struct strbuf *s, const char *str)
+/* A name from disk (DIR, a ticket, --out DIR) for a message: masked
+ * (base/mask.h) and escaped like any input. */
+static void escaped(const struct triage *tr, struct strbuf *s, const char *str)
 {
-	render_escape_term(s, str, strlen(str));
+	render_text_value(s, tr->rs, str, strlen(str));
 }
 
 /* ---- per-ticket results ---- */
@@ -295,7 +298,7 @@ static int list_tickets(struct triage *tr)
 	DIR *d = opendir(tr->dir);
 	if (!d) {
 		struct strbuf s = {0};
-		escaped(&s, tr->dir);
+		escaped(tr, &s, tr->dir);
 		fprintf(tr->err, "sfdiag: %s: cannot read folder: %s\n", sb_str(&s),
 			strerror(errno));
 		sb_free(&s);
@@ -353,9 +356,11 @@ static void name_outputs(struct triage *tr)
 	struct strset taken = {0};
 	strset_add_nocase(&taken, "summary");
 	for (size_t i = 0; i < tr->n; i++) {
-		struct strbuf s = {0};
-		const char *nm = tr->t[i].sum.name;
-		size_t len = strlen(nm);
+		struct strbuf s = {0}, masked = {0};
+		/* A name that holds a secret gives a file name that shows its shape. */
+		mask_str(&tr->rs->mask, &masked, tr->t[i].sum.name);
+		const char *nm = sb_str(&masked);
+		size_t len = masked.len;
 		for (size_t j = 0; j < len && j < 200; j++) {
 			unsigned char c = (unsigned char)nm[j];
 			sb_addc(&s, (c == '/' || c == '\\' || c < 0x20 || c == 0x7F ||
@@ -373,6 +378,7 @@ static void name_outputs(struct triage *tr)
 		free(base);
 		tr->t[i].outname = xstrdup(sb_str(&s));
 		sb_free(&s);
+		sb_free(&masked);
 	}
 	strset_free(&taken);
 }
@@ -507,7 +513,7 @@ static void print_notes(const struct triage *tr, const struct ticket *tk)
 	for (size_t i = 0; i < st->nnotes; i++) {
 		struct strbuf s = {0};
 		if (!st->notes[i].file) { /* say which ticket */
-			escaped(&s, st->name);
+			escaped(tr, &s, st->name);
 			sb_adds(&s, ": ");
 		}
 		summary_note_text(&s, tr->rs, &st->notes[i]);
@@ -516,7 +522,7 @@ static void print_notes(const struct triage *tr, const struct ticket *tk)
 	}
 	if (st->notes_dropped) {
 		struct strbuf s = {0};
-		escaped(&s, st->name);
+		escaped(tr, &s, st->name);
 		fprintf(tr->err, "sfdiag: %s: %llu more input notes not shown (SFDIAG_MAX_NOTES)\n",
 			sb_str(&s), (unsigned long long)st->notes_dropped);
 		sb_free(&s);
@@ -537,7 +543,7 @@ static int write_summary_file(const struct triage *tr, const char *name, const s
 	}
 	if (rc) {
 		struct strbuf s = {0};
-		escaped(&s, tr->outdir);
+		escaped(tr, &s, tr->outdir);
 		fprintf(tr->err, "sfdiag: %s/%s: cannot write: %s\n", sb_str(&s), name,
 			strerror(errno ? errno : EIO));
 		sb_free(&s);

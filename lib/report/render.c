@@ -50,64 +50,15 @@ void render_escape_term(struct strbuf *out, const char *s, size_t n)
 
 void render_shape(struct strbuf *out, const char *s, size_t n)
 {
-	int up = 0, low = 0, dig = 0, other = 0, space = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z')
-			up = 1;
-		else if (c >= 'a' && c <= 'z')
-			low = 1;
-		else if (c >= '0' && c <= '9')
-			dig = 1;
-		else if (c == ' ' || c == '\t')
-			space = 1;
-		else
-			other = 1;
-	}
-	sb_printf(out, "[secret: %zu char%s", n, n == 1 ? "" : "s");
-	if (n)
-		sb_printf(out, ",%s%s%s%s%s", up ? " A-Z" : "", low ? " a-z" : "",
-			  dig ? " 0-9" : "", other ? " symbols" : "", space ? " spaces" : "");
-	sb_addc(out, ']');
+	mask_shape(out, s, n);
 }
 
 void render_text_value(struct strbuf *out, const struct ruleset *rs, const char *s, size_t n)
 {
-	if (rs->nmasks == 0) {
-		render_escape_term(out, s, n);
-		return;
-	}
-	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-	struct strbuf cur = {0}, next = {0};
-	sb_add(&cur, s, n);
-	for (size_t m = 0; md && m < rs->nmasks; m++) {
-		size_t pos = 0;
-		sb_reset(&next);
-		while (pos <= cur.len) {
-			int rc = pcre2_match(rs->masks[m], (PCRE2_SPTR)sb_str(&cur), cur.len, pos,
-					     0, md, NULL);
-			if (rc < 0)
-				break;
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-			size_t a = ov[0], b = ov[1];
-			if (b < a)
-				b = a; /* \K in a lookahead: treat as empty */
-			sb_add(&next, cur.buf + pos, a - pos);
-			sb_adds(&next, "[masked]");
-			pos = b > a ? b : b + 1;
-			if (b == a && a < cur.len)
-				sb_addc(&next, cur.buf[a]);
-		}
-		if (pos < cur.len)
-			sb_add(&next, cur.buf + pos, cur.len - pos);
-		struct strbuf t = cur;
-		cur = next;
-		next = t;
-	}
-	pcre2_match_data_free(md);
-	render_escape_term(out, sb_str(&cur), cur.len);
-	sb_free(&cur);
-	sb_free(&next);
+	struct strbuf m = {0};
+	mask_apply(&rs->mask, &m, s, n);
+	render_escape_term(out, sb_str(&m), m.len);
+	sb_free(&m);
 }
 
 void render_value(struct strbuf *out, const struct ruleset *rs, int field, const char *s, size_t n)

@@ -81,11 +81,11 @@ static void html_rtext(struct strbuf *o, const struct ruleset *rs, const struct 
 }
 
 /* The customer's own file name, without the folders it was read from. */
-static void html_file(struct strbuf *o, const char *path)
+static void html_file(struct strbuf *o, const struct ruleset *rs, const char *path)
 {
 	const char *b = render_basename(path);
 	struct strbuf t = {0};
-	render_escape_term(&t, b, strlen(b));
+	render_text_value(&t, rs, b, strlen(b));
 	html_text(o, sb_str(&t));
 	sb_free(&t);
 }
@@ -406,13 +406,13 @@ static void top_table(struct strbuf *o, const struct ruleset *rs, const struct r
 	sb_adds(o, "</tbody></table>\n");
 }
 
-static void rows(struct strbuf *o, const struct finding *fi)
+static void rows(struct strbuf *o, const struct ruleset *rs, const struct finding *fi)
 {
 	for (size_t i = 0; i < fi->nex; i++) {
 		if (i)
 			sb_adds(o, ", ");
 		sb_adds(o, "<code>");
-		html_file(o, fi->ex[i].file);
+		html_file(o, rs, fi->ex[i].file);
 		sb_printf(o, ":%ld</code>", fi->ex[i].line);
 	}
 }
@@ -449,7 +449,7 @@ static void facts(struct strbuf *o, const struct ruleset *rs, const struct repor
 	sb_free(&s);
 	if (fi->nex) {
 		sb_adds(o, "<tr><th>Example rows</th><td>");
-		rows(o, fi);
+		rows(o, rs, fi);
 		sb_adds(o, "</td></tr>\n");
 	}
 	sb_adds(o, "</tbody></table>\n<div class=\"tops\">\n");
@@ -491,7 +491,7 @@ static void explained(struct strbuf *o, const struct ruleset *rs, const struct r
 			html_value(o, rs, -1, x->said.v[0].s, x->said.v[0].n);
 		}
 		sb_adds(o, ") in ");
-		rows(o, x->fi);
+		rows(o, rs, x->fi);
 		sb_adds(o, ": the same cause.</p>\n");
 	}
 }
@@ -615,7 +615,7 @@ static void inputs(struct strbuf *o, const struct report *m)
 	for (size_t i = 0; i < m->ninputs; i++) {
 		const struct input_summary *in = &m->inputs[i];
 		sb_adds(o, "<tr><td>");
-		html_file(o, in->file);
+		html_file(o, m->rs, in->file);
 		sb_adds(o, "</td><td>");
 		render_read_as(o, in); /* constant text: nothing to escape */
 		if (in->kind && in->failed)
@@ -635,7 +635,7 @@ static void inputs(struct strbuf *o, const struct report *m)
 			sb_printf(o, "<li class=\"%s\">%s: ", w, w);
 			if (n->file) {
 				sb_adds(o, "<code>");
-				html_file(o, n->file);
+				html_file(o, m->rs, n->file);
 				if (n->line)
 					sb_printf(o, ":%ld", n->line);
 				sb_adds(o, "</code>: ");

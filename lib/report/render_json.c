@@ -30,11 +30,12 @@ static void add_value(cJSON *o, const char *key, const struct ruleset *rs, int f
 	sb_free(&sb);
 }
 
-/* A file name: not a field, never masked, but escaped like any input. */
-static void add_file(cJSON *o, const char *key, const char *file)
+/* A file name: not a field, but masked and escaped like any input (a file
+ * called client_secret=....json is a secret too). */
+static void add_file(cJSON *o, const char *key, const struct ruleset *rs, const char *file)
 {
 	struct strbuf sb = {0};
-	render_escape_term(&sb, file, strlen(file));
+	render_text_value(&sb, rs, file, strlen(file));
 	cJSON_AddStringToObject(o, key, sb_str(&sb));
 	sb_free(&sb);
 }
@@ -105,7 +106,7 @@ static cJSON *group_json(const struct ruleset *rs, const struct report_group *rg
 static cJSON *example_json(const struct ruleset *rs, const struct example *x)
 {
 	cJSON *eo = cJSON_CreateObject();
-	add_file(eo, "file", x->file);
+	add_file(eo, "file", rs, x->file);
 	cJSON_AddNumberToObject(eo, "line", (double)x->line);
 	add_time(eo, "time", x->time_ms);
 	add_value(eo, "status", rs, rs->f.status, x->status, strlen(x->status));
@@ -223,7 +224,7 @@ int render_json(FILE *fp, const struct report *m, const struct render_opts *o)
 		static const char *const enc[] = {"utf-8", "utf-8-bom", "utf-16le", "utf-16be",
 						  "windows-1252"};
 		cJSON *io = cJSON_CreateObject();
-		add_file(io, "file", in->file);
+		add_file(io, "file", rs, in->file);
 		if (in->kind)
 			cJSON_AddStringToObject(io, "kind", in->kind);
 		else
@@ -241,7 +242,7 @@ int render_json(FILE *fp, const struct report *m, const struct render_opts *o)
 		cJSON *no = cJSON_CreateObject();
 		cJSON_AddStringToObject(no, "level", render_level_name(nt->level));
 		if (nt->file)
-			add_file(no, "file", nt->file);
+			add_file(no, "file", rs, nt->file);
 		else
 			cJSON_AddNullToObject(no, "file");
 		cJSON_AddNumberToObject(no, "line", (double)nt->line);

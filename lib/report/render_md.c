@@ -94,11 +94,11 @@ static void md_value(struct strbuf *o, const struct ruleset *rs, int field, cons
 }
 
 /* The customer's own file name, without the folders it was read from. */
-static void md_file(struct strbuf *o, const char *path)
+static void md_file(struct strbuf *o, const struct ruleset *rs, const char *path)
 {
 	const char *b = render_basename(path);
 	struct strbuf t = {0};
-	render_escape_term(&t, b, strlen(b));
+	render_text_value(&t, rs, b, strlen(b));
 	render_md_text(o, sb_str(&t), 0);
 	sb_free(&t);
 }
@@ -153,12 +153,12 @@ static void stories(struct strbuf *o, const struct ruleset *rs, const struct rep
 	sb_addc(o, '\n');
 }
 
-static void rows(struct strbuf *o, const struct finding *fi)
+static void rows(struct strbuf *o, const struct ruleset *rs, const struct finding *fi)
 {
 	for (size_t i = 0; i < fi->nex; i++) {
 		if (i)
 			sb_adds(o, ", ");
-		md_file(o, fi->ex[i].file);
+		md_file(o, rs, fi->ex[i].file);
 		sb_printf(o, ":%ld", fi->ex[i].line);
 	}
 }
@@ -176,7 +176,7 @@ static void explained(struct strbuf *o, const struct ruleset *rs, const struct r
 			md_value(o, rs, -1, x->said.v[0].s, x->said.v[0].n);
 		}
 		sb_adds(o, ") in ");
-		rows(o, x->fi);
+		rows(o, rs, x->fi);
 		sb_adds(o, ": the same cause.\n\n");
 	}
 }
@@ -243,7 +243,7 @@ static void finding(struct strbuf *o, const struct ruleset *rs, const struct rep
 	sb_printf(o, "\n\nRule `%s`", rf->id);
 	if (rf->fi->nex) {
 		sb_adds(o, "; example rows: ");
-		rows(o, rf->fi);
+		rows(o, rs, rf->fi);
 	}
 	sb_adds(o, "\n\n");
 	if (rf->has_cause) {
@@ -287,7 +287,7 @@ static void inputs(struct strbuf *o, const struct report *m)
 	for (size_t i = 0; i < m->ninputs; i++) {
 		const struct input_summary *in = &m->inputs[i];
 		sb_adds(o, "| ");
-		md_file(o, in->file);
+		md_file(o, m->rs, in->file);
 		sb_adds(o, " | ");
 		render_read_as(o, in); /* constant text: nothing to escape */
 		if (in->kind && in->failed)
@@ -303,7 +303,7 @@ static void inputs(struct strbuf *o, const struct report *m)
 		const struct report_note *n = &m->notes[i];
 		sb_printf(o, "- %s: ", render_level_word(n->level));
 		if (n->file) {
-			md_file(o, n->file);
+			md_file(o, m->rs, n->file);
 			if (n->line)
 				sb_printf(o, ":%ld", n->line);
 			sb_adds(o, ": ");

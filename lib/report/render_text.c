@@ -131,12 +131,12 @@ static void evidence(struct out *w, const struct report_finding *rf)
 }
 
 /* "file:line, file:line" of a finding's example rows. */
-static void rows_text(struct strbuf *s, const struct finding *fi)
+static void rows_text(struct strbuf *s, const struct ruleset *rs, const struct finding *fi)
 {
 	for (size_t i = 0; i < fi->nex; i++) {
 		if (i)
 			sb_adds(s, ", ");
-		render_escape_term(s, fi->ex[i].file, strlen(fi->ex[i].file));
+		render_text_value(s, rs, fi->ex[i].file, strlen(fi->ex[i].file));
 		sb_printf(s, ":%ld", fi->ex[i].line);
 	}
 }
@@ -156,7 +156,7 @@ static void explained(struct out *w, const struct report_finding *rf)
 			value(&s, w->rs, -1, x->said.v[0].s, x->said.v[0].n);
 		}
 		sb_adds(&s, ") in ");
-		rows_text(&s, x->fi);
+		rows_text(&s, w->rs, x->fi);
 		sb_adds(&s, ": the same cause.");
 		labelled(w, "  + ", sb_str(&s));
 	}
@@ -255,7 +255,7 @@ static void finding(struct out *w, const struct report_finding *rf)
 		draft(w, rf);
 	}
 	if (rf->fi->nex) {
-		rows_text(&s, rf->fi);
+		rows_text(&s, w->rs, rf->fi);
 		row_label(label, sizeof label, "Rows");
 		labelled(w, label, sb_str(&s));
 	}
@@ -275,7 +275,7 @@ static void inputs(struct out *w, const struct report *m)
 	for (size_t i = 0; i < m->ninputs; i++) {
 		const struct input_summary *in = &m->inputs[i];
 		sb_reset(&s);
-		render_escape_term(&s, in->file, strlen(in->file));
+		render_text_value(&s, w->rs, in->file, strlen(in->file));
 		sb_adds(&s, ": ");
 		render_read_as(&s, in);
 		if (in->kind) {
@@ -297,7 +297,7 @@ static void inputs(struct out *w, const struct report *m)
 		sb_reset(&s);
 		sb_printf(&s, "%s: ", render_level_word(n->level));
 		if (n->file) {
-			render_escape_term(&s, n->file, strlen(n->file));
+			render_text_value(&s, w->rs, n->file, strlen(n->file));
 			if (n->line)
 				sb_printf(&s, ":%ld", n->line);
 			sb_adds(&s, ": ");

@@ -27,10 +27,11 @@ static void value(struct strbuf *out, const struct ruleset *rs, int field, const
 	render_value(out, rs, field, s, n);
 }
 
-/* A name from disk (a ticket, a file): escaped, never masked. */
-static void escaped(struct strbuf *s, const char *str)
+/* A name from disk (a ticket, a file, DIR): masked and escaped like any
+ * input, for a file called client_secret=....json is a secret too. */
+static void escaped(struct strbuf *s, const struct ruleset *rs, const char *str)
 {
-	render_escape_term(s, str, strlen(str));
+	render_text_value(s, rs, str, strlen(str));
 }
 
 static void flat(struct strbuf *out, const struct ruleset *rs, const struct report_text *t)
@@ -41,7 +42,7 @@ static void flat(struct strbuf *out, const struct ruleset *rs, const struct repo
 void summary_note_text(struct strbuf *out, const struct ruleset *rs, const struct summary_note *n)
 {
 	if (n->file) {
-		escaped(out, n->file);
+		escaped(out, rs, n->file);
 		if (n->line)
 			sb_printf(out, ":%ld", n->line);
 		sb_adds(out, ": ");
@@ -62,7 +63,7 @@ void summary_text(struct strbuf *o, const struct summary *sm)
 	char ts[32];
 
 	sb_adds(&s, "sfdiag triage ");
-	escaped(&s, sm->dir);
+	escaped(&s, sm->rs, sm->dir);
 	sb_printf(&s, ": %zu ticket%s, %zu file%s, ", sm->n, sm->n == 1 ? "" : "s", sm->files,
 		  sm->files == 1 ? "" : "s");
 	render_count(&s, sm->records);
@@ -77,7 +78,7 @@ void summary_text(struct strbuf *o, const struct summary *sm)
 	for (size_t k = 0; k < sm->n; k++) {
 		const struct summary_ticket *tk = sm->t[k];
 		sb_reset(&s);
-		escaped(&s, tk->name);
+		escaped(&s, sm->rs, tk->name);
 		size_t cols = render_columns(s.buf, s.len);
 		sb_add(o, s.buf, s.len);
 		if (cols > NAME_COLS) {
@@ -133,7 +134,7 @@ void summary_text(struct strbuf *o, const struct summary *sm)
 		for (size_t j = 0; j < c->tickets && j < NAMES_SHOWN; j++) {
 			if (j)
 				sb_adds(&s, ", ");
-			escaped(&s, sm->t[c->which[j]]->name);
+			escaped(&s, sm->rs, sm->t[c->which[j]]->name);
 		}
 		if (c->tickets > NAMES_SHOWN)
 			sb_printf(&s, " (+%zu more)", c->tickets - NAMES_SHOWN);
@@ -156,10 +157,10 @@ static void json_time(cJSON *o, const char *key, int64_t t)
 	cJSON_AddStringToObject(o, key, buf);
 }
 
-static void json_escaped(cJSON *o, const char *key, const char *s)
+static void json_escaped(cJSON *o, const char *key, const struct ruleset *rs, const char *s)
 {
 	struct strbuf b = {0};
-	escaped(&b, s);
+	escaped(&b, rs, s);
 	cJSON_AddStringToObject(o, key, sb_str(&b));
 	sb_free(&b);
 }
@@ -188,7 +189,7 @@ static char *json_print(cJSON *root, int formatted)
 static cJSON *ticket_json(const struct ruleset *rs, const struct summary_ticket *tk)
 {
 	cJSON *o = cJSON_CreateObject();
-	json_escaped(o, "ticket", tk->name);
+	json_escaped(o, "ticket", rs, tk->name);
 	cJSON_AddNumberToObject(o, "files", (double)tk->files);
 	cJSON_AddNumberToObject(o, "records", (double)tk->records);
 	cJSON *fs = cJSON_AddArrayToObject(o, "findings");
@@ -217,7 +218,7 @@ static cJSON *ticket_json(const struct ruleset *rs, const struct summary_ticket 
 		cJSON *no = cJSON_CreateObject();
 		cJSON_AddStringToObject(no, "level", render_level_name(n->level));
 		if (n->file)
-			json_escaped(no, "file", n->file);
+			json_escaped(no, "file", rs, n->file);
 		else
 			cJSON_AddNullToObject(no, "file");
 		cJSON_AddNumberToObject(no, "line", (double)n->line);
@@ -253,7 +254,7 @@ void summary_json(struct strbuf *out, const struct summary *sm, char *const *jso
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddNumberToObject(root, "schema", TRIAGE_JSON_SCHEMA);
-	json_escaped(root, "dir", sm->dir);
+	json_escaped(root, "dir", sm->rs, sm->dir);
 	cJSON_AddNumberToObject(root, "files", (double)sm->files);
 	cJSON_AddNumberToObject(root, "records", (double)sm->records);
 	cJSON_AddNumberToObject(root, "tickets_with_input_errors", (double)sm->trouble);
@@ -274,7 +275,7 @@ void summary_json(struct strbuf *out, const struct summary *sm, char *const *jso
 		cJSON *names = cJSON_AddArrayToObject(co, "ticket_names");
 		for (size_t j = 0; j < c->tickets; j++) {
 			struct strbuf b = {0};
-			escaped(&b, sm->t[c->which[j]]->name);
+			escaped(&b, sm->rs, sm->t[c->which[j]]->name);
 			cJSON_AddItemToArray(names, cJSON_CreateString(sb_str(&b)));
 			sb_free(&b);
 		}
@@ -314,10 +315,10 @@ static void csv_cell(struct strbuf *o, const char *v, int last)
 }
 
 /* A cell of a name from disk. */
-static void csv_name(struct strbuf *o, const char *name, int last)
+static void csv_name(struct strbuf *o, const struct ruleset *rs, const char *name, int last)
 {
 	struct strbuf b = {0};
-	escaped(&b, name);
+	escaped(&b, rs, name);
 	csv_cell(o, sb_str(&b), last);
 	sb_free(&b);
 }
@@ -334,7 +335,7 @@ void summary_csv(struct strbuf *o, const struct summary *sm)
 		const struct summary_ticket *tk = sm->t[k];
 		char num[32];
 		struct strbuf s = {0};
-		csv_name(o, tk->name, 0);
+		csv_name(o, sm->rs, tk->name, 0);
 		snprintf(num, sizeof num, "%zu", tk->files);
 		csv_cell(o, num, 0);
 		snprintf(num, sizeof num, "%llu", (unsigned long long)tk->records);
@@ -367,10 +368,10 @@ static void md_cell(struct strbuf *o, const char *s)
 	sb_adds(o, " |");
 }
 
-static void md_name(struct strbuf *o, const char *name)
+static void md_name(struct strbuf *o, const struct ruleset *rs, const char *name)
 {
 	struct strbuf b = {0};
-	escaped(&b, name);
+	escaped(&b, rs, name);
 	md_cell(o, sb_str(&b));
 	sb_free(&b);
 }
@@ -402,7 +403,7 @@ void summary_md(struct strbuf *o, const struct summary *sm)
 		for (size_t j = 0; j < c->tickets; j++) {
 			if (j)
 				sb_adds(&s, ", ");
-			escaped(&s, sm->t[c->which[j]]->name);
+			escaped(&s, sm->rs, sm->t[c->which[j]]->name);
 		}
 		md_cell(o, sb_str(&s));
 		sb_addc(o, '\n');
@@ -414,7 +415,7 @@ void summary_md(struct strbuf *o, const struct summary *sm)
 	for (size_t k = 0; k < sm->n; k++) {
 		const struct summary_ticket *tk = sm->t[k];
 		sb_addc(o, '|');
-		md_name(o, tk->name);
+		md_name(o, sm->rs, tk->name);
 		snprintf(num, sizeof num, "%zu", tk->files);
 		md_cell(o, num);
 		snprintf(num, sizeof num, "%llu", (unsigned long long)tk->records);

@@ -439,15 +439,16 @@ static void parse_secrets_line(struct loader *ld, char *text)
 	char *rest, *after;
 	char *kw = str_take_word(text, &rest);
 	if (strcmp(kw, "mask") != 0) {
-		lerror(ld, "unknown directive '%s' (expected mask)", kw);
+		/* key, key-exact, key-query, scheme: words for base/mask.c */
+		char err[160];
+		if (mask_add_words(&rs->mask, kw, rest, err, sizeof err) != 0)
+			lerror(ld, "%s", err);
 		return;
 	}
 	pcre2_code *re = compile_slashed(ld, rest, "mask", &after);
 	if (!re)
 		return;
-	size_t cap = rs->nmasks;
-	rs->masks = xgrow(rs->masks, &cap, rs->nmasks + 1, sizeof *rs->masks);
-	rs->masks[rs->nmasks++] = re;
+	mask_add_pattern(&rs->mask, re);
 }
 
 /* ---- *.rules ---- */
@@ -1021,9 +1022,7 @@ void rules_free(struct ruleset *rs)
 	for (size_t i = 0; i < rs->nkeys; i++)
 		free(rs->keys[i].alias);
 	free(rs->keys);
-	for (size_t i = 0; i < rs->nmasks; i++)
-		pcre2_code_free(rs->masks[i]);
-	free(rs->masks);
+	mask_free(&rs->mask);
 	extract_free(rs->extract);
 	report_conf_free(rs->report);
 	for (size_t i = 0; i < rs->nexchanges; i++)

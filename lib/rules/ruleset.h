@@ -21,6 +21,7 @@
 #include <pcre2.h>
 
 #include "base/limits.h"
+#include "base/mask.h"
 #include "rules/kinds.h"
 
 enum severity {
@@ -148,8 +149,7 @@ struct ruleset {
 	size_t nkeys;
 	struct exchange *exchanges; /* fields.conf, in order */
 	size_t nexchanges;
-	pcre2_code **masks; /* secrets.conf */
-	size_t nmasks;
+	struct masker mask;	     /* secrets.conf: every output passes through it */
 	struct extract_set *extract; /* extract.conf (extract.h), or NULL */
 	struct report_conf *report;  /* report.conf (report_conf.h); set once loaded */
 	struct code_entry *codes;    /* open-addressed hash, ncodes_cap slots */
