@@ -314,38 +314,43 @@ static size_t coded_quote_at(const char *s, size_t n, size_t i, const char **whi
 	return 0;
 }
 
-/* A quote at s[i], possibly escaped: the number of backslashes before it
- * in *esc and its length; 0 if there is none. */
-static size_t quote_at(const char *s, size_t n, size_t i, char *q, size_t *esc)
+/* A quote at s[i], possibly escaped: the escape character in *ec ('\\',
+ * or '/' where a reader turned backslashes into slashes, as unzip does with
+ * Windows member names), how many of them come before it in *esc, and its
+ * length; 0 if there is none. */
+static size_t quote_at(const char *s, size_t n, size_t i, char *q, size_t *esc, char *ec)
 {
 	size_t r = 0;
-	while (i + r < n && s[i + r] == '\\')
+	char e = i < n && s[i] == '/' ? '/' : '\\';
+	while (i + r < n && s[i + r] == e)
 		r++;
 	if (i + r < n && (s[i + r] == '"' || s[i + r] == '\'')) {
 		*q = s[i + r];
 		*esc = r;
+		*ec = e;
 		return r + 1;
 	}
 	return 0;
 }
 
 /*
- * The end of a value that opened with quote q escaped by esc backslashes:
- * at the first q whose run of rr backslashes closes it.  A quote escaped k
+ * The end of a value that opened with quote q escaped by esc characters ec:
+ * at the first q whose run of rr escapes closes it.  A quote escaped k
  * times (esc = 2^k - 1) is closed by a run with (rr + 1) / (esc + 1) odd;
  * an escaped quote inside the value (run 2 * esc + 1) and escaped
- * backslashes before it do not.  Returns the offset of the first backslash
- * of the closing run (the value's end), and the offset past the quote in
+ * backslashes before it do not.  Returns the offset of the first escape of
+ * the closing run (the value's end), and the offset past the quote in
  * *after; an unterminated value ends at the line's end.
  */
-static size_t quoted_end(const char *s, size_t n, size_t v, char q, size_t esc, size_t *after)
+static size_t quoted_end(const char *s, size_t n, size_t v, char q, size_t esc, char ec,
+			 size_t *after)
 {
 	size_t i = v;
 	for (; i < n && s[i] != '\n' && s[i] != '\r'; i++) {
 		if (s[i] != q)
 			continue;
 		size_t rr = 0;
-		while (i - rr > v && s[i - rr - 1] == '\\')
+		while (i - rr > v && s[i - rr - 1] == ec)
 			rr++;
 		size_t unit = esc + 1;
 		if ((rr + 1) % unit == 0 && ((rr + 1) / unit) % 2 == 1) {
@@ -445,10 +450,10 @@ static size_t scheme_at(const struct masker *m, const char *s, size_t n, size_t 
 static size_t separator(const char *s, size_t n, size_t i, int flag, int *query, int *xml)
 {
 	size_t j = i, esc;
-	char q;
+	char q, ec;
 	const char *cq;
 	*query = *xml = 0;
-	size_t ql = quote_at(s, n, j, &q, &esc);
+	size_t ql = quote_at(s, n, j, &q, &esc, &ec);
 	if (!ql)
 		ql = coded_quote_at(s, n, j, &cq);
 	j += ql;
@@ -463,8 +468,11 @@ static size_t separator(const char *s, size_t n, size_t i, int flag, int *query,
 		*query = 1;
 		j += 3;
 	} else if (j < n && s[j] == ':') {
-		if (j + 1 < n && (s[j + 1] == ':' || s[j + 1] == '/'))
-			return 0; /* "Token::x", "token://" */
+		size_t sl = j + 1;
+		while (sl < n && s[sl] == '/')
+			sl++;
+		if ((j + 1 < n && s[j + 1] == ':') || (sl > j + 1 && (sl >= n || s[sl] != '"')))
+			return 0; /* "Token::x", "token://", but not :///" (slashed quotes) */
 		j++;
 	} else if (!ql && j == i && j < n && s[j] == '>') {
 		*xml = 1;
@@ -498,13 +506,13 @@ static size_t key_value(const struct masker *m, const char *s, size_t n, size_t 
 	if (v >= n || shape_at(s, n, v))
 		return v;
 	size_t end, after, esc;
-	char q;
+	char q, ec;
 	const char *cq;
-	size_t ql = quote_at(s, n, v, &q, &esc);
+	size_t ql = quote_at(s, n, v, &q, &esc, &ec);
 	size_t cl = ql ? 0 : coded_quote_at(s, n, v, &cq);
 	if (ql) {
 		v += ql;
-		end = quoted_end(s, n, v, q, esc, &after);
+		end = quoted_end(s, n, v, q, esc, ec, &after);
 	} else if (cl) {
 		v += cl;
 		const char *close = NULL;

@@ -529,8 +529,12 @@ static void build_draft(struct report_finding *rf, const struct ruleset *rs)
 		if (!e)
 			return;
 	}
-	struct strbuf pat = {0};
-	literal_pattern(&pat, e->s, e->n, rc->draft_optional);
+	/* Masked before it becomes a pattern, whose escapes (a JWT's "\.")
+	 * would hide a secret from the writers' masking. */
+	struct strbuf pat = {0}, raw = {0};
+	mask_apply(&rs->mask, &raw, e->s, e->n);
+	literal_pattern(&pat, sb_str(&raw), raw.len, rc->draft_optional);
+	sb_free(&raw);
 	rf->ndraft = rc->ndraft;
 	rf->draft = xcalloc(rc->ndraft, sizeof *rf->draft);
 	for (size_t i = 0; i < rc->ndraft; i++) {
