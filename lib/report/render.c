@@ -20,6 +20,19 @@ void render_count(struct strbuf *out, uint64_t n)
 	}
 }
 
+/*
+ * Format characters that make text read differently from what it is:
+ * bidirectional embeddings, overrides and isolates (U+202A-202E,
+ * U+2066-2069; the "Trojan Source" attack, CVE-2021-42574), zero-width
+ * characters (U+200B-200D, U+FEFF) and the line and paragraph separators
+ * U+2028/2029, which some viewers break lines at.
+ */
+static int invisible_format(uint32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       (cp >= 0x200B && cp <= 0x200D) || cp == 0xFEFF || cp == 0x2028 || cp == 0x2029;
+}
+
 void render_escape_term(struct strbuf *out, const char *s, size_t n)
 {
 	size_t i = 0;
@@ -36,6 +49,16 @@ void render_escape_term(struct strbuf *out, const char *s, size_t n)
 			size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
 			if (len <= n - i && utf8_valid(s + i, len, &bad)) {
 				/* C1 controls (U+0080..U+009F) are escapes on some terminals. */
+				uint32_t cp = 0;
+				if (len == 3)
+					cp = (uint32_t)(c & 0x0F) << 12 |
+					     (uint32_t)((unsigned char)s[i + 1] & 0x3F) << 6 |
+					     (uint32_t)((unsigned char)s[i + 2] & 0x3F);
+				if (invisible_format(cp)) {
+					sb_printf(out, "\\u%04X", (unsigned)cp);
+					i += len;
+					continue;
+				}
 				if (!(c == 0xC2 && (unsigned char)s[i + 1] < 0xA0)) {
 					sb_add(out, s + i, len);
 					i += len;

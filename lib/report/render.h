@@ -32,7 +32,10 @@ int render_html(FILE *fp, const struct report *m, const struct render_opts *o);
 /* ---- input made safe (render.c) ---- */
 
 /* Append s with control characters, DEL, C1 controls and invalid UTF-8
- * escaped as \xNN, so input cannot drive the terminal. */
+ * escaped as \xNN, so input cannot drive the terminal, and bidirectional
+ * overrides and isolates, zero-width characters and U+2028/2029 as \uXXXX,
+ * so input cannot make a report read differently from what it is (every
+ * writer's input text passes through here: text, Markdown, HTML, JSON). */
 void render_escape_term(struct strbuf *out, const char *s, size_t n);
 /* Input text for output: secrets.conf masks applied, then escaped. */
 void render_text_value(struct strbuf *out, const struct ruleset *rs, const char *s, size_t n);
