@@ -2,6 +2,7 @@
  * triage.c - `sfdiag triage DIR`: the options of batch triage
  * (batch/triage.h), and its exit status.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -14,8 +15,8 @@
 
 static void usage(FILE *fp)
 {
-	fputs("usage: sfdiag triage DIR [-j N] [--out DIR] [--format FMT] [--fail-on SEV]\n"
-	      "                         [--quiet] [--rules PATH] [--no-jit]\n"
+	fputs("usage: sfdiag triage DIR [-j N] [--out DIR [--force]] [--format FMT]\n"
+	      "                         [--fail-on SEV] [--quiet] [--rules PATH] [--no-jit]\n"
 	      "\n"
 	      "Diagnose many tickets at once and show which ones share a cause.  Each\n"
 	      "folder directly under DIR is one ticket (all its files, recursively); each\n"
@@ -27,7 +28,10 @@ static void usage(FILE *fp)
 	      "  -j, --jobs N        tickets diagnosed in parallel (default: online CPUs)\n"
 	      "  -o, --out DIR       also write DIR/TICKET.json (and DIR/TICKET.txt unless\n"
 	      "                      the format is json or jsonl), DIR/summary.csv and\n"
-	      "                      DIR/summary.json\n"
+	      "                      DIR/summary.json; DIR must be new or empty.  Each\n"
+	      "                      file appears only once written completely\n"
+	      "      --force         write into a --out DIR that is not empty, replacing\n"
+	      "                      the files of the same names\n"
 	      "  -f, --format FMT    text (default), json, jsonl (one line per ticket, in\n"
 	      "                      ticket order, as they finish), csv or md\n"
 	      "      --fail-on SEV   exit 1 when a finding is at least SEV:\n"
@@ -42,10 +46,14 @@ static void usage(FILE *fp)
 	      fp);
 }
 
-static int make_outdir(const char *dir)
+/* --out DIR: created, or an empty folder, or with --force any folder (its
+ * files of the same names are then replaced, never written through). */
+static int make_outdir(const char *dir, int force)
 {
 	struct stat st;
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+	if (mkdir(dir, 0777) == 0)
+		return 0;
+	if (errno != EEXIST) {
 		fprintf(stderr, "sfdiag: --out %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
@@ -53,12 +61,31 @@ static int make_outdir(const char *dir)
 		fprintf(stderr, "sfdiag: --out %s: not a folder\n", dir);
 		return -1;
 	}
+	if (force)
+		return 0;
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "sfdiag: --out %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	struct dirent *de;
+	int empty = 1;
+	while (empty && (de = readdir(d)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	if (!empty) {
+		fprintf(stderr,
+			"sfdiag: --out %s: the folder is not empty; name a new or empty folder, "
+			"or add --force to replace the reports in it\n",
+			dir);
+		return -1;
+	}
 	return 0;
 }
 
 int cmd_triage(int argc, char **argv, const struct cli_common *com)
 {
-	enum { OPT_FAIL_ON = 256, OPT_RULES, OPT_NO_JIT };
+	enum { OPT_FAIL_ON = 256, OPT_RULES, OPT_NO_JIT, OPT_FORCE };
 	static const struct option longopts[] = {
 	    {"jobs", required_argument, NULL, 'j'},
 	    {"out", required_argument, NULL, 'o'},
@@ -67,6 +94,7 @@ int cmd_triage(int argc, char **argv, const struct cli_common *com)
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"rules", required_argument, NULL, OPT_RULES},
 	    {"no-jit", no_argument, NULL, OPT_NO_JIT},
+	    {"force", no_argument, NULL, OPT_FORCE},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -75,7 +103,7 @@ int cmd_triage(int argc, char **argv, const struct cli_common *com)
 	const char *rules_opt = com->rules_opt;
 	int use_jit = com->use_jit;
 	long jobs = com->jobs;
-	int quiet = 0, c;
+	int quiet = 0, force = 0, c;
 	char *end;
 
 	optind = 0; /* GNU getopt: 0 re-initialises its state */
@@ -119,6 +147,9 @@ int cmd_triage(int argc, char **argv, const struct cli_common *com)
 		case OPT_NO_JIT:
 			use_jit = 0;
 			break;
+		case OPT_FORCE:
+			force = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return cli_close_stdout() ? VERDICT_TROUBLE : VERDICT_CLEAN;
@@ -132,7 +163,7 @@ int cmd_triage(int argc, char **argv, const struct cli_common *com)
 		return VERDICT_TROUBLE;
 	}
 	o.dir = argv[optind];
-	if (o.outdir && make_outdir(o.outdir) != 0)
+	if (o.outdir && make_outdir(o.outdir, force) != 0)
 		return VERDICT_TROUBLE;
 	struct ruleset *rs = cli_load_rules(rules_opt, use_jit);
 	if (!rs)

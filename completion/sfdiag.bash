@@ -29,7 +29,7 @@ _sfdiag()
 	fi
 
 	local opts="--format --jobs --fail-on --rules --color --explain --no-jit --help --version"
-	local triage_opts="--jobs --out --format --fail-on --quiet --rules --no-jit --help"
+	local triage_opts="--jobs --out --force --format --fail-on --quiet --rules --no-jit --help"
 
 	# The subcommand, if any: the first word that is not an option or its value.
 	local sub="" i

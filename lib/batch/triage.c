@@ -158,20 +158,69 @@ static void ticket_error(struct ticket *tk, const char *file, const char *msg)
 	tk->exit_status = VERDICT_TROUBLE;
 }
 
-/* Create DIR/name with O_NOFOLLOW, so a planted symbolic link is not
- * written through. */
-static FILE *out_open(const char *dir, const char *name, const char *ext)
+/*
+ * A --out file being written: its contents go to DIR/.NAME.tmp, created
+ * with O_EXCL | O_NOFOLLOW (so a planted link or file is never written
+ * through), and it is renamed to DIR/NAME only once it is complete, so that
+ * a full disk or a crash leaves no half-written report that looks whole.
+ * Ticket output names never start with '.' (name_outputs), so a temporary
+ * name cannot be another output's.
+ */
+struct out_file {
+	FILE *fp;
+	char *tmp, *final;
+};
+
+static int out_open(struct out_file *of, const char *dir, const char *name, const char *ext)
 {
-	struct strbuf p = {0};
-	sb_printf(&p, "%s/%s%s", dir, name, ext);
-	int fd = open(sb_str(&p), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-	sb_free(&p);
-	if (fd < 0)
-		return NULL;
-	FILE *fp = fdopen(fd, "w");
-	if (!fp)
-		close(fd);
-	return fp;
+	struct strbuf t = {0}, f = {0};
+	sb_printf(&t, "%s/.%s%s.tmp", dir, name, ext);
+	sb_printf(&f, "%s/%s%s", dir, name, ext);
+	of->fp = NULL;
+	of->tmp = xstrdup(sb_str(&t));
+	of->final = xstrdup(sb_str(&f));
+	sb_free(&t);
+	sb_free(&f);
+	/* A temporary file left by an earlier run that died (--force). */
+	(void)unlink(of->tmp);
+	int fd = open(of->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd >= 0) {
+		of->fp = fdopen(fd, "w");
+		if (!of->fp) {
+			int e = errno;
+			close(fd);
+			(void)unlink(of->tmp);
+			errno = e;
+		}
+	}
+	if (!of->fp) {
+		free(of->tmp);
+		free(of->final);
+		of->tmp = of->final = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Close the file; if it was written completely (ok), rename it to its
+ * name, else remove it.  Returns 0, or -1 with errno set. */
+static int out_close(struct out_file *of, int ok)
+{
+	int e = 0;
+	if (fflush(of->fp) != 0 || ferror(of->fp))
+		e = errno ? errno : EIO;
+	if (fclose(of->fp) != 0 && !e)
+		e = errno ? errno : EIO;
+	if (!ok && !e)
+		e = EIO;
+	if (!e && rename(of->tmp, of->final) != 0)
+		e = errno;
+	if (e)
+		(void)unlink(of->tmp);
+	free(of->tmp);
+	free(of->final);
+	errno = e;
+	return e ? -1 : 0;
 }
 
 /* Report a --out failure as an error note of the ticket. */
@@ -190,23 +239,17 @@ static void write_report(struct triage *tr, struct ticket *tk, const struct repo
 			 const char *ext)
 {
 	struct render_opts ro = {.color = 0, .width = 80};
+	struct out_file of;
 	errno = 0;
-	FILE *fp = out_open(tr->outdir, tk->outname, ext);
-	if (!fp) {
+	if (out_open(&of, tr->outdir, tk->outname, ext) != 0) {
 		out_failed(tk, tr->outdir, tk->outname, ext, errno ? errno : EIO);
 		return;
 	}
-	int rc = strcmp(ext, ".json") == 0 ? render_json(fp, m, &ro) : render_text(fp, m, &ro);
 	errno = 0;
-	if (rc != 0 || fflush(fp) != 0 || ferror(fp))
-		rc = -1;
-	int e = errno ? errno : EIO;
-	if (fclose(fp) != 0 && rc == 0) {
-		e = errno ? errno : EIO;
-		rc = -1;
-	}
-	if (rc != 0)
-		out_failed(tk, tr->outdir, tk->outname, ext, e);
+	int rc =
+	    strcmp(ext, ".json") == 0 ? render_json(of.fp, m, &ro) : render_text(of.fp, m, &ro);
+	if (out_close(&of, rc == 0) != 0)
+		out_failed(tk, tr->outdir, tk->outname, ext, errno ? errno : EIO);
 }
 
 static void diagnose(struct triage *tr, struct ticket *tk)
@@ -532,20 +575,19 @@ static void print_notes(const struct triage *tr, const struct ticket *tk)
 /* Write a whole summary file into --out.  Returns 0 or -1 after a message. */
 static int write_summary_file(const struct triage *tr, const char *name, const struct strbuf *b)
 {
+	struct out_file of;
 	errno = 0;
-	FILE *fp = out_open(tr->outdir, name, "");
-	int rc = fp ? 0 : -1;
-	if (fp) {
-		if (fwrite(b->buf ? b->buf : "", 1, b->len, fp) != b->len || fflush(fp) != 0)
-			rc = -1;
-		if (fclose(fp) != 0)
-			rc = -1;
+	int rc = out_open(&of, tr->outdir, name, "");
+	if (rc == 0) {
+		int ok = fwrite(b->buf ? b->buf : "", 1, b->len, of.fp) == b->len;
+		rc = out_close(&of, ok);
 	}
 	if (rc) {
 		struct strbuf s = {0};
+		int e = errno ? errno : EIO;
 		escaped(tr, &s, tr->outdir);
 		fprintf(tr->err, "sfdiag: %s/%s: cannot write: %s\n", sb_str(&s), name,
-			strerror(errno ? errno : EIO));
+			strerror(e));
 		sb_free(&s);
 	}
 	return rc;
