@@ -278,7 +278,15 @@ void run_input(struct run *r, struct input *in)
 			     "JSON, REST error arrays, error=... redirects and the %zu patterns of "
 			     "extract.conf)",
 			     (unsigned long long)ac.records, extract_count(r->rs->extract));
-done:
+done:;
+	int nonzero;
+	uint64_t trail = input_trailing_bytes(in, &nonzero);
+	if (trail)
+		adapter_note(&ac, nonzero ? NOTE_WARNING : NOTE_INFO, 0,
+			     "%llu bytes after the last gzip member are %s, not gzip data; they "
+			     "were not read%s",
+			     (unsigned long long)trail, nonzero ? "something else" : "zero padding",
+			     nonzero ? " (was another file appended to the .gz?)" : "");
 	sum->records = ac.records;
 	sum->skipped = ac.skipped;
 	input_close(in);

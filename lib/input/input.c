@@ -49,9 +49,11 @@ struct input {
 
 	z_stream z;
 	int z_init;
-	int in_member;	   /* inside a gzip member */
-	int z_done;	   /* all members inflated */
-	uint64_t inflated; /* decompressed bytes so far */
+	int in_member;	      /* inside a gzip member */
+	int z_done;	      /* all members inflated */
+	uint64_t inflated;    /* decompressed bytes so far */
+	uint64_t trailing;    /* bytes after the last member (not gzip data) */
+	int trailing_nonzero; /* ... some of them other than NUL padding */
 
 	int mid_eof; /* nothing more will enter mid */
 	int failed;  /* errmsg holds a sticky error */
@@ -128,9 +130,26 @@ static int raw_want(struct input *in, size_t k)
 /*
  * Inflate into mid[mid_len..]: returns bytes added, 0 when the gzip data is
  * finished, -1 on error.  Members follow one another until the data ends;
- * bytes after a member that do not start another are ignored, as zlib's own
- * gzread does.
+ * bytes after a member that do not start another are not gzip data: they
+ * are read to the end and counted (input_trailing_bytes), so that the
+ * reader can say so, where zlib's own gzread drops them silently.
  */
+static int count_trailing(struct input *in)
+{
+	for (;;) {
+		for (size_t i = in->raw_pos; i < in->raw_len; i++)
+			in->trailing_nonzero |= in->raw[i] != 0;
+		in->trailing += in->raw_len - in->raw_pos;
+		in->raw_pos = in->raw_len = 0;
+		if (in->src_eof)
+			return 0;
+		long r = source_read(in, in->raw, RAW_SIZE);
+		if (r < 0)
+			return -1;
+		in->raw_len = (size_t)r;
+	}
+}
+
 static long inflate_some(struct input *in)
 {
 	for (;;) {
@@ -142,7 +161,7 @@ static long inflate_some(struct input *in)
 			const unsigned char *p = in->raw + in->raw_pos;
 			if (in->raw_len - in->raw_pos < 2 || p[0] != 0x1F || p[1] != 0x8B) {
 				in->z_done = 1;
-				return 0;
+				return count_trailing(in) < 0 ? -1 : 0;
 			}
 			if (inflateReset(&in->z) != Z_OK)
 				return fail(in, "corrupt gzip stream", "cannot reset");
@@ -587,6 +606,13 @@ int input_fd(const struct input *in)
 const char *input_name(const struct input *in)
 {
 	return in->name;
+}
+
+uint64_t input_trailing_bytes(const struct input *in, int *nonzero)
+{
+	if (nonzero)
+		*nonzero = in->trailing_nonzero;
+	return in->trailing;
 }
 
 int input_was_gzip(const struct input *in)

@@ -66,6 +66,10 @@ long input_read(struct input *in, char *buf, size_t n, char *err, size_t errlen)
 const char *input_name(const struct input *in);
 int input_was_gzip(const struct input *in);
 enum input_encoding input_encoding(const struct input *in);
+/* Bytes after the last gzip member that start no other member: not read
+ * as data.  Known once input_read has returned 0; *nonzero (may be NULL)
+ * is set when they are not all NUL padding. */
+uint64_t input_trailing_bytes(const struct input *in, int *nonzero);
 /* Bytes read from the source so far (compressed size for gzip). */
 uint64_t input_raw_bytes(const struct input *in);
 
