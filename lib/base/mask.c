@@ -500,7 +500,9 @@ static size_t key_value(const struct masker *m, const char *s, size_t n, size_t 
 	if (e - i >= MASK_MAX_KEY)
 		return e;
 	int query, xml;
-	size_t v = separator(s, n, e, s[i] == '-', &query, &xml);
+	/* "--password VALUE": a flag is a word of its own on a command line. */
+	int flag = s[i] == '-' && (i == 0 || is_blank(s[i - 1]));
+	size_t v = separator(s, n, e, flag, &query, &xml);
 	if (!v || !key_word(m, s + i, e - i, query))
 		return e;
 	if (v >= n || shape_at(s, n, v))
@@ -510,6 +512,9 @@ static size_t key_value(const struct masker *m, const char *s, size_t n, size_t 
 	const char *cq;
 	size_t ql = quote_at(s, n, v, &q, &esc, &ec);
 	size_t cl = ql ? 0 : coded_quote_at(s, n, v, &cq);
+	/* A value that is a shape already was masked as a whole. */
+	if ((ql && shape_at(s, n, v + ql)) || (cl && shape_at(s, n, v + cl)))
+		return v + ql + cl;
 	if (ql) {
 		v += ql;
 		end = quoted_end(s, n, v, q, esc, ec, &after);
@@ -528,6 +533,8 @@ static size_t key_value(const struct masker *m, const char *s, size_t n, size_t 
 		if (s[v] == '{' || s[v] == '[')
 			return v; /* an object: its own keys are scanned */
 		v += scheme_at(m, s, n, v);
+		if (shape_at(s, n, v))
+			return v;
 		end = unquoted_end(s, n, v);
 		after = end;
 		static const char *const literal[] = {"null", "true", "false", "None"};
@@ -541,21 +548,46 @@ static size_t key_value(const struct masker *m, const char *s, size_t n, size_t 
 	return after > i ? after : i + 1;
 }
 
+static int cmp_size(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * A key token starts after a character that is not one, or where a shape
+ * found by a pattern ends: once masked, the shape's closing ']' comes
+ * before it, so the same key is found in the masked text (idempotence).
+ */
 static void find_keys(const struct masker *m, const char *s, size_t n, struct spans *sp)
 {
 	if (!m->nkeys)
 		return;
-	size_t i = 0;
+	size_t nends = sp->n, e = 0;
+	size_t *ends = xmalloc((nends ? nends : 1) * sizeof *ends);
+	for (size_t k = 0; k < nends; k++)
+		ends[k] = sp->v[k].b;
+	if (nends)
+		qsort(ends, nends, sizeof *ends, cmp_size);
+	/* Where the last value ended (after its closing quote, which may be
+	 * "%22"), or a shape: a key may start there too. */
+	size_t i = 0, resume = 0;
 	while (i < n) {
+		while (e < nends && ends[e] < i)
+			e++;
 		size_t shape = s[i] == '[' ? shape_at(s, n, i) : 0;
 		if (shape) {
 			i += shape;
-		} else if (is_keych(s[i]) && (i == 0 || !is_keych(s[i - 1]))) {
+			resume = i;
+		} else if (is_keych(s[i]) && (i == 0 || !is_keych(s[i - 1]) || i == resume ||
+					      (e < nends && ends[e] == i))) {
 			i = key_value(m, s, n, i, sp);
+			resume = i;
 		} else {
 			i++;
 		}
 	}
+	free(ends);
 }
 
 /* ---- applying ---- */
@@ -584,7 +616,8 @@ size_t mask_apply(const struct masker *m, struct strbuf *out, const char *s, siz
 			i += k - 1;
 		}
 	}
-	qsort(sp.v, sp.n, sizeof *sp.v, cmp_span);
+	if (sp.n)
+		qsort(sp.v, sp.n, sizeof *sp.v, cmp_span);
 	size_t pos = 0, masked = 0, kp = 0;
 	for (size_t i = 0; i < sp.n;) {
 		size_t a = sp.v[i].a, b = sp.v[i].b;
