@@ -228,6 +228,8 @@ void findings_init(struct findings *f, const struct ruleset *rs)
 	f->by_rule = xcalloc(rs->nrules + 1, sizeof *f->by_rule);
 	f->first = f->last = EVENT_NO_TIME;
 	f->login_first = f->login_last = EVENT_NO_TIME;
+	f->integ_users.limit = f->integ_apps.limit = SFDIAG_MAX_INTEGRATION;
+	f->login_type = rules_field(rs, "login_type");
 }
 
 static void free_example(struct example *e)
@@ -268,6 +270,8 @@ void findings_free(struct findings *f)
 			free_finding(f->by_rule[i]);
 	free(f->by_rule);
 	free(f->succ);
+	tally_free(&f->integ_users);
+	tally_free(&f->integ_apps);
 	for (size_t i = 0; i < f->nfiles; i++)
 		free(f->files[i]);
 	free(f->files);
@@ -339,6 +343,13 @@ static void add_success(struct findings *f, const struct event *ev)
 		return;
 	}
 	s->count++;
+	size_t in;
+	const char *ip = val(ev, rs->f.source_ip, &in);
+	if (s->last == EVENT_NO_TIME || ev->time_ms >= s->last) {
+		size_t k = in < sizeof s->last_ip - 1 ? in : sizeof s->last_ip - 1;
+		memcpy(s->last_ip, ip, k);
+		s->last_ip[k] = '\0';
+	}
 	widen(&s->first, &s->last, ev->time_ms);
 }
 
@@ -437,8 +448,17 @@ void findings_count(struct findings *f, const struct event *ev)
 		if (ev->kind == 1u << k)
 			f->kind_events[k]++;
 	widen(&f->first, &f->last, ev->time_ms);
-	if (ev->kind == KIND_LOGIN_HISTORY)
+	if (ev->kind == KIND_LOGIN_HISTORY) {
 		widen(&f->login_first, &f->login_last, ev->time_ms);
+	} else {
+		const struct ruleset *rs = f->rs;
+		size_t un, an;
+		const char *u = val(ev, rs->f.user, &un), *a = val(ev, rs->f.application, &an);
+		if (un)
+			tally_add(&f->integ_users, u, un, 1);
+		if (an)
+			tally_add(&f->integ_apps, a, an, 1);
+	}
 	if (ev->time_ms == EVENT_NO_TIME)
 		f->untimed++;
 	else if (ev->zone == TIME_ZONE_NONE)
@@ -474,7 +494,8 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 
 	/* Each evidence field once: the engine's, a response's, the rule's. */
 	unsigned char want[SFDIAG_MAX_FIELDS] = {0};
-	const int engine[] = {rs->f.user, rs->f.application, rs->f.source_ip, rs->f.status};
+	const int engine[] = {rs->f.user, rs->f.application, rs->f.source_ip, rs->f.status,
+			      f->login_type};
 	for (size_t i = 0; i < sizeof engine / sizeof engine[0]; i++)
 		if (engine[i] >= 0)
 			want[engine[i]] = 1;
@@ -642,6 +663,8 @@ void findings_merge(struct findings *dst, const struct findings *src)
 	dst->ambiguous_dmy += src->ambiguous_dmy;
 	dst->untimed += src->untimed;
 	dst->succ_untracked += src->succ_untracked;
+	tally_merge(&dst->integ_users, &src->integ_users);
+	tally_merge(&dst->integ_apps, &src->integ_apps);
 	widen(&dst->first, &dst->last, src->first);
 	widen(&dst->first, &dst->last, src->last);
 	widen(&dst->login_first, &dst->login_last, src->login_first);
@@ -657,6 +680,8 @@ void findings_merge(struct findings *dst, const struct findings *src)
 			continue;
 		}
 		d->count += s->count;
+		if (d->last == EVENT_NO_TIME || (s->last != EVENT_NO_TIME && s->last >= d->last))
+			memcpy(d->last_ip, s->last_ip, sizeof d->last_ip);
 		widen(&d->first, &d->last, s->first);
 		widen(&d->first, &d->last, s->last);
 	}

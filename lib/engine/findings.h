@@ -89,6 +89,9 @@ struct success {
 	uint64_t hash;
 	uint64_t count;
 	int64_t first, last;
+	/* The source IP of the latest success ("" when none was read): the
+	 * last good address a report compares a failing one with. */
+	char last_ip[SFDIAG_IP_TEXT_MAX];
 };
 
 /*
@@ -119,6 +122,11 @@ struct findings {
 	int64_t login_first, login_last; /* over Login History events */
 	char **files;
 	size_t nfiles;
+	/* Who the integration is: the users and applications named by the
+	 * inputs that come from the connector itself (settings, token
+	 * responses, API errors, logs), not by Login History. */
+	struct tally integ_users, integ_apps;
+	int login_type; /* the login_type field, or -1 when fields.conf has none */
 	struct timeline_axis axis; /* of succ_timeline and every finding's timeline */
 	uint64_t succ_timeline[SFDIAG_TIMELINE_BUCKETS]; /* timed successes per bucket */
 };

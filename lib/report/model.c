@@ -704,6 +704,281 @@ static void free_finding(struct report_finding *rf)
 	free(rf->summed);
 }
 
+/* ---- ranking (docs/ranking.md) ---- */
+
+static int in_tally(const struct tally *t, const char *s, size_t n)
+{
+	for (size_t i = 0; n && i < t->cap; i++)
+		if (t->slot[i].s && t->slot[i].n == n && memcmp(t->slot[i].s, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The group's user or application is one the connector's own inputs name. */
+static int group_named(const struct findings *f, const struct group *g)
+{
+	return in_tally(&f->integ_users, g->user, g->ulen) ||
+	       in_tally(&f->integ_apps, g->application, g->alen);
+}
+
+/* A login of the finding has a Login Type report.conf does not call a
+ * person's at a browser. */
+static int has_api_login_type(const struct findings *f, const struct finding *fi)
+{
+	const struct tally *t = f->login_type >= 0 ? fi->tally[f->login_type] : NULL;
+	for (size_t i = 0; t && i < t->cap; i++)
+		if (t->slot[i].s && t->slot[i].n &&
+		    !report_conf_interactive(f->rs->report, t->slot[i].s, t->slot[i].n))
+			return 1;
+	return 0;
+}
+
+/* Whether any Login History group of the run is named by the connector's
+ * inputs; if none is, the integration is told by its login types. */
+static int any_named(const struct findings *f)
+{
+	for (size_t r = 0; r <= f->rs->nrules; r++) {
+		const struct finding *fi = f->by_rule[r];
+		for (size_t i = 0; fi && i < fi->gcap; i++)
+			if (fi->groups[i].user && group_named(f, &fi->groups[i]))
+				return 1;
+	}
+	return 0;
+}
+
+/* Is group g of fi the integration's? */
+static int group_is_integ(const struct findings *f, const struct finding *fi,
+			  const struct group *g, int by_name)
+{
+	int login = fi->rule < 0 || (f->rs->rules[fi->rule].kinds & KIND_LOGIN_HISTORY);
+	if (!login)
+		return 1; /* settings, token responses, logs: the connector's own */
+	return by_name ? group_named(f, g) : has_api_login_type(f, fi);
+}
+
+struct rank {
+	const struct finding *fi;
+	size_t order; /* in findings_sorted(): severity, count, id */
+	enum report_standing st;
+	int64_t since, latest;
+};
+
+static void rank_of(struct rank *k, const struct findings *f, int by_name)
+{
+	const struct finding *fi = k->fi;
+	k->latest = fi->last;
+	for (size_t i = 0; i < f->rs->nrules; i++) {
+		const struct finding *e = f->by_rule[i];
+		if (e && e->explained_by == fi->rule && fi->rule >= 0 && e->last != EVENT_NO_TIME &&
+		    (k->latest == EVENT_NO_TIME || e->last > k->latest))
+			k->latest = e->last;
+	}
+	size_t integ = 0, resolved = 0;
+	int64_t since = EVENT_NO_TIME;
+	for (size_t i = 0; i < fi->gcap; i++) {
+		const struct group *g = &fi->groups[i];
+		if (!g->user || !group_is_integ(f, fi, g, by_name))
+			continue;
+		integ++;
+		const struct success *s = findings_success(f, g->user, g->application);
+		if (s && s->last != EVENT_NO_TIME && g->last != EVENT_NO_TIME && s->last > g->last) {
+			/* The first success after the failures when the data shows it
+			 * (all of the pair's successes came later), else the latest. */
+			int64_t t = s->first > g->last ? s->first : s->last;
+			resolved++;
+			if (since == EVENT_NO_TIME || t > since)
+				since = t;
+		}
+	}
+	if (!fi->gcap && group_is_integ(f, fi, NULL, 0))
+		integ = 1; /* nothing grouped: a settings check or an untold response */
+	k->since = EVENT_NO_TIME;
+	if (!integ) {
+		k->st = REPORT_OTHER;
+	} else if (resolved == integ) {
+		k->st = REPORT_RESOLVED;
+		k->since = since;
+	} else {
+		k->st = REPORT_NOW;
+	}
+}
+
+/* Standing first; among the current causes the latest first (a cause that
+ * another replaced is no longer what the connector hits); then the
+ * engine's order: severity, count, id. */
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct rank *x = a, *y = b;
+	if (x->st != y->st)
+		return x->st < y->st ? -1 : 1;
+	if (x->st == REPORT_NOW && x->latest != y->latest)
+		return x->latest > y->latest ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The integration's group with most failures, and its pair's last success
+ * before the failures began. */
+static void last_good(struct report_finding *rf, const struct findings *f, int by_name)
+{
+	rf->last_good = EVENT_NO_TIME;
+	for (size_t i = 0; i < rf->ngroups && !rf->integ; i++)
+		if (group_is_integ(f, rf->fi, rf->groups[i].g, by_name))
+			rf->integ = &rf->groups[i];
+	if (!rf->integ)
+		return;
+	const struct group *g = rf->integ->g;
+	const struct success *s = findings_success(f, g->user, g->application);
+	if (s && s->last != EVENT_NO_TIME && g->first != EVENT_NO_TIME && s->last < g->first) {
+		rf->last_good = s->last;
+		rf->last_good_ip = s->last_ip;
+	}
+}
+
+/* ---- in short ---- */
+
+static const struct report_value *top_of(const struct report_finding *rf, int field)
+{
+	for (size_t i = 0; i < rf->nrows; i++)
+		if (rf->rows[i].field == field && rf->rows[i].nv && rf->rows[i].v[0].n)
+			return &rf->rows[i].v[0];
+	return NULL;
+}
+
+static void quoted(struct report_text *t, int field, const struct report_value *v)
+{
+	report_text_lits(t, "\u201c");
+	report_text_input(t, field, v->s, v->n);
+	report_text_lits(t, "\u201d");
+}
+
+/* What broke and when, for a finding with Login History groups. */
+static void short_logins(struct report_text *t, const struct ruleset *rs,
+			 const struct report_finding *rf)
+{
+	const struct report_group *ig = rf->integ ? rf->integ : &rf->groups[0];
+	const struct group *g = ig->g;
+	const struct report_value *st = top_of(rf, rs->f.status);
+	const struct report_value *ip = ig->ips.nv && ig->ips.v[0].n ? &ig->ips.v[0] : NULL;
+	int since = rf->last_good != EVENT_NO_TIME && rf->standing == REPORT_NOW;
+	if (since) {
+		report_text_lits(t, "Since ");
+		text_time(t, g->first);
+		report_text_lits(t, " every login of ");
+	} else if (g->first != EVENT_NO_TIME && g->first != g->last) {
+		report_text_lits(t, "From ");
+		text_time(t, g->first);
+		report_text_lits(t, " to ");
+		text_time(t, g->last);
+		report_text_lits(t, " ");
+		text_count(t, g->count);
+		report_text_lits(t, g->count == 1 ? " login of " : " logins of ");
+	} else {
+		text_count(t, g->count);
+		report_text_lits(t, g->count == 1 ? " login of " : " logins of ");
+	}
+	who(t, g);
+	if (ip && ig->ips.nv == 1) {
+		report_text_lits(t, since ? " comes from " : " came from ");
+		report_text_input(t, rs->f.source_ip, ip->s, ip->n);
+		report_text_lits(t, " and");
+	}
+	report_text_lits(t, since ? " is refused" : " failed");
+	if (st) {
+		report_text_lits(t, " as ");
+		quoted(t, rs->f.status, st);
+	}
+	if (since) {
+		report_text_lits(t, "; the last successful login, at ");
+		text_time(t, rf->last_good);
+		if (rf->last_good_ip && *rf->last_good_ip && ip && ig->ips.nv == 1 &&
+		    strlen(rf->last_good_ip) == ip->n && memcmp(rf->last_good_ip, ip->s, ip->n) == 0) {
+			report_text_lits(t, ", came from the same address");
+		} else if (rf->last_good_ip && *rf->last_good_ip) {
+			report_text_lits(t, ", came from ");
+			report_text_input(t, rs->f.source_ip, rf->last_good_ip,
+					  strlen(rf->last_good_ip));
+		} else {
+			report_text_lits(t, ", had no source IP in this data");
+		}
+	} else if (rf->standing == REPORT_RESOLVED) {
+		report_text_lits(t, "; it has logged in successfully again since ");
+		text_time(t, rf->resolved_since);
+	} else if (!ig->successes) {
+		report_text_lits(t, "; no successful login of that user and app is in this data");
+	}
+	report_text_lits(t, ".");
+}
+
+/* What broke, for a finding without Login History groups (settings, token
+ * responses): its title, then what it explains, with the status text or the
+ * error pair that proves it. */
+static void short_other(struct report_text *t, struct report_text *proof, const struct ruleset *rs,
+			const struct report_finding *rf)
+{
+	report_text_copy(t, &rf->title);
+	report_text_lits(t, ".");
+	for (size_t i = 0; i < rf->nexplains + 1; i++) {
+		const struct report_finding *e = i < rf->nexplains ? &rf->explains[i] : rf;
+		const struct report_value *v = e->said.nv && e->said.v[0].n ? &e->said.v[0] : NULL;
+		int field = v ? -1 : rs->f.status;
+		if (!v)
+			v = top_of(e, rs->f.status);
+		if (!v || (e == rf && rf->nexplains))
+			continue;
+		report_text_lits(t, " ");
+		if (!proof->len) {
+			text_count(proof, e->fi->count);
+			text_printf(proof, " %s", e->noun);
+		} else {
+			report_text_lits(proof, "; ");
+			text_count(proof, e->fi->count);
+			text_printf(proof, " %s", e->noun);
+		}
+		report_text_lits(proof, " said ");
+		quoted(proof, field, v);
+		if (e->fi->first != EVENT_NO_TIME) {
+			report_text_lits(proof, e->fi->first == e->fi->last ? " at " : " from ");
+			text_time(proof, e->fi->first);
+			if (e->fi->first != e->fi->last) {
+				report_text_lits(proof, " to ");
+				text_time(proof, e->fi->last);
+			}
+		}
+	}
+	/* Undo the blank added before the proof. */
+	while (t->len && t->buf[t->len - 1] == ' ' && !t->span[t->nspan - 1].input) {
+		t->len--;
+		t->span[t->nspan - 1].len--;
+		t->buf[t->len] = '\0';
+	}
+	if (proof->len)
+		report_text_lits(proof, ".");
+}
+
+static void build_short(struct report *m)
+{
+	if (!m->nf || !m->f[0].rule)
+		return;
+	const struct report_finding *rf = &m->f[0];
+	const struct ruleset *rs = m->rs;
+	if (rf->stories && rf->ngroups) {
+		short_logins(&m->in_short[m->nshort++], rs, rf);
+	} else {
+		struct report_text *t = &m->in_short[m->nshort++];
+		short_other(t, &m->in_short[m->nshort], rs, rf);
+		if (m->in_short[m->nshort].len)
+			m->nshort++;
+	}
+	const char *step = report_conf_short(rs->report, rf->id);
+	struct report_text *t = &m->in_short[m->nshort];
+	if (step)
+		expand(t, rs, rf->fi, step);
+	else if (rf->nfix)
+		report_text_copy(t, &rf->fix[0]);
+	if (t->len)
+		m->nshort++;
+}
+
 /* ---- the run ---- */
 
 /* "Read 2 inputs: 56 logins (15 succeeded, 41 failed), 1 token response, 3
@@ -780,10 +1055,26 @@ struct report *report_build(const struct run *r, enum severity fail_on)
 
 	const struct finding **v;
 	m->nf = findings_sorted(&r->f, &v);
+	struct rank *k = xcalloc(m->nf ? m->nf : 1, sizeof *k);
+	int by_name = any_named(f);
+	for (size_t i = 0; i < m->nf; i++) {
+		k[i].fi = v[i];
+		k[i].order = i;
+		rank_of(&k[i], f, by_name);
+	}
+	qsort(k, m->nf, sizeof *k, cmp_rank);
 	m->f = xcalloc(m->nf ? m->nf : 1, sizeof *m->f);
-	for (size_t i = 0; i < m->nf; i++)
-		build_finding(&m->f[i], m, f, v[i]);
+	for (size_t i = 0; i < m->nf; i++) {
+		struct report_finding *rf = &m->f[i];
+		build_finding(rf, m, f, k[i].fi);
+		rf->standing = k[i].st;
+		rf->resolved_since = k[i].since;
+		rf->latest = k[i].latest;
+		last_good(rf, f, by_name);
+	}
+	free(k);
 	free(v);
+	build_short(m);
 
 	m->nnotes = r->nnotes;
 	m->notes = xcalloc(r->nnotes ? r->nnotes : 1, sizeof *m->notes);
@@ -809,6 +1100,8 @@ void report_free(struct report *m)
 		report_text_free(&m->notes[i].msg);
 	free(m->notes);
 	report_text_free(&m->summary);
+	for (size_t i = 0; i < m->nshort; i++)
+		report_text_free(&m->in_short[i]);
 	report_text_free(&m->page_title);
 	free(m);
 }

@@ -107,8 +107,25 @@ struct report_spark {
 	int64_t cell_ms;  /* what one cell spans */
 };
 
+/* Where a finding stands for the integration (docs/ranking.md): the report
+ * order is this first, severity and count only break ties. */
+enum report_standing {
+	REPORT_NOW,	 /* the integration's, no later success of its user and app */
+	REPORT_RESOLVED, /* the integration's, and successes resumed since */
+	REPORT_OTHER,	 /* another user's or app's */
+};
+
 struct report_finding {
 	const struct finding *fi; /* counts, times, examples (fi->ex) */
+	enum report_standing standing;
+	int64_t resolved_since; /* REPORT_RESOLVED: when successes resumed */
+	int64_t latest;		/* its last event, or that of what it explains */
+	/* The integration's group that explains the failure, and the last
+	 * successful login of its pair before the failures began: NULL and
+	 * EVENT_NO_TIME when the data has none. */
+	const struct report_group *integ;
+	const char *last_good_ip; /* points into the run; may be "" */
+	int64_t last_good;
 	const struct rule *rule;  /* NULL: failures no rule explains */
 	const char *id;
 	enum severity severity;
@@ -178,6 +195,10 @@ struct report {
 	enum severity fail_on;
 	struct report_counts counts;
 	struct report_text summary; /* "Read 2 inputs: ..." */
+	/* "In short": two or three plain sentences on the first finding, what
+	 * broke and when, the fact that proves it, the one step to take. */
+	struct report_text in_short[3];
+	size_t nshort;
 	struct report_text page_title;
 	struct report_finding *f; /* in report order (findings_sorted) */
 	size_t nf;

@@ -217,6 +217,32 @@ static void stories(struct out *w, const struct report_finding *rf)
 	}
 }
 
+/* "Resolved since T (successes resumed)", and the last good login of the
+ * integration's pair when it logged in fine before the failures. */
+static void standing(struct out *w, const struct report_finding *rf)
+{
+	char t[32], label[64];
+	struct strbuf s = {0};
+	if (rf->standing == REPORT_RESOLVED && rf->resolved_since != EVENT_NO_TIME) {
+		time_format_short(rf->resolved_since, t);
+		sb_printf(&s, "Resolved since %s (successes resumed).", t);
+		labelled(w, "  ", sb_str(&s));
+	}
+	if (rf->last_good != EVENT_NO_TIME) {
+		sb_reset(&s);
+		time_format_short(rf->last_good, t);
+		sb_printf(&s, "%s", t);
+		if (rf->last_good_ip && *rf->last_good_ip) {
+			sb_adds(&s, " from ");
+			value(&s, w->rs, w->rs->f.source_ip, rf->last_good_ip,
+			      strlen(rf->last_good_ip));
+		}
+		row_label(label, sizeof label, "Last OK");
+		labelled(w, label, sb_str(&s));
+	}
+	sb_free(&s);
+}
+
 static void finding(struct out *w, const struct report_finding *rf)
 {
 	struct strbuf s = {0};
@@ -234,6 +260,7 @@ static void finding(struct out *w, const struct report_finding *rf)
 	sb_addc(&w->sb, '\n');
 	labelled_text(w, "  ", &rf->title);
 	count_line(w, rf);
+	standing(w, rf);
 	sparkline(w, &rf->spark);
 	evidence(w, rf);
 	stories(w, rf);
@@ -327,6 +354,16 @@ int render_text(FILE *fp, const struct report *m, const struct render_opts *o)
 	sb_addc(&w.sb, '\n');
 	report_text_flat(&s, m->rs, &m->summary, value);
 	render_wrap(&w.sb, sb_str(&s), 0, 0, (size_t)o->width);
+	if (m->nshort) {
+		sb_reset(&s);
+		for (size_t i = 0; i < m->nshort; i++) {
+			if (i)
+				sb_addc(&s, ' ');
+			report_text_flat(&s, m->rs, &m->in_short[i], value);
+		}
+		sb_addc(&w.sb, '\n');
+		labelled(&w, "In short: ", sb_str(&s));
+	}
 	sb_free(&s);
 	sb_addc(&w.sb, '\n');
 

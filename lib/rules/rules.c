@@ -988,6 +988,8 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 		rs->code_field_of[i] = rules_field(rs, name);
 	}
 	resolve_candidates(&ld);
+	if (rs->report)
+		ld.nerrors += report_conf_check_rules(rs->report, rs, err, ctx);
 	mark_used(rs);
 	for (size_t f = 0; f < rs->nfields; f++)
 		if (rs->fallback[f] >= 0)
