@@ -613,6 +613,11 @@ static void build_finding(struct report_finding *rf, const struct report *m,
 	const struct rule *rule = fi->rule >= 0 ? &rs->rules[fi->rule] : NULL;
 	memset(rf, 0, sizeof *rf);
 	rf->fi = fi;
+	/* Standing and the last good login are the ranking's (report_build);
+	 * a finding shown inside another keeps these. */
+	rf->standing = REPORT_NOW;
+	rf->resolved_since = rf->last_good = EVENT_NO_TIME;
+	rf->latest = fi->last;
 	rf->rule = rule;
 	rf->id = finding_id(f, fi);
 	rf->severity = finding_severity(f, fi);

@@ -680,6 +680,14 @@ int render_html(FILE *fp, const struct report *m, const struct render_opts *o)
 	}
 	sb_adds(&b, "</p>\n");
 	sb_free(&verdict);
+	if (m->nshort) {
+		sb_adds(&b, "<p class=\"short\"><strong>In short.</strong>");
+		for (size_t i = 0; i < m->nshort; i++) {
+			sb_addc(&b, ' ');
+			html_rtext(&b, m->rs, &m->in_short[i]);
+		}
+		sb_adds(&b, "</p>\n");
+	}
 	sb_adds(&b, "<p class=\"muted\">");
 	report_text_flat(&b, m->rs, &m->summary, value);
 	sb_adds(&b, "</p>\n");

@@ -132,6 +132,19 @@ static cJSON *finding_json(const struct ruleset *rs, const struct report_finding
 	add_time(o, "first_seen", fi->first);
 	add_time(o, "last_seen", fi->last);
 	cJSON_AddNumberToObject(o, "without_time", (double)fi->untimed);
+	static const char *const standing[] = {"now", "resolved", "other"};
+	cJSON_AddStringToObject(o, "standing", standing[rf->standing]);
+	add_time(o, "resolved_since", rf->resolved_since);
+	if (rf->last_good != EVENT_NO_TIME) {
+		cJSON *lg = cJSON_AddObjectToObject(o, "last_good");
+		add_time(lg, "time", rf->last_good);
+		struct strbuf ip = {0};
+		value(&ip, rs, rs->f.source_ip, rf->last_good_ip, strlen(rf->last_good_ip));
+		cJSON_AddStringToObject(lg, "source_ip", sb_str(&ip));
+		sb_free(&ip);
+	} else {
+		cJSON_AddNullToObject(o, "last_good");
+	}
 	if (rf->has_cause)
 		add_text(o, "cause", rs, &rf->cause);
 	else
@@ -196,6 +209,10 @@ int render_json(FILE *fp, const struct report *m, const struct render_opts *o)
 	cJSON_AddNumberToObject(verdict, "info", (double)sev[SEV_INFO]);
 	cJSON_AddNumberToObject(verdict, "input_errors", c->input_errors);
 	cJSON_AddStringToObject(verdict, "fail_on", severity_name(m->fail_on));
+
+	cJSON *shorts = cJSON_AddArrayToObject(root, "in_short");
+	for (size_t i = 0; i < m->nshort; i++)
+		cJSON_AddItemToArray(shorts, text_json(m->rs, &m->in_short[i]));
 
 	cJSON *sum = cJSON_AddObjectToObject(root, "summary");
 	cJSON_AddNumberToObject(sum, "inputs", (double)c->inputs);

@@ -335,6 +335,14 @@ int render_md(FILE *fp, const struct report *m, const struct render_opts *o)
 			sb_printf(&b, " (+%zu more below)", m->nf - 1);
 	}
 	sb_adds(&b, "\n\n");
+	if (m->nshort) {
+		sb_adds(&b, "**In short.**");
+		for (size_t i = 0; i < m->nshort; i++) {
+			sb_addc(&b, ' ');
+			md_text(&b, m->rs, &m->in_short[i], 0);
+		}
+		sb_adds(&b, "\n\n");
+	}
 	report_text_flat(&b, m->rs, &m->summary, value);
 	sb_adds(&b, "\n\n");
 	for (size_t i = 0; i < m->nf; i++)
