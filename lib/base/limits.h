@@ -50,10 +50,10 @@
 #define SFDIAG_MAX_EXAMPLES	  3	/* example rows kept per finding and group */
 #define SFDIAG_MAX_SUCCESS_PAIRS  65536 /* (user, application) pairs with successes */
 #define SFDIAG_IP_TEXT_MAX	  48	/* a source IP kept per pair, with its NUL (IPv6: 45) */
-#define SFDIAG_MAX_INTEGRATION	  16	/* distinct users (and apps) named by the connector's inputs */
-#define SFDIAG_MAX_CACHE	  8192	/* cached condition results per field */
-#define SFDIAG_MAX_NOTES	  200	/* input errors/warnings kept per run */
-#define SFDIAG_MAX_NOTES_PER_FILE 20	/* same, per input file */
+#define SFDIAG_MAX_INTEGRATION	  16 /* distinct users (and apps) named by the connector's inputs */
+#define SFDIAG_MAX_CACHE	  8192 /* cached condition results per field */
+#define SFDIAG_MAX_NOTES	  200  /* input errors/warnings kept per run */
+#define SFDIAG_MAX_NOTES_PER_FILE 20   /* same, per input file */
 
 /* Timeline buckets per series (successes, and each finding) for the HTML
  * timeline chart: one hour each, widened to a day, then to

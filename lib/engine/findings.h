@@ -126,7 +126,7 @@ struct findings {
 	 * inputs that come from the connector itself (settings, token
 	 * responses, API errors, logs), not by Login History. */
 	struct tally integ_users, integ_apps;
-	int login_type; /* the login_type field, or -1 when fields.conf has none */
+	int login_type;		   /* the login_type field, or -1 when fields.conf has none */
 	struct timeline_axis axis; /* of succ_timeline and every finding's timeline */
 	uint64_t succ_timeline[SFDIAG_TIMELINE_BUCKETS]; /* timed successes per bucket */
 };

@@ -752,8 +752,8 @@ static int any_named(const struct findings *f)
 }
 
 /* Is group g of fi the integration's? */
-static int group_is_integ(const struct findings *f, const struct finding *fi,
-			  const struct group *g, int by_name)
+static int group_is_integ(const struct findings *f, const struct finding *fi, const struct group *g,
+			  int by_name)
 {
 	int login = fi->rule < 0 || (f->rs->rules[fi->rule].kinds & KIND_LOGIN_HISTORY);
 	if (!login)
@@ -786,7 +786,8 @@ static void rank_of(struct rank *k, const struct findings *f, int by_name)
 			continue;
 		integ++;
 		const struct success *s = findings_success(f, g->user, g->application);
-		if (s && s->last != EVENT_NO_TIME && g->last != EVENT_NO_TIME && s->last > g->last) {
+		if (s && s->last != EVENT_NO_TIME && g->last != EVENT_NO_TIME &&
+		    s->last > g->last) {
 			/* The first success after the failures when the data shows it
 			 * (all of the pair's successes came later), else the latest. */
 			int64_t t = s->first > g->last ? s->first : s->last;
@@ -896,7 +897,8 @@ static void short_logins(struct report_text *t, const struct ruleset *rs,
 		report_text_lits(t, "; the last successful login, at ");
 		text_time(t, rf->last_good);
 		if (rf->last_good_ip && *rf->last_good_ip && ip && ig->ips.nv == 1 &&
-		    strlen(rf->last_good_ip) == ip->n && memcmp(rf->last_good_ip, ip->s, ip->n) == 0) {
+		    strlen(rf->last_good_ip) == ip->n &&
+		    memcmp(rf->last_good_ip, ip->s, ip->n) == 0) {
 			report_text_lits(t, ", came from the same address");
 		} else if (rf->last_good_ip && *rf->last_good_ip) {
 			report_text_lits(t, ", came from ");

@@ -126,7 +126,7 @@ struct report_finding {
 	const struct report_group *integ;
 	const char *last_good_ip; /* points into the run; may be "" */
 	int64_t last_good;
-	const struct rule *rule;  /* NULL: failures no rule explains */
+	const struct rule *rule; /* NULL: failures no rule explains */
 	const char *id;
 	enum severity severity;
 	const char *noun; /* the events, by the rule's kind: "failed login(s)" */

@@ -275,8 +275,9 @@ static void parse_short(struct rcloader *ld, char *rest)
 		snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
 		if (rules_field(ld->rs, name) < 0 && strcmp(name, "count") != 0 &&
 		    strcmp(name, "first_seen") != 0 && strcmp(name, "last_seen") != 0) {
-			rcerror(ld, "short %s: unknown placeholder {%s} (a field of fields.conf, "
-				    "count, first_seen or last_seen)",
+			rcerror(ld,
+				"short %s: unknown placeholder {%s} (a field of fields.conf, "
+				"count, first_seen or last_seen)",
 				id, name);
 			return;
 		}
@@ -305,8 +306,8 @@ static void parse_interactive(struct rcloader *ld, char *rest)
 			for (char *c = low; *c; c++)
 				if (*c >= 'A' && *c <= 'Z')
 					*c = (char)(*c + 32);
-			rc->interactive = xgrow(rc->interactive, &ld->intercap, rc->ninteractive + 1,
-						sizeof *rc->interactive);
+			rc->interactive = xgrow(rc->interactive, &ld->intercap,
+						rc->ninteractive + 1, sizeof *rc->interactive);
 			rc->interactive[rc->ninteractive++] = low;
 		}
 		p = bar ? bar + 1 : NULL;
@@ -321,8 +322,9 @@ int report_conf_check_rules(const struct report_conf *rc, const struct ruleset *
 		const struct report_short *sh = &rc->shorts[i];
 		struct strbuf sb = {0};
 		if (!rules_find(rs, sh->rule))
-			sb_printf(&sb, "%s:%d: short %s: no such rule (check the id in the .rules "
-				       "files)",
+			sb_printf(&sb,
+				  "%s:%d: short %s: no such rule (check the id in the .rules "
+				  "files)",
 				  rc->file, sh->line, sh->rule);
 		for (size_t k = 0; !sb.len && k < i; k++)
 			if (strcmp(rc->shorts[k].rule, sh->rule) == 0)

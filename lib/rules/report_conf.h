@@ -80,7 +80,7 @@ struct report_short {
 };
 
 struct report_conf {
-	char *file; /* the path it was read from */
+	char *file;		     /* the path it was read from */
 	struct report_short *shorts; /* in file order */
 	size_t nshort;
 	/* `interactive-login-type`: Login Type values of a person at a browser,
