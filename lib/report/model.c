@@ -883,7 +883,12 @@ static void short_logins(struct report_text *t, const struct ruleset *rs,
 		report_text_lits(t, g->count == 1 ? " login of " : " logins of ");
 	}
 	who(t, g);
-	if (ip && ig->ips.nv == 1) {
+	/* The source IP is the proof only when it changed: a failure from the
+	 * address that last succeeded is not about the address. */
+	int same_ip = since && ip && ig->ips.nv == 1 && rf->last_good_ip &&
+		      strlen(rf->last_good_ip) == ip->n &&
+		      memcmp(rf->last_good_ip, ip->s, ip->n) == 0;
+	if (ip && ig->ips.nv == 1 && !same_ip) {
 		report_text_lits(t, since ? " comes from " : " came from ");
 		report_text_input(t, rs->f.source_ip, ip->s, ip->n);
 		report_text_lits(t, " and");
@@ -896,10 +901,9 @@ static void short_logins(struct report_text *t, const struct ruleset *rs,
 	if (since) {
 		report_text_lits(t, "; the last successful login, at ");
 		text_time(t, rf->last_good);
-		if (rf->last_good_ip && *rf->last_good_ip && ip && ig->ips.nv == 1 &&
-		    strlen(rf->last_good_ip) == ip->n &&
-		    memcmp(rf->last_good_ip, ip->s, ip->n) == 0) {
-			report_text_lits(t, ", came from the same address");
+		if (same_ip) {
+			report_text_lits(t, ", came from the same address, ");
+			report_text_input(t, rs->f.source_ip, ip->s, ip->n);
 		} else if (rf->last_good_ip && *rf->last_good_ip) {
 			report_text_lits(t, ", came from ");
 			report_text_input(t, rs->f.source_ip, rf->last_good_ip,
