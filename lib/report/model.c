@@ -980,7 +980,7 @@ static void build_short(struct report *m)
 		if (m->in_short[m->nshort].len)
 			m->nshort++;
 	}
-	const char *step = report_conf_short(rs->report, rf->id);
+	const char *step = rf->rule ? rf->rule->short_fix : NULL;
 	struct report_text *t = &m->in_short[m->nshort];
 	if (step)
 		expand(t, rs, rf->fi, step);

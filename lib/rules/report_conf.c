@@ -4,7 +4,7 @@
  * rules_load() reads the file with its own line reader (comments, blank
  * lines and continuations as in every rules file) and hands each line to
  * report_conf_line(); this module only parses its directives, `evidence`,
- * `message`, `draft`, `short` and `interactive-login-type`, and checks the
+ * `message`, `draft` and `interactive-login-type`, and checks the
  * whole at the end.
  */
 #include "rules/report_conf.h"
@@ -47,7 +47,7 @@ struct rcloader {
 	int line;
 	int nerrors;
 	int msg_line[REPORT_MSG_COUNT]; /* where each message was given, 0: not yet */
-	size_t evcap, draftcap, shortcap, intercap;
+	size_t evcap, draftcap, intercap;
 };
 
 static void rcerror(struct rcloader *ld, const char *fmt, ...)
@@ -253,40 +253,6 @@ static void parse_draft(struct rcloader *ld, char *rest)
 	rc->draft[rc->ndraft++] = xstrdup(rest);
 }
 
-/* short RULE-ID TEXT: its placeholders must be fields or the totals. */
-static void parse_short(struct rcloader *ld, char *rest)
-{
-	char *id = str_take_word(rest, &rest);
-	if (!*id || !*rest) {
-		rcerror(ld, "short needs a rule id and a text (short RULE-ID TEXT)");
-		return;
-	}
-	for (const char *p = strchr(rest, '{'); p; p = strchr(p + 1, '{')) {
-		if (p[1] == '{') {
-			p++;
-			continue;
-		}
-		const char *end = strchr(p, '}');
-		if (!end) {
-			rcerror(ld, "short %s: '{' without '}' (write {{ for a literal {)", id);
-			return;
-		}
-		char name[64];
-		snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
-		if (rules_field(ld->rs, name) < 0 && strcmp(name, "count") != 0 &&
-		    strcmp(name, "first_seen") != 0 && strcmp(name, "last_seen") != 0) {
-			rcerror(ld,
-				"short %s: unknown placeholder {%s} (a field of fields.conf, "
-				"count, first_seen or last_seen)",
-				id, name);
-			return;
-		}
-	}
-	struct report_conf *rc = ld->rc;
-	rc->shorts = xgrow(rc->shorts, &ld->shortcap, rc->nshort + 1, sizeof *rc->shorts);
-	rc->shorts[rc->nshort++] = (struct report_short){xstrdup(id), xstrdup(rest), ld->line};
-}
-
 /* interactive-login-type VALUE [| VALUE...] */
 static void parse_interactive(struct rcloader *ld, char *rest)
 {
@@ -314,39 +280,6 @@ static void parse_interactive(struct rcloader *ld, char *rest)
 	}
 }
 
-int report_conf_check_rules(const struct report_conf *rc, const struct ruleset *rs,
-			    rules_error_fn err, void *ctx)
-{
-	int n = 0;
-	for (size_t i = 0; rc && i < rc->nshort; i++) {
-		const struct report_short *sh = &rc->shorts[i];
-		struct strbuf sb = {0};
-		if (!rules_find(rs, sh->rule))
-			sb_printf(&sb,
-				  "%s:%d: short %s: no such rule (check the id in the .rules "
-				  "files)",
-				  rc->file, sh->line, sh->rule);
-		for (size_t k = 0; !sb.len && k < i; k++)
-			if (strcmp(rc->shorts[k].rule, sh->rule) == 0)
-				sb_printf(&sb, "%s:%d: short %s given twice (first on line %d)",
-					  rc->file, sh->line, sh->rule, rc->shorts[k].line);
-		if (sb.len) {
-			err(ctx, sb_str(&sb));
-			n++;
-		}
-		sb_free(&sb);
-	}
-	return n;
-}
-
-const char *report_conf_short(const struct report_conf *rc, const char *id)
-{
-	for (size_t i = 0; id && i < rc->nshort; i++)
-		if (strcmp(rc->shorts[i].rule, id) == 0)
-			return rc->shorts[i].text;
-	return NULL;
-}
-
 int report_conf_interactive(const struct report_conf *rc, const char *s, size_t n)
 {
 	for (size_t i = 0; i < rc->ninteractive; i++)
@@ -368,13 +301,11 @@ void report_conf_line(void *ctx, const char *file, int line, char *text)
 		parse_message(ld, rest);
 	else if (strcmp(kw, "draft") == 0)
 		parse_draft(ld, rest);
-	else if (strcmp(kw, "short") == 0)
-		parse_short(ld, rest);
 	else if (strcmp(kw, "interactive-login-type") == 0)
 		parse_interactive(ld, rest);
 	else
 		rcerror(ld,
-			"unknown directive '%s' (expected evidence, message, draft, short or "
+			"unknown directive '%s' (expected evidence, message, draft or "
 			"interactive-login-type)",
 			kw);
 }
@@ -438,11 +369,6 @@ void report_conf_free(struct report_conf *rc)
 		free(rc->draft[i]);
 	free(rc->draft);
 	free(rc->draft_optional);
-	for (size_t i = 0; i < rc->nshort; i++) {
-		free(rc->shorts[i].rule);
-		free(rc->shorts[i].text);
-	}
-	free(rc->shorts);
 	for (size_t i = 0; i < rc->ninteractive; i++)
 		free(rc->interactive[i]);
 	free(rc->interactive);

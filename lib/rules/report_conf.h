@@ -72,17 +72,8 @@ extern const struct report_msg_def report_msg_table[REPORT_MSG_COUNT];
 /* The placeholders a `draft` line may use: {field}, {pattern}, {value}. */
 extern const struct report_msg_def report_draft_def;
 
-/* One `short` line: the one step of a rule's "In short" answer. */
-struct report_short {
-	char *rule; /* the rule's id (checked once the rules are loaded) */
-	char *text; /* with the rule's {placeholders} */
-	int line;   /* where it was given */
-};
-
 struct report_conf {
-	char *file;		     /* the path it was read from */
-	struct report_short *shorts; /* in file order */
-	size_t nshort;
+	char *file; /* the path it was read from */
 	/* `interactive-login-type`: Login Type values of a person at a browser,
 	 * lower-cased; a login of any other type is an integration's. */
 	char **interactive;
@@ -113,14 +104,6 @@ struct report_conf *report_conf_begin(const struct ruleset *rs, const char *path
 void report_conf_line(void *ctx, const char *file, int line, char *text);
 int report_conf_end(struct report_conf **rcp, int missing, int read_errors);
 void report_conf_free(struct report_conf *rc);
-
-/* After the rules are loaded: every `short` names a rule of rs and is given
- * once.  Returns the number of errors, given through err. */
-int report_conf_check_rules(const struct report_conf *rc, const struct ruleset *rs,
-			    rules_error_fn err, void *ctx);
-
-/* The `short` text of rule id, or NULL. */
-const char *report_conf_short(const struct report_conf *rc, const char *id);
 
 /* Whether login type s[0..n) is a person's at a browser (case-insensitive). */
 int report_conf_interactive(const struct report_conf *rc, const char *s, size_t n);

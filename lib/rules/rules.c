@@ -562,6 +562,7 @@ static void free_rule(struct rule *r)
 	free(r->id);
 	free(r->title);
 	free(r->cause);
+	free(r->short_fix);
 	for (size_t i = 0; i < r->nconds; i++)
 		free_cond(&r->conds[i]);
 	free(r->conds);
@@ -700,6 +701,13 @@ static void parse_rules_file(struct loader *ld, FILE *fp)
 			} else {
 				r->bad_conds++;
 			}
+		} else if (strcmp(kw, "short") == 0) {
+			if (r->short_fix)
+				lerror(ld, "rule %s: short given twice (one step, one line)",
+				       r->id);
+			else
+				r->short_fix = xstrdup(rest);
+			scan_placeholders(ld, r, rest);
 		} else if (strcmp(kw, "cause") == 0) {
 			if (r->cause) {
 				size_t old = strlen(r->cause), add = strlen(rest);
@@ -988,8 +996,6 @@ struct ruleset *rules_load(const char *path, int use_jit, rules_error_fn err, vo
 		rs->code_field_of[i] = rules_field(rs, name);
 	}
 	resolve_candidates(&ld);
-	if (rs->report)
-		ld.nerrors += report_conf_check_rules(rs->report, rs, err, ctx);
 	mark_used(rs);
 	for (size_t f = 0; f < rs->nfields; f++)
 		if (rs->fallback[f] >= 0)

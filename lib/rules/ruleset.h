@@ -76,7 +76,8 @@ struct rule {
 	unsigned kinds; /* enum event_kind bits */
 	struct cond *conds;
 	size_t nconds;
-	char *cause; /* NULL if none */
+	char *cause;	 /* NULL if none */
+	char *short_fix; /* `short`: the one step of "In short", or NULL */
 	char **fix;
 	size_t nfix;
 	char **refs;
