@@ -47,6 +47,8 @@ void run_free(struct run *r)
 	for (size_t i = 0; i < r->nheld; i++)
 		free(r->held[i].mem);
 	free(r->held);
+	free(r->settings_mem);
+	free(r->settings_file);
 	memset(r, 0, sizeof *r);
 }
 
@@ -339,6 +341,19 @@ void run_finish(struct run *r)
 	fill_context(r);
 	for (size_t i = 0; i < r->nheld; i++)
 		classify_event(r->m, &r->f, &r->held[i].ev);
+	/* Keep the first settings (in the order read) for the report. */
+	for (size_t i = 0; i < r->nheld; i++) {
+		struct held_event *h = &r->held[i];
+		if (h->ev.kind != KIND_SETTINGS)
+			continue;
+		if (r->nsettings++ == 0) {
+			r->settings = h->ev;
+			r->settings_mem = h->mem;
+			r->settings_file = xstrdup(h->ev.file ? h->ev.file : "-");
+			r->settings.file = r->settings_file;
+			h->mem = NULL;
+		}
+	}
 	for (size_t i = 0; i < r->nheld; i++)
 		free(r->held[i].mem);
 	free(r->held);

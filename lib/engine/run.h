@@ -51,6 +51,12 @@ struct run {
 	size_t nheld, held_cap;
 	uint64_t held_overflow; /* events beyond SFDIAG_MAX_BUFFERED */
 	int jobs;		/* threads one big input may use (1 by default) */
+	/* The first connection settings read (a copy with its values, kept by
+	 * run_finish for the report's test request), and how many were read;
+	 * settings.kind is 0 when none was. */
+	struct event settings;
+	char *settings_mem, *settings_file;
+	uint64_t nsettings;
 };
 
 /* Inputs smaller than this are never split across threads.  The test

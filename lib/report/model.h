@@ -199,6 +199,14 @@ struct report {
 	 * broke and when, the fact that proves it, the one step to take. */
 	struct report_text in_short[3];
 	size_t nshort;
+	/* The next step when the run read connection settings: the request
+	 * that tests them (report.conf test-intro and test-line, for their
+	 * grant type), every secret an environment variable.  ntest is 0 when
+	 * the run read no settings, no test is given for their grant type, or
+	 * the settings lack a value the request names (host, username). */
+	struct report_text test_intro;
+	struct report_text *test; /* one shell line each, without continuations */
+	size_t ntest;
 	struct report_text page_title;
 	struct report_finding *f; /* in report order (findings_sorted) */
 	size_t nf;

@@ -243,3 +243,12 @@ void render_severity_counts(struct strbuf *out, const struct report *m)
 		  sev[SEV_ERROR] == 1 ? "" : "s", sev[SEV_WARNING],
 		  sev[SEV_WARNING] == 1 ? "" : "s", sev[SEV_INFO]);
 }
+
+void render_test_command(struct strbuf *out, const struct report *m, report_value_fn value)
+{
+	for (size_t i = 0; i < m->ntest; i++) {
+		if (i)
+			sb_adds(out, " \\\n  ");
+		report_text_flat(out, m->rs, &m->test[i], value);
+	}
+}

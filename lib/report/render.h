@@ -77,6 +77,10 @@ const char *render_level_word(enum note_level l);
 const char *render_severity_word(enum severity s);
 /* The customer's own file name, without the folders it was read from. */
 const char *render_basename(const char *path);
+/* The settings' test request (m->test) as one shell command: the lines
+ * joined by " \\" continuations, each after the first indented by two
+ * spaces, every input span through value; nothing when m->ntest is 0. */
+void render_test_command(struct strbuf *out, const struct report *m, report_value_fn value);
 /* s with its first letter in upper case. */
 void render_capital(struct strbuf *out, const char *s);
 /* "3 problems found (2 errors, 1 warning, 0 info)" or "No problems found";

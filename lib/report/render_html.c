@@ -688,6 +688,16 @@ int render_html(FILE *fp, const struct report *m, const struct render_opts *o)
 		}
 		sb_adds(&b, "</p>\n");
 	}
+	if (m->ntest) {
+		struct strbuf c = {0};
+		sb_adds(&b, "<p class=\"short\"><strong>Test the settings.</strong> ");
+		html_rtext(&b, m->rs, &m->test_intro);
+		sb_adds(&b, "</p>\n<pre class=\"test\"><code>");
+		render_test_command(&c, m, value);
+		html_text(&b, sb_str(&c));
+		sb_adds(&b, "</code></pre>\n");
+		sb_free(&c);
+	}
 	sb_adds(&b, "<p class=\"muted\">");
 	report_text_flat(&b, m->rs, &m->summary, value);
 	sb_adds(&b, "</p>\n");

@@ -214,6 +214,17 @@ int render_json(FILE *fp, const struct report *m, const struct render_opts *o)
 	for (size_t i = 0; i < m->nshort; i++)
 		cJSON_AddItemToArray(shorts, text_json(m->rs, &m->in_short[i]));
 
+	if (m->ntest) {
+		struct strbuf cmd = {0};
+		cJSON *test = cJSON_AddObjectToObject(root, "test_request");
+		add_text(test, "intro", rs, &m->test_intro);
+		render_test_command(&cmd, m, value);
+		cJSON_AddStringToObject(test, "command", sb_str(&cmd));
+		sb_free(&cmd);
+	} else {
+		cJSON_AddNullToObject(root, "test_request");
+	}
+
 	cJSON *sum = cJSON_AddObjectToObject(root, "summary");
 	cJSON_AddNumberToObject(sum, "inputs", (double)c->inputs);
 	cJSON_AddNumberToObject(sum, "records", (double)c->records);

@@ -318,6 +318,30 @@ static void inputs(struct strbuf *o, const struct report *m)
 		sb_addc(o, '\n');
 }
 
+/* The test request as a fenced code block, where nothing is escaped: the
+ * fence is longer than any run of backticks in the command. */
+static void test_block(struct strbuf *o, const struct report *m)
+{
+	struct strbuf c = {0};
+	render_test_command(&c, m, value);
+	size_t run = 0, longest = 0;
+	for (const char *p = sb_str(&c); *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	size_t fence = longest < 3 ? 3 : longest + 1;
+	for (size_t i = 0; i < fence; i++)
+		sb_addc(o, '`');
+	sb_adds(o, "sh\n");
+	sb_add(o, c.buf, c.len);
+	sb_addc(o, '\n');
+	for (size_t i = 0; i < fence; i++)
+		sb_addc(o, '`');
+	sb_adds(o, "\n\n");
+	sb_free(&c);
+}
+
 int render_md(FILE *fp, const struct report *m, const struct render_opts *o)
 {
 	struct strbuf b = {0};
@@ -342,6 +366,12 @@ int render_md(FILE *fp, const struct report *m, const struct render_opts *o)
 			md_text(&b, m->rs, &m->in_short[i], 0);
 		}
 		sb_adds(&b, "\n\n");
+	}
+	if (m->ntest) {
+		sb_adds(&b, "**Test the settings.** ");
+		md_text(&b, m->rs, &m->test_intro, 0);
+		sb_adds(&b, "\n\n");
+		test_block(&b, m);
 	}
 	report_text_flat(&b, m->rs, &m->summary, value);
 	sb_adds(&b, "\n\n");

@@ -364,6 +364,20 @@ int render_text(FILE *fp, const struct report *m, const struct render_opts *o)
 		sb_addc(&w.sb, '\n');
 		labelled(&w, "In short: ", sb_str(&s));
 	}
+	if (m->ntest) {
+		/* The command is not wrapped: it is to be pasted into a shell. */
+		sb_addc(&w.sb, '\n');
+		labelled_text(&w, "Test it: ", &m->test_intro);
+		sb_reset(&s);
+		render_test_command(&s, m, value);
+		sb_adds(&w.sb, "    ");
+		for (const char *p = sb_str(&s); *p; p++) {
+			sb_addc(&w.sb, *p);
+			if (*p == '\n')
+				sb_adds(&w.sb, "    ");
+		}
+		sb_addc(&w.sb, '\n');
+	}
 	sb_free(&s);
 	sb_addc(&w.sb, '\n');
 

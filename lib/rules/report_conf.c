@@ -4,8 +4,8 @@
  * rules_load() reads the file with its own line reader (comments, blank
  * lines and continuations as in every rules file) and hands each line to
  * report_conf_line(); this module only parses its directives, `evidence`,
- * `message`, `draft` and `interactive-login-type`, and checks the
- * whole at the end.
+ * `message`, `draft`, `interactive-login-type`, `test-intro`, `test-line`
+ * and `test-default-grant`, and checks the whole at the end.
  */
 #include "rules/report_conf.h"
 
@@ -37,6 +37,11 @@ const struct report_msg_def report_draft_def = {
     "the rule stanza offered for failures no rule explains (text)",
     {"field", "pattern", "value", NULL}};
 
+const struct report_msg_def report_test_line_def = {
+    "test-line", "the request that tests connection settings", {"host", "username", NULL}};
+const struct report_msg_def report_test_intro_def = {
+    "test-intro", "the sentence before the request that tests connection settings", {"file", NULL}};
+
 /* What report_conf_begin() .. report_conf_end() keep while loading. */
 struct rcloader {
 	const struct ruleset *rs;
@@ -47,7 +52,8 @@ struct rcloader {
 	int line;
 	int nerrors;
 	int msg_line[REPORT_MSG_COUNT]; /* where each message was given, 0: not yet */
-	size_t evcap, draftcap, intercap;
+	size_t evcap, draftcap, intercap, testcap;
+	int default_line; /* where test-default-grant was given, 0: not */
 };
 
 static void rcerror(struct rcloader *ld, const char *fmt, ...)
@@ -280,6 +286,67 @@ static void parse_interactive(struct rcloader *ld, char *rest)
 	}
 }
 
+const struct report_test *report_conf_test(const struct report_conf *rc, const char *s, size_t n)
+{
+	for (size_t i = 0; i < rc->ntests; i++)
+		if (strlen(rc->tests[i].grant) == n && str_ieq(s, n, rc->tests[i].grant))
+			return &rc->tests[i];
+	return NULL;
+}
+
+static char *lower_dup(const char *s)
+{
+	char *low = xstrdup(s);
+	for (char *c = low; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c + 32);
+	return low;
+}
+
+/* test-intro GRANT TEXT, test-line GRANT LINE: the test of one grant type. */
+static void parse_test(struct rcloader *ld, const char *kw, char *rest)
+{
+	struct report_conf *rc = ld->rc;
+	int intro = strcmp(kw, "test-intro") == 0;
+	char *grant = str_take_word(rest, &rest);
+	if (!*grant || !*rest) {
+		rcerror(ld, "%s needs a grant type and a text", kw);
+		return;
+	}
+	check_placeholders(ld, intro ? &report_test_intro_def : &report_test_line_def, rest);
+	struct report_test *t = (struct report_test *)report_conf_test(rc, grant, strlen(grant));
+	if (!t) {
+		rc->tests = xgrow(rc->tests, &ld->testcap, rc->ntests + 1, sizeof *rc->tests);
+		t = &rc->tests[rc->ntests++];
+		*t = (struct report_test){.grant = lower_dup(grant)};
+	}
+	if (intro) {
+		if (t->intro) {
+			rcerror(ld, "test-intro %s given twice", grant);
+			return;
+		}
+		t->intro = xstrdup(rest);
+	} else {
+		t->line = xrealloc(t->line, (t->nline + 1) * sizeof *t->line);
+		t->line[t->nline++] = xstrdup(rest);
+	}
+}
+
+static void parse_test_default(struct rcloader *ld, char *rest)
+{
+	char *grant = str_take_word(rest, &rest);
+	if (!*grant || *rest) {
+		rcerror(ld, "test-default-grant needs one grant type");
+		return;
+	}
+	if (ld->default_line) {
+		rcerror(ld, "test-default-grant given twice (first on line %d)", ld->default_line);
+		return;
+	}
+	ld->default_line = ld->line;
+	ld->rc->test_default = lower_dup(grant);
+}
+
 int report_conf_interactive(const struct report_conf *rc, const char *s, size_t n)
 {
 	for (size_t i = 0; i < rc->ninteractive; i++)
@@ -303,10 +370,14 @@ void report_conf_line(void *ctx, const char *file, int line, char *text)
 		parse_draft(ld, rest);
 	else if (strcmp(kw, "interactive-login-type") == 0)
 		parse_interactive(ld, rest);
+	else if (strcmp(kw, "test-intro") == 0 || strcmp(kw, "test-line") == 0)
+		parse_test(ld, kw, rest);
+	else if (strcmp(kw, "test-default-grant") == 0)
+		parse_test_default(ld, rest);
 	else
 		rcerror(ld,
-			"unknown directive '%s' (expected evidence, message, draft or "
-			"interactive-login-type)",
+			"unknown directive '%s' (expected evidence, message, draft, "
+			"interactive-login-type, test-intro, test-line or test-default-grant)",
 			kw);
 }
 
@@ -340,6 +411,16 @@ int report_conf_end(struct report_conf **rcp, int missing, int read_errors)
 		if (!rc->ndraft)
 			rcerror(ld, "no draft lines (%s): give them with `draft LINE`",
 				report_draft_def.needed_by);
+		for (size_t i = 0; i < rc->ntests; i++)
+			if (!rc->tests[i].intro || !rc->tests[i].nline)
+				rcerror(ld,
+					"the test of grant type %s needs a test-intro and at least "
+					"one test-line",
+					rc->tests[i].grant);
+		if (rc->test_default &&
+		    !report_conf_test(rc, rc->test_default, strlen(rc->test_default)))
+			rcerror(ld, "test-default-grant %s: no test-line gives that grant type",
+				rc->test_default);
 	}
 	int n = ld->nerrors;
 	free(ld);
@@ -369,6 +450,15 @@ void report_conf_free(struct report_conf *rc)
 		free(rc->draft[i]);
 	free(rc->draft);
 	free(rc->draft_optional);
+	for (size_t i = 0; i < rc->ntests; i++) {
+		free(rc->tests[i].grant);
+		free(rc->tests[i].intro);
+		for (size_t k = 0; k < rc->tests[i].nline; k++)
+			free(rc->tests[i].line[k]);
+		free(rc->tests[i].line);
+	}
+	free(rc->tests);
+	free(rc->test_default);
 	for (size_t i = 0; i < rc->ninteractive; i++)
 		free(rc->interactive[i]);
 	free(rc->interactive);

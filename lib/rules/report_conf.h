@@ -71,6 +71,18 @@ struct report_msg_def {
 extern const struct report_msg_def report_msg_table[REPORT_MSG_COUNT];
 /* The placeholders a `draft` line may use: {field}, {pattern}, {value}. */
 extern const struct report_msg_def report_draft_def;
+/* Those of a `test-line` ({host}, {username}) and a `test-intro` ({file}). */
+extern const struct report_msg_def report_test_line_def, report_test_intro_def;
+
+/* The request that tests connection settings of one grant type
+ * (`test-intro GRANT TEXT` and its `test-line GRANT LINE`s). */
+struct report_test {
+	char *grant; /* as the settings name it, lower-cased */
+	char *intro; /* the sentence before the request */
+	char **line; /* the command, one shell line each, in order; the
+			report joins them with " \\" continuations */
+	size_t nline;
+};
 
 struct report_conf {
 	char *file; /* the path it was read from */
@@ -87,6 +99,11 @@ struct report_conf {
 	 * (ignoring case) is given as {pattern} without it, so that the draft
 	 * matches the value with and without it. */
 	char *draft_optional;
+	/* The settings test requests, and the grant type assumed when the
+	 * settings name none (`test-default-grant`, NULL: none assumed). */
+	struct report_test *tests;
+	size_t ntests;
+	char *test_default;
 	struct rcloader *loading; /* between report_conf_begin and _end only */
 };
 
@@ -107,6 +124,9 @@ void report_conf_free(struct report_conf *rc);
 
 /* Whether login type s[0..n) is a person's at a browser (case-insensitive). */
 int report_conf_interactive(const struct report_conf *rc, const char *s, size_t n);
+
+/* The test request for grant type s[0..n) (case-insensitive), or NULL. */
+const struct report_test *report_conf_test(const struct report_conf *rc, const char *s, size_t n);
 
 /* Index of msg's placeholder name[0..n) in def, or -1. */
 int report_placeholder(const struct report_msg_def *def, const char *name, size_t n);
