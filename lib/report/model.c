@@ -1055,6 +1055,13 @@ static void build_test(struct report *m, const struct run *r)
 	const struct engine_fields *rf = &m->rs->f;
 	if (!r->nsettings)
 		return;
+	/* Settings that a finding says are wrong would only fail the test:
+	 * the fix comes first, and no command is offered that repeats the
+	 * mistake (a request to the host a finding calls wrong). */
+	for (size_t i = 0; i < m->nf; i++)
+		if (m->f[i].rule && (m->f[i].rule->kinds & KIND_SETTINGS) &&
+		    m->f[i].rule->severity == SEV_ERROR)
+			return;
 	size_t gn = 0;
 	const char *grant = setting(ev, rf->grant_type, &gn);
 	if (!grant && rc->test_default) {
