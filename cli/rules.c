@@ -25,9 +25,11 @@ int cmd_rules(int argc, char **argv, const struct cli_common *c)
 	if (strcmp(cmd, "check") == 0) {
 		size_t nconds = 0;
 		for (size_t i = 0; i < rs->nrules; i++)
-			nconds += rs->rules[i].nconds;
-		printf("%s: %zu rules, %zu conditions, %zu fields, %zu codes: ok\n", rs->dir,
-		       rs->nrules, nconds, rs->nfields, rs->ncodes);
+			nconds += rules_count_tests(&rs->rules[i]);
+		printf("%s: %zu rules, %zu conditions, %zu defines, %zu shared steps, %zu fields, "
+		       "%zu codes: ok\n",
+		       rs->dir, rs->nrules, nconds, rs->defines.n, rs->nsteps, rs->nfields,
+		       rs->ncodes);
 	} else if (strcmp(cmd, "test") == 0) {
 		int failed = selftest_run(rs, stdout);
 		rc = failed == 0 ? VERDICT_CLEAN : VERDICT_FINDINGS;
@@ -37,6 +39,20 @@ int cmd_rules(int argc, char **argv, const struct cli_common *c)
 			const struct rule *r = &rs->rules[i];
 			printf("%-36s %-8s %-14s %s\n", r->id, severity_name(r->severity),
 			       kind_name(r->kinds & -r->kinds), r->title);
+		}
+		/* The named patterns and shared steps the rules use, with how often. */
+		if (rs->defines.n)
+			printf("\n%-36s %-8s %s\n", "DEFINE", "USES", "PATTERN");
+		for (size_t i = 0; i < rs->defines.n; i++) {
+			const struct define *d = &rs->defines.d[i];
+			printf("%-36s %-8u /%s/%s\n", d->name, d->uses, d->source, d->flags);
+		}
+		if (rs->nsteps)
+			printf("\n%-36s %-8s %s\n", "STEPS", "USES", "FIRST STEP");
+		for (size_t i = 0; i < rs->nsteps; i++) {
+			const struct steps *st = &rs->steps[i];
+			printf("%-36s %-8u %s%s\n", st->name, st->uses, st->fix[0],
+			       st->nfix > 1 ? " (...)" : "");
 		}
 	}
 	rules_free(rs);

@@ -518,7 +518,6 @@ static void read_settings(struct jctx *jc, const cJSON *obj, long line)
 {
 	const struct ruleset *rs = jc->ac->rs;
 	char padded[256] = "", empty[256] = "", unknown[512] = "";
-	const char *password = NULL, *token = NULL;
 	struct event ev;
 	const cJSON *it;
 
@@ -544,10 +543,6 @@ static void read_settings(struct jctx *jc, const cJSON *obj, long line)
 				list_add(empty, sizeof empty, it->string);
 			else if (tn != n)
 				list_add(padded, sizeof padded, it->string);
-			if (f == rs->f.password)
-				password = v;
-			if (f == rs->f.security_token)
-				token = v;
 		} else if (cJSON_IsNull(it)) {
 			list_add(empty, sizeof empty, it->string);
 		}
@@ -556,13 +551,6 @@ static void read_settings(struct jctx *jc, const cJSON *obj, long line)
 	int fb = rs->f.base_url;
 	if (fb >= 0 && ev.val[fb])
 		set_url(&ev, rs, ev.val[fb]);
-	if (password && token) {
-		size_t pn = strlen(password), tn = strlen(token);
-		token = str_trim(token, &tn);
-		password = str_trim(password, &pn);
-		int dup = tn && pn > tn && memcmp(password + pn - tn, token, tn) == 0;
-		set_text(&ev, rs, rs->f.password_has_token, dup ? "yes" : "no", dup ? 3 : 2);
-	}
 	set_text(&ev, rs, rs->f.padded, padded, strlen(padded));
 	set_text(&ev, rs, rs->f.empty, empty, strlen(empty));
 	set_text(&ev, rs, rs->f.unknown_keys, unknown, strlen(unknown));
@@ -641,24 +629,47 @@ static int read_login_records(struct jctx *jc, const cJSON *records, long line)
 }
 
 /*
- * A document that is one array of objects, or one object whose "records"
- * or "result"."records" member is one (REST query results, `sf data query
- * --json`, REST error bodies), or a HAR ("log"."entries"): the byte ranges
- * of the array's elements, so that each can be parsed alone instead of the
- * whole document as one tree.  Returns how many (spans in *out, malloc'd;
- * *har set for a HAR), or -1 for any other shape.
+ * A document that is one array of objects, or one object with such an
+ * array at one of the paths of fields.conf `array` (REST query results,
+ * `sf data query --json`, REST error bodies, and with `har` a HAR's
+ * entries): the byte ranges of the array's elements, so that each can be
+ * parsed alone instead of the whole document as one tree.  Returns how many
+ * (spans in *out, malloc'd; *har set for a `har` path), or -1 for any other
+ * shape.
  */
 struct span {
 	size_t start, end;
 };
 
-static long find_elements(const char *s, size_t n, struct span **out, int *har)
+/* The layout whose path is the keys last[1..depth] inside objects, or NULL. */
+static const struct json_array *layout_at(const struct ruleset *rs, char last[][64],
+					  const char *open, size_t depth)
 {
-	char last[3][10] = {"", "", ""}; /* the last string seen at depths 0..2 */
+	for (size_t i = 0; i < rs->narrays; i++) {
+		const struct json_array *a = &rs->arrays[i];
+		if (a->nparts != depth)
+			continue;
+		size_t k = 0;
+		while (k < depth && open[k] == '{' && strcmp(last[k + 1], a->part[k]) == 0)
+			k++;
+		if (k == depth)
+			return a;
+	}
+	return NULL;
+}
+
+static long find_elements(const struct ruleset *rs, const char *s, size_t n, struct span **out,
+			  int *har)
+{
+	/* The last string seen at each depth, and each depth's container, as
+	 * deep as a layout path goes. */
+	char last[SFDIAG_MAX_JSON_PATH + 1][64];
+	char open[SFDIAG_MAX_JSON_PATH + 1];
 	size_t depth = 0, arr = 0, nel = 0, cap = 0, el_start = 0;
 	int in_arr = 0, in_el = 0, done = 0;
-	char top = 0; /* '{' or '[': the document's outer container */
 	struct span *el = NULL;
+	memset(last, 0, sizeof last);
+	memset(open, 0, sizeof open);
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (c == '"') {
@@ -667,9 +678,12 @@ static long find_elements(const char *s, size_t n, struct span **out, int *har)
 				j += s[j] == '\\' ? 2 : 1;
 			if (j >= n)
 				goto fail; /* an open string */
-			if (depth < 3 && !in_el)
+			if (depth <= SFDIAG_MAX_JSON_PATH && !in_el) {
+				size_t len = j - i - 1;
+				/* Longer than any path key: it can match none. */
 				snprintf(last[depth], sizeof last[depth], "%.*s",
-					 (int)(j - i - 1 < 9 ? j - i - 1 : 9), s + i + 1);
+					 len < sizeof last[depth] ? (int)len : 0, s + i + 1);
+			}
 			i = j;
 			continue;
 		}
@@ -683,19 +697,18 @@ static long find_elements(const char *s, size_t n, struct span **out, int *har)
 					goto fail;
 				in_el = 1;
 				el_start = i;
-			} else if (!in_arr && !nel && c == '[' &&
-				   (depth == 0 ||
-				    (depth == 1 && top == '{' && strcmp(last[1], "records") == 0) ||
-				    (depth == 2 && strcmp(last[1], "result") == 0 &&
-				     strcmp(last[2], "records") == 0) ||
-				    (depth == 2 && strcmp(last[1], "log") == 0 &&
-				     strcmp(last[2], "entries") == 0))) {
-				in_arr = 1;
-				arr = depth + 1;
-				*har = depth == 2 && strcmp(last[1], "log") == 0;
+			} else if (!in_arr && !nel && c == '[') {
+				const struct json_array *a = NULL;
+				if (depth == 0 ||
+				    (depth <= SFDIAG_MAX_JSON_PATH &&
+				     (a = layout_at(rs, last, open, depth)) != NULL)) {
+					in_arr = 1;
+					arr = depth + 1;
+					*har = a && a->har;
+				}
 			}
-			if (depth == 0)
-				top = c;
+			if (depth <= SFDIAG_MAX_JSON_PATH)
+				open[depth] = c;
 			depth++;
 		} else if (c == '}' || c == ']') {
 			if (depth == 0)
@@ -721,6 +734,14 @@ static long find_elements(const char *s, size_t n, struct span **out, int *har)
 fail:
 	free(el);
 	return -1;
+}
+
+/* The member of v at the path of a, or NULL. */
+static const cJSON *member_at(const cJSON *v, const struct json_array *a)
+{
+	for (size_t k = 0; v && k < a->nparts; k++)
+		v = member(v, a->part[k]);
+	return v;
 }
 
 /* The first occurrence of the C string k in p[0..n), or NULL. */
@@ -802,10 +823,12 @@ static void read_value(struct jctx *jc, const cJSON *v, long line)
 	const struct ruleset *rs = jc->ac->rs;
 	struct event ev;
 
-	const cJSON *entries = member(member(v, "log"), "entries");
-	if (cJSON_IsArray(entries)) {
-		read_har(jc, entries);
-		return;
+	for (size_t i = 0; i < rs->narrays; i++) {
+		const cJSON *entries = rs->arrays[i].har ? member_at(v, &rs->arrays[i]) : NULL;
+		if (cJSON_IsArray(entries)) {
+			read_har(jc, entries);
+			return;
+		}
 	}
 	if (cJSON_IsArray(member(v, "item"))) {
 		size_t n = 0;
@@ -816,9 +839,10 @@ static void read_value(struct jctx *jc, const cJSON *v, long line)
 				     "authentication endpoint");
 		return;
 	}
-	const cJSON *records = member(v, "records");
-	if (!records)
-		records = member(member(v, "result"), "records");
+	const cJSON *records = NULL; /* the first `array` path that v has */
+	for (size_t i = 0; i < rs->narrays && !records; i++)
+		if (!rs->arrays[i].har)
+			records = member_at(v, &rs->arrays[i]);
 	if (cJSON_IsArray(records) || cJSON_IsArray(v)) {
 		const cJSON *arr = records ? records : v;
 		const cJSON *first = cJSON_GetArrayItem(arr, 0);
@@ -1008,7 +1032,7 @@ int json_read(struct input *in, struct adapter_ctx *ac)
 	 * takes a fraction of the memory of one tree for the whole document. */
 	struct span *el = NULL;
 	int har = 0;
-	long nel = find_elements(jc.buf, jc.len, &el, &har);
+	long nel = find_elements(ac->rs, jc.buf, jc.len, &el, &har);
 	int done = nel > 0 && read_elements(&jc, el, (size_t)nel, har);
 	free(el);
 	if (done) {

@@ -71,6 +71,11 @@
 /* Rule files. */
 #define SFDIAG_MAX_RULE_LINE 8192
 #define SFDIAG_MAX_RULES     2048
+/* `any` / `all` / `none` blocks nested in one rule (the matcher recurses
+ * once per level). */
+#define SFDIAG_MAX_COND_DEPTH 8
+/* Keys in a fields.conf `array` path (`result.records` is two). */
+#define SFDIAG_MAX_JSON_PATH 4
 
 /* Archive limits (hostile archives: zip bombs, millions of entries).  Error
  * messages name them, like the ones in limits.h. */

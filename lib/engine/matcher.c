@@ -48,6 +48,17 @@ struct matcher {
 	size_t current;		   /* rule being evaluated, for limit_hits */
 };
 
+/* The fields the conditions c[0..n) read, both sides of a comparison. */
+static void mark_tested(unsigned char *tested, const struct cond *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].field >= 0)
+			tested[c[i].field] = 1;
+		if (c[i].other >= 0)
+			tested[c[i].other] = 1;
+	}
+}
+
 struct matcher *matcher_new(const struct ruleset *rs)
 {
 	struct matcher *m = xcalloc(1, sizeof *m);
@@ -67,12 +78,11 @@ struct matcher *matcher_new(const struct ruleset *rs)
 	for (size_t i = 0; i < rs->nrules; i++)
 		for (size_t k = 0; k < KIND_COUNT; k++)
 			if (rs->rules[i].kinds & (1u << k))
-				for (size_t c = 0; c < rs->rules[i].nconds; c++)
-					tested[k][rs->rules[i].conds[c].field] = 1;
+				mark_tested(tested[k], rs->rules[i].conds, rs->rules[i].nconds);
 	for (size_t i = 0; i < rs->nsuccess; i++)
 		for (size_t k = 0; k < KIND_COUNT; k++)
 			if (rs->success_kind[i] & (1u << k))
-				tested[k][rs->success[i].field] = 1;
+				mark_tested(tested[k], &rs->success[i], 1);
 	for (size_t f = 0; f < rs->nfields; f++) {
 		m->fields[f].nconds = rs->fields[f].nconds;
 		for (size_t k = 0; k < KIND_COUNT; k++)
@@ -163,9 +173,16 @@ static struct value_entry *value_lookup(struct value_cache *vc, const char *v, s
 	return e;
 }
 
-/* 1 if the condition holds; a pattern that hits a limit makes it 0 whatever
- * its negation, so the rule is skipped for that value. */
-static int cond_holds(struct matcher *m, const struct cond *c, const struct event *ev)
+/*
+ * A condition is true, false or unknown: a pattern that hits a PCRE2 limit
+ * (or the JIT stack) on a value says neither.  Unknown spreads as in
+ * Kleene's logic (an `any` with one true member is true whatever the
+ * others), and a rule whose conditions end unknown does not hold, so it is
+ * skipped for that value and the limit hit is counted against it.
+ */
+enum { C_FALSE = 0, C_TRUE = 1, C_UNKNOWN = 2 };
+
+static int match_holds(struct matcher *m, const struct cond *c, const struct event *ev)
 {
 	const char *v = ev->val[c->field];
 	size_t n = v ? ev->len[c->field] : 0;
@@ -174,35 +191,101 @@ static int cond_holds(struct matcher *m, const struct cond *c, const struct even
 	struct value_entry *e = value_lookup(&m->fields[c->field], v, n);
 	unsigned char r = e->res[c->id];
 	if (r == RES_UNKNOWN) {
-		int rc = pcre2_match(c->re, (PCRE2_SPTR)v, n, 0, 0, m->md, m->mctx);
+		int rc = c->pat.jit
+			     ? pcre2_jit_match(c->pat.re, (PCRE2_SPTR)v, n, 0, 0, m->md, m->mctx)
+			     : pcre2_match(c->pat.re, (PCRE2_SPTR)v, n, 0, 0, m->md, m->mctx);
 		if (rc >= 0)
 			r = 1;
 		else if (rc == PCRE2_ERROR_NOMATCH)
 			r = 0;
 		else
-			r = RES_LIMIT; /* match/depth/heap/JIT-stack limit, or bad UTF-8 */
+			r = RES_LIMIT; /* match/depth/heap/JIT-stack limit */
 		e->res[c->id] = r;
 	}
 	if (r == RES_LIMIT) {
 		m->limit_hits[m->current]++;
-		return 0;
+		return C_UNKNOWN;
 	}
 	return c->negate ? !r : r;
 }
 
-static int conds_hold(struct matcher *m, const struct cond *c, size_t n, const struct event *ev)
+/* FIELD OP OTHER: exact bytes, and false unless both fields have a value. */
+static int compare_holds(const struct cond *c, const struct event *ev)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!cond_holds(m, &c[i], ev))
-			return 0;
-	return 1;
+	const char *a = ev->val[c->field], *b = ev->val[c->other];
+	size_t an = a ? ev->len[c->field] : 0, bn = b ? ev->len[c->other] : 0;
+	if (!an || !bn)
+		return C_FALSE;
+	switch (c->cmp) {
+	case CMP_EQ:
+		return an == bn && memcmp(a, b, an) == 0;
+	case CMP_NE:
+		return an != bn || memcmp(a, b, an) != 0;
+	case CMP_STARTS:
+		return an >= bn && memcmp(a, b, bn) == 0;
+	case CMP_ENDS:
+		return an >= bn && memcmp(a + an - bn, b, bn) == 0;
+	case CMP_CONTAINS:
+		if (bn > an)
+			return C_FALSE;
+		for (size_t i = 0; i + bn <= an; i++)
+			if (a[i] == b[0] && memcmp(a + i, b, bn) == 0)
+				return C_TRUE;
+		return C_FALSE;
+	}
+	return C_FALSE;
+}
+
+static int node_holds(struct matcher *m, const struct cond *c, const struct event *ev);
+
+/* c[0..n) as `all` (and): stops at the first member that is not true. */
+static int all_hold(struct matcher *m, const struct cond *c, size_t n, const struct event *ev)
+{
+	for (size_t i = 0; i < n; i += 1 + (c[i].type >= COND_ALL ? c[i].span : 0)) {
+		int r = node_holds(m, &c[i], ev);
+		if (r != C_TRUE)
+			return r;
+	}
+	return C_TRUE;
+}
+
+/* c[0..n) as `any` (or): true at the first true member. */
+static int any_holds(struct matcher *m, const struct cond *c, size_t n, const struct event *ev)
+{
+	int unknown = 0;
+	for (size_t i = 0; i < n; i += 1 + (c[i].type >= COND_ALL ? c[i].span : 0)) {
+		int r = node_holds(m, &c[i], ev);
+		if (r == C_TRUE)
+			return C_TRUE;
+		unknown |= r == C_UNKNOWN;
+	}
+	return unknown ? C_UNKNOWN : C_FALSE;
+}
+
+static int node_holds(struct matcher *m, const struct cond *c, const struct event *ev)
+{
+	switch (c->type) {
+	case COND_MATCH:
+		return match_holds(m, c, ev);
+	case COND_COMPARE:
+		return compare_holds(c, ev);
+	case COND_ALL:
+		return all_hold(m, c + 1, c->span, ev);
+	case COND_ANY:
+		return any_holds(m, c + 1, c->span, ev);
+	case COND_NONE: {
+		int r = any_holds(m, c + 1, c->span, ev);
+		return r == C_UNKNOWN ? C_UNKNOWN : !r;
+	}
+	}
+	return C_FALSE;
 }
 
 int matcher_rule_holds(struct matcher *m, size_t idx, const struct event *ev)
 {
 	const struct rule *r = &m->rs->rules[idx];
 	m->current = idx;
-	return conds_hold(m, r->conds, r->nconds, ev);
+	return all_hold(m, r->conds, r->nconds, ev) == C_TRUE;
 }
 
 static int classify_slow(struct matcher *m, const struct event *ev)
@@ -215,7 +298,7 @@ static int classify_slow(struct matcher *m, const struct event *ev)
 		if (!(rs->success_kind[i] & ev->kind))
 			continue;
 		any = 1;
-		all = cond_holds(m, &rs->success[i], ev);
+		all = node_holds(m, &rs->success[i], ev) == C_TRUE;
 	}
 	if (any && all)
 		return MATCH_SUCCESS;

@@ -6,9 +6,9 @@
  * An extract set is loaded once with the ruleset and is immutable afterwards;
  * the scanner (adapt/extract.h) reads it from any number of threads.
  *
- * Every pattern is compiled once, with PCRE2_UTF | PCRE2_MATCH_INVALID_UTF
- * (a stray invalid byte in a log line is a barrier no match crosses, never an
- * error) and JIT-compiled.  Named groups are resolved to field numbers at
+ * Every pattern is compiled once by pattern_compile() (pattern.h), like
+ * every other pattern of the rules directory, and the file is read through
+ * the same lexer (lexer.h).  Named groups are resolved to field numbers at
  * load time through the name table (PCRE2_INFO_NAMETABLE); a group that
  * names no declared field is an error, so a typo cannot silently drop a
  * value.
@@ -61,11 +61,12 @@ struct extract_set {
 };
 
 /*
- * Load path against the fields of rs.  Returns NULL with *nerr = 0 when the
+ * Load path against the fields and defines of rs (its patterns may use
+ * %{NAME}, and its own `define` lines add to rs's).  Returns NULL with *nerr = 0 when the
  * file does not exist, NULL with *nerr > 0 after reporting errors through err
  * ("FILE:LINE[:COL]: message"), else the set.
  */
-struct extract_set *extract_load(const struct ruleset *rs, const char *path, int use_jit,
+struct extract_set *extract_load(struct ruleset *rs, const char *path, int use_jit,
 				 rules_error_fn err, void *ctx, int *nerr);
 void extract_free(struct extract_set *x);
 size_t extract_count(const struct extract_set *x);

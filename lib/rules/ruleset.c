@@ -107,6 +107,14 @@ const struct rule *rules_find(const struct ruleset *rs, const char *id)
 	return NULL;
 }
 
+const struct steps *rules_find_steps(const struct ruleset *rs, const char *name)
+{
+	for (size_t i = 0; i < rs->nsteps; i++)
+		if (strcmp(rs->steps[i].name, name) == 0)
+			return &rs->steps[i];
+	return NULL;
+}
+
 /* ---- code tables: open addressing on (field, key) ---- */
 
 static uint64_t code_hash(int field, const char *key, size_t n)

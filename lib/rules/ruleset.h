@@ -17,12 +17,10 @@
 
 #include <stddef.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "base/limits.h"
 #include "base/mask.h"
 #include "rules/kinds.h"
+#include "rules/pattern.h"
 
 enum severity {
 	SEV_NONE = -1, /* only for --fail-on never */
@@ -51,14 +49,38 @@ struct exchange {
 	pcre2_code *re;
 };
 
-/* One "FIELD ~ /RE/" or "FIELD !~ /RE/" test. */
+/*
+ * A rule's conditions are a tree kept flat, in the order written: a group
+ * node (`any`, `all`, `none`) is followed by the span nodes of its members.
+ * The rule itself is an implicit `all` of its top-level nodes.
+ */
+enum cond_type {
+	COND_MATCH,   /* FIELD ~ /RE/ or FIELD !~ /RE/ */
+	COND_COMPARE, /* FIELD OP FIELD */
+	COND_ALL,     /* all of the members hold */
+	COND_ANY,     /* at least one member holds */
+	COND_NONE,    /* no member holds */
+};
+
+/* The comparisons of two fields, exact and byte for byte. */
+enum cond_cmp {
+	CMP_EQ,	      /* == */
+	CMP_NE,	      /* != */
+	CMP_STARTS,   /* starts-with */
+	CMP_ENDS,     /* ends-with */
+	CMP_CONTAINS, /* contains */
+};
+
 struct cond {
-	int field;
-	int negate;
-	unsigned id; /* index among the conditions on the same field */
-	pcre2_code *re;
-	char *pattern; /* as written, for --explain and errors */
-	char *flags;
+	enum cond_type type;
+	int field;	    /* MATCH, COMPARE: the field tested */
+	int other;	    /* COMPARE: the field it is compared with */
+	int negate;	    /* MATCH: !~ */
+	enum cond_cmp cmp;  /* COMPARE */
+	unsigned id;	    /* MATCH: index among the conditions on the same field */
+	size_t span;	    /* groups: how many nodes follow that belong to it */
+	int line;	    /* where it was written */
+	struct pattern pat; /* MATCH */
 };
 
 /* An example or counter-example: field=value pairs. */
@@ -73,13 +95,14 @@ struct rule {
 	char *id;
 	char *title;
 	enum severity severity;
-	unsigned kinds; /* enum event_kind bits */
-	struct cond *conds;
-	size_t nconds;
-	char *cause;	 /* NULL if none */
-	char *short_fix; /* `short`: the one step of "In short", or NULL */
-	char **fix;
+	unsigned kinds;	    /* enum event_kind bits */
+	struct cond *conds; /* the condition tree, flat (struct cond) */
+	size_t nconds;	    /* nodes, groups included */
+	char *cause;	    /* NULL if none */
+	char *short_fix;    /* `short`: the one step of "In short", or NULL */
+	char **fix;	    /* the steps, shared ones (`fix @NAME`) included */
 	size_t nfix;
+	int *fix_from; /* per step: the index of the shared steps it comes from, or -1 */
 	char **refs;
 	size_t nrefs;
 	struct sample *examples;
@@ -95,6 +118,26 @@ struct rule {
 	int line;
 	unsigned char placeholders[SFDIAG_MAX_FIELDS]; /* fields used as {name} */
 	unsigned bad_conds;			       /* while loading: conditions that failed */
+	int *fix_line; /* while loading: the line of each fix, for `fix @NAME` errors */
+};
+
+/* `steps NAME` ... `end`: fix steps that rules include with `fix @NAME`. */
+struct steps {
+	char *name;
+	char **fix;
+	size_t nfix;
+	const char *file; /* owned by the ruleset */
+	int line;
+	unsigned uses; /* rules that include them */
+};
+
+/* fields.conf "array PATH [har]": a JSON member (keys joined by '.') that
+ * holds the array of records or REST error items, or the entries of a HAR. */
+struct json_array {
+	char *path; /* as written */
+	char **part;
+	size_t nparts; /* at most SFDIAG_MAX_JSON_PATH */
+	int har;
 };
 
 struct field_def {
@@ -123,7 +166,7 @@ struct engine_fields {
 	/* what a response or an error said */
 	int error, error_description, error_uri, error_code, message, access_token, client;
 	/* connection settings */
-	int base_url, password, security_token, padded, empty, unknown_keys, password_has_token;
+	int base_url, password, security_token, padded, empty, unknown_keys;
 };
 
 struct code_entry {
@@ -153,7 +196,12 @@ struct ruleset {
 	struct masker mask;	     /* secrets.conf: every output passes through it */
 	struct extract_set *extract; /* extract.conf (extract.h), or NULL */
 	struct report_conf *report;  /* report.conf (report_conf.h); set once loaded */
-	struct code_entry *codes;    /* open-addressed hash, ncodes_cap slots */
+	struct pattern_defs defines; /* `define NAME /RE/`, every file's */
+	struct steps *steps;	     /* `steps NAME`, every .rules file's */
+	size_t nsteps;
+	struct json_array *arrays; /* fields.conf "array", in order */
+	size_t narrays;
+	struct code_entry *codes; /* open-addressed hash, ncodes_cap slots */
 	size_t ncodes_cap;
 	size_t ncodes;
 	struct rule *rules;
@@ -162,16 +210,6 @@ struct ruleset {
 	size_t nfiles;
 	int use_jit;
 };
-
-typedef void (*rules_error_fn)(void *ctx, const char *msg);
-
-/* For loaders of other rule files (extract.c): open path, call line() for
- * each logical line (comments and blank lines skipped, continuations joined)
- * with its number; errors go through err as "FILE:LINE: message".  Returns
- * the number of errors, or -1 when the file does not exist. */
-typedef void (*rules_line_fn)(void *ctx, const char *file, int line, char *text);
-int rules_read_lines(const char *path, rules_line_fn line, void *ctx, rules_error_fn err,
-		     void *errctx);
 
 /*
  * Load the rules directory dir (or, if dir names a file, that file plus the
@@ -202,6 +240,20 @@ int rules_field_for_key(const struct ruleset *rs, unsigned kind, const char *nor
 unsigned rules_exchange_kind(const struct ruleset *rs, const char *url, size_t n, int status);
 /* Rule by id, or NULL. */
 const struct rule *rules_find(const struct ruleset *rs, const char *id);
+/* Shared steps by name, or NULL. */
+const struct steps *rules_find_steps(const struct ruleset *rs, const char *name);
+
+/* Conditions (MATCH and COMPARE nodes) of a rule, groups not counted. */
+size_t rules_count_tests(const struct rule *r);
+
+/*
+ * Append to out the conditions c[0..n) as they are written, one per line,
+ * each line starting with indent spaces and members of a group indented two
+ * more, then one "where %{NAME} is /RE/FLAGS" line for each define they use.
+ * For --explain and `rules list`.
+ */
+void rules_describe_conds(const struct ruleset *rs, const struct cond *c, size_t n,
+			  struct strbuf *out, int indent);
 
 /*
  * Locate the rules directory: --rules, then $SFDIAG_RULES, then

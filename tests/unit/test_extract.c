@@ -198,7 +198,7 @@ static void test_load_errors(void)
 		     &nerr, &x);
 	CHECK(x == NULL);
 	snprintf(want, sizeof want,
-		 "%s:3: named group 'nosuch' is not a declared field "
+		 "%s:3:12: named group 'nosuch' is not a declared field "
 		 "(fields.conf)\n",
 		 path_in("x.conf"));
 	CHECK_STR(e, want);
@@ -231,17 +231,17 @@ static void test_load_errors(void)
 		     "garbage\n",
 		     &nerr, &x);
 	CHECK(x == NULL);
-	CHECK(strstr(e, "x.conf:1: 'end' without 'extract'") != NULL);
-	CHECK(strstr(e, "x.conf:2: extract: bad id 'Bad_Id'") != NULL);
-	CHECK(strstr(e, "x.conf:3: kind: expected one input kind") != NULL);
-	CHECK(strstr(e, "x.conf:4: unknown pattern flag 'q'") != NULL);
-	CHECK(strstr(e, "x.conf:5: extract Bad_Id: unknown directive 'colour'") != NULL);
+	CHECK(strstr(e, "x.conf:1:1: 'end' without 'extract'") != NULL);
+	CHECK(strstr(e, "x.conf:2:9: extract: bad id 'Bad_Id'") != NULL);
+	CHECK(strstr(e, "x.conf:3:8: kind: expected one input kind") != NULL);
+	CHECK(strstr(e, "x.conf:4:24: unknown pattern flag 'q'") != NULL);
+	CHECK(strstr(e, "x.conf:5:3: extract Bad_Id: unknown directive 'colour'") != NULL);
 	CHECK(strstr(e, "x.conf:7: extract b: missing 'kind'") != NULL);
 	CHECK(strstr(e, "x.conf:7: extract b: needs at least one 'example'") != NULL);
-	CHECK(strstr(e, "x.conf:12: field: unknown field 'nosuch'") != NULL);
-	CHECK(strstr(e, "x.conf:13: pattern has no named group") != NULL);
-	CHECK(strstr(e, "x.conf:21: extract d: id already used at line 16") != NULL);
-	CHECK(strstr(e, "x.conf:25: extract d: unknown directive 'garbage'") != NULL);
+	CHECK(strstr(e, "x.conf:12:9: field: unknown field 'nosuch'") != NULL);
+	CHECK(strstr(e, "x.conf:13:11: pattern has no named group") != NULL);
+	CHECK(strstr(e, "x.conf:21:9: extract d: id already used at line 16") != NULL);
+	CHECK(strstr(e, "x.conf:25:1: extract d: unknown directive 'garbage'") != NULL);
 	CHECK(strstr(e, "x.conf:21: extract d: missing 'end'") != NULL);
 
 	/* A good file with a continuation, a prefix, a field constant, a client. */

@@ -282,16 +282,19 @@ static void test_settings(void)
 	CHECK_STR(field(&g->ev, "padded"), "username");
 	CHECK_STR(field(&g->ev, "empty"), "clientId");
 	CHECK_STR(field(&g->ev, "unknown_keys"), "proxy, retries");
-	CHECK_STR(field(&g->ev, "password_has_token"), "yes");
+	/* Both halves of the password + token check reach the rules, which
+	 * compare them (settings.rules: password ends-with security_token). */
+	CHECK_STR(field(&g->ev, "password"), "pwTOKEN123");
+	CHECK_STR(field(&g->ev, "security_token"), "TOKEN123");
 	CHECK(strstr(g->notes, "proxy, retries") != NULL);
 
-	/* Nested one level, no token: no password_has_token. */
+	/* Nested one level, no password or token. */
 	g = read_json(
 	    "{\"salesforce\":{\"baseUrl\":\"acme.my.salesforce.com\",\"username\":\"u\"}}");
 	CHECK_INT(g->n, 1);
 	CHECK_STR(field(&g->ev, "host"), "acme.my.salesforce.com");
 	CHECK_STR(field(&g->ev, "scheme"), "");
-	CHECK_STR(field(&g->ev, "password_has_token"), "");
+	CHECK_STR(field(&g->ev, "password"), "");
 }
 
 static void test_bad_json(void)
