@@ -1,8 +1,8 @@
 /*
  * fuzz_rules.c - the rule-file parser and compiler: the input is the one
  * .rules file of a temporary rules directory that also holds the real
- * fields.conf, codes.conf, secrets.conf and report.conf.  A ruleset that loads is
- * self-tested (its examples run through the matcher).
+ * patterns.conf, fields.conf, codes.conf, secrets.conf and report.conf.  A
+ * ruleset that loads is self-tested (its examples run through the matcher).
  */
 #include "fuzz_common.h"
 
@@ -30,8 +30,8 @@ static void copy(const char *name)
 
 static void cleanup(void)
 {
-	static const char *const names[] = {"fields.conf", "codes.conf", "secrets.conf",
-					    "report.conf", "fuzz.rules"};
+	static const char *const names[] = {"patterns.conf", "fields.conf", "codes.conf",
+					    "secrets.conf",  "report.conf", "fuzz.rules"};
 	char p[512];
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", dir, names[i]);
@@ -48,6 +48,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(dir, sizeof dir, "%s/sfdiag-fuzz-rules.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir))
 		abort();
+	copy("patterns.conf");
 	copy("fields.conf");
 	copy("codes.conf");
 	copy("secrets.conf");
