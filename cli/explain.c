@@ -55,8 +55,8 @@ int cmd_explain(const char *id, const struct cli_common *c)
 			sb_printf(&w, "  (steps %zu-%zu are the shared steps %s, %s:%d)\n", i + 1,
 				  j + 1, s->name, s->file, s->line);
 		else
-			sb_printf(&w, "  (step %zu is the shared steps %s, %s:%d)\n", i + 1, s->name,
-				  s->file, s->line);
+			sb_printf(&w, "  (step %zu is the shared steps %s, %s:%d)\n", i + 1,
+				  s->name, s->file, s->line);
 	}
 	fputs(sb_str(&w), stdout);
 	sb_free(&w);

@@ -454,9 +454,9 @@ static void rule_line(struct loader *ld, struct stanza *st, char *kw, char *rest
 		scan_placeholders(ld, lx, r->placeholders, rest);
 	} else if (strcmp(kw, "fix") == 0) {
 		/* `fix @NAME` is resolved once every file is read. */
-		size_t n = r->nfix, cap = r->nfix;
-		r->fix_line = xgrow(r->fix_line, &cap, n + 1, sizeof *r->fix_line);
-		r->fix_line[n] = lx->line;
+		size_t cap = r->nfix; /* fix_line grows with fix, one slot each */
+		r->fix_line = xgrow(r->fix_line, &cap, r->nfix + 1, sizeof *r->fix_line);
+		r->fix_line[r->nfix] = lx->line;
 		add_str(&r->fix, &r->nfix, rest);
 		if (rest[0] != '@')
 			scan_placeholders(ld, lx, r->placeholders, rest);
