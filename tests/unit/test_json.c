@@ -360,6 +360,47 @@ static void test_correlation(void)
 	run_free(&r);
 }
 
+/*
+ * Where a document keeps its array is fields.conf data (`array PATH [har]`),
+ * not C: with the shipped lines replaced by `array data.items`, that layout
+ * is read and the shipped ones are not.
+ */
+static void test_array_layouts(void)
+{
+	char dir[] = "/tmp/sfdiag-test-json-XXXXXX", cmd[256];
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	snprintf(cmd, sizeof cmd,
+		 "cp %s/rules/*.conf %s/rules/*.rules %s/ && sed -i '/^array /d' %s/fields.conf && "
+		 "echo 'array data.items' >> %s/fields.conf",
+		 SFDIAG_SRCDIR, SFDIAG_SRCDIR, dir, dir, dir);
+	CHECK_INT(system(cmd), 0);
+	struct ruleset *shipped = rs;
+	rs = rules_load(dir, 1, quiet, NULL);
+	CHECK(rs != NULL);
+	if (rs) {
+		CHECK_INT(rs->narrays, 1);
+		struct grab *g =
+		    read_json("{\"data\":{\"items\":[\n"
+			      "{\"Status\":\"Restricted IP\"},{\"Status\":\"Success\"}]}}");
+		CHECK_INT(g->n, 2);
+		CHECK_INT(g->ev.kind, KIND_LOGIN_HISTORY);
+		CHECK_INT(g->ev.line, 2);
+		g = read_json("{\"records\":[{\"Status\":\"Restricted IP\"}]}");
+		CHECK_INT(g->n, 0);
+		CHECK(strstr(g->notes, "JSON not recognised") != NULL);
+		g = read_json("{\"log\":{\"entries\":[{\"request\":{\"url\":"
+			      "\"https://login.salesforce.com/services/oauth2/token\"}}]}}");
+		CHECK(strstr(g->notes, "JSON not recognised") != NULL);
+		rules_free(rs);
+	}
+	rs = shipped;
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
+}
+
 static void setup(void)
 {
 	rs = rules_load(SFDIAG_SRCDIR "/rules", 1, quiet, NULL);
@@ -374,5 +415,6 @@ static void teardown(void)
 	rules_free(rs);
 }
 
-UNIT_MAIN(setup, test_token_body, test_har, test_long_strings, test_record_elements, test_postman,
-	  test_settings, test_bad_json, test_masking, test_correlation, teardown)
+UNIT_MAIN(setup, test_token_body, test_har, test_long_strings, test_record_elements,
+	  test_array_layouts, test_postman, test_settings, test_bad_json, test_masking,
+	  test_correlation, teardown)
