@@ -288,6 +288,13 @@ int matcher_rule_holds(struct matcher *m, size_t idx, const struct event *ev)
 	return all_hold(m, r->conds, r->nconds, ev) == C_TRUE;
 }
 
+int matcher_cond_holds(struct matcher *m, size_t idx, size_t node, const struct event *ev)
+{
+	const struct rule *r = &m->rs->rules[idx];
+	m->current = idx;
+	return node < r->nconds && node_holds(m, &r->conds[node], ev) == C_TRUE;
+}
+
 static int classify_slow(struct matcher *m, const struct event *ev)
 {
 	const struct ruleset *rs = m->rs;

@@ -37,6 +37,11 @@ int matcher_classify(struct matcher *m, const struct event *ev);
 /* 1 if every condition of rules[idx] holds for ev (ignores rule order). */
 int matcher_rule_holds(struct matcher *m, size_t idx, const struct event *ev);
 
+/* 1 if node `node` of rules[idx].conds (a condition or a whole block) holds
+ * for ev on its own, whatever the rest of the rule says: `rules test` uses
+ * it to check that every alternative of an `any` has an example. */
+int matcher_cond_holds(struct matcher *m, size_t idx, size_t node, const struct event *ev);
+
 /* How often rules[idx] was skipped because a pattern hit a PCRE2 limit
  * (idx == nrules counts the success conditions). */
 unsigned long matcher_limit_hits(const struct matcher *m, size_t idx);

@@ -31,6 +31,39 @@ static const char *verdict_name(const struct ruleset *rs, int v)
 	return rs->rules[v].id;
 }
 
+/*
+ * Every alternative of every `any` block of rule i is taken by at least one
+ * of its examples: an alternative no example reaches is untested.  Returns
+ * the number of alternatives without one (each reported).
+ */
+static int any_coverage(struct matcher *m, const struct ruleset *rs, size_t i, FILE *out, int *pass)
+{
+	const struct rule *r = &rs->rules[i];
+	struct event ev;
+	int missing = 0;
+	for (size_t g = 0; g < r->nconds; g++) {
+		if (r->conds[g].type != COND_ANY)
+			continue;
+		for (size_t k = g + 1; k <= g + r->conds[g].span;
+		     k += 1 + (r->conds[k].type >= COND_ALL ? r->conds[k].span : 0)) {
+			int taken = 0;
+			for (size_t e = 0; e < r->nexamples && !taken; e++) {
+				sample_event(&ev, rs, r, &r->examples[e]);
+				taken = matcher_cond_holds(m, i, k, &ev);
+			}
+			*pass += taken;
+			if (!taken) {
+				fprintf(out,
+					"%s:%d: rule %s: no example takes this alternative of the "
+					"'any' block of line %d\n",
+					r->file, r->conds[k].line, r->id, r->conds[g].line);
+				missing++;
+			}
+		}
+	}
+	return missing;
+}
+
 int selftest_run(const struct ruleset *rs, FILE *out)
 {
 	struct matcher *m = matcher_new(rs);
@@ -62,6 +95,7 @@ int selftest_run(const struct ruleset *rs, FILE *out)
 			fprintf(out, "%s:%d: rule %s: counter-example matches the rule\n", r->file,
 				r->counters[k].line, r->id);
 		}
+		fail += any_coverage(m, rs, i, out, &pass);
 	}
 	matcher_free(m);
 	extract_selftest(rs, out, &pass, &fail);

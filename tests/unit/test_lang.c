@@ -12,6 +12,7 @@
 #include "adapt/event.h"
 #include "base/util.h"
 #include "engine/matcher.h"
+#include "engine/selftest.h"
 #include "rules/lexer.h"
 #include "rules/pattern.h"
 #include "rules/ruleset.h"
@@ -424,6 +425,33 @@ out:
 	teardown();
 }
 
+/* `rules test` wants an example for every alternative of an `any`. */
+static void test_any_coverage(void)
+{
+	const char *text =
+	    "rule a\n  title t\n  severity error\n  applies login-history\n"
+	    "  any\n    when status ~ /^locked$/i\n    all\n"
+	    "      when status ~ /^failed$/i\n      when login_type ~ /api/i\n"
+	    "    end\n    when login_type ~ /^saml$/i\n  end\n"
+	    "  fix f\n  ref r\n  example status=Locked\n"
+	    "  example status=Failed; login_type=SOAP API\n  counter status=x\nend\n";
+	struct ruleset *rs = load(text, NULL);
+	CHECK(rs != NULL);
+	if (rs) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&buf, &len);
+		CHECK_INT(selftest_run(rs, out), 1);
+		fclose(out);
+		CHECK(contains(buf, "a.rules:11: rule a: no example takes this alternative of the "
+				    "'any' block of line 5\n"));
+		CHECK(contains(buf, "rules test: 5 passed, 1 failed\n"));
+		free(buf);
+		rules_free(rs);
+	}
+	teardown();
+}
+
 static void test_block_errors(void)
 {
 	char *r = rule_with("a", "login-history",
@@ -716,5 +744,5 @@ static void cleanup(void)
 	sb_free(&errors);
 }
 
-UNIT_MAIN(test_lexer, test_pattern, test_any, test_block_errors, test_compare, test_define_rules,
-	  test_steps, test_conf, cleanup)
+UNIT_MAIN(test_lexer, test_pattern, test_any, test_any_coverage, test_block_errors, test_compare,
+	  test_define_rules, test_steps, test_conf, cleanup)
