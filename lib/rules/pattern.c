@@ -20,13 +20,19 @@ int pattern_valid_name(const char *s, size_t n)
 	return 1;
 }
 
-const struct define *pattern_find_define(const struct pattern_defs *defs, const char *name,
-					 size_t n)
+/* The define named name[0..n), or NULL; the loader's own, writable view. */
+static struct define *find_define(const struct pattern_defs *defs, const char *name, size_t n)
 {
 	for (size_t i = 0; defs && i < defs->n; i++)
 		if (strncmp(defs->d[i].name, name, n) == 0 && defs->d[i].name[n] == '\0')
 			return &defs->d[i];
 	return NULL;
+}
+
+const struct define *pattern_find_define(const struct pattern_defs *defs, const char *name,
+					 size_t n)
+{
+	return find_define(defs, name, n);
 }
 
 /* A run of the expanded pattern: from exp_off on, it comes from the source
@@ -91,7 +97,7 @@ static int expand(struct lexer *lx, struct pattern_defs *defs, const char *src, 
 				  "for the text)");
 			return -1;
 		}
-		const struct define *d = pattern_find_define(defs, name, len);
+		struct define *d = find_define(defs, name, len);
 		if (!d) {
 			lex_error(lx, src + i,
 				  "unknown pattern %%{%.*s}: define it first with `define %.*s "
@@ -99,7 +105,7 @@ static int expand(struct lexer *lx, struct pattern_defs *defs, const char *src, 
 				  (int)len, name, (int)len, name);
 			return -1;
 		}
-		((struct define *)d)->uses++;
+		d->uses++;
 		add_run(x, src + i, 1);
 		sb_adds(&x->text, d->expansion);
 		i += 2 + len + 1;

@@ -534,6 +534,15 @@ static void report(struct loader *ld, const char *file, int line, const char *fm
 	ld->nerrors++;
 }
 
+/* The steps named name, writable: the loader counts their uses. */
+static struct steps *find_steps(struct ruleset *rs, const char *name)
+{
+	for (size_t i = 0; i < rs->nsteps; i++)
+		if (strcmp(rs->steps[i].name, name) == 0)
+			return &rs->steps[i];
+	return NULL;
+}
+
 /* Replace each `fix @NAME` of r by the steps of that name. */
 static void include_steps(struct loader *ld, struct rule *r)
 {
@@ -542,8 +551,7 @@ static void include_steps(struct loader *ld, struct rule *r)
 	int *from = NULL;
 	size_t n = 0, cap = 0, fcap = 0;
 	for (size_t i = 0; i < r->nfix; i++) {
-		const struct steps *s =
-		    r->fix[i][0] == '@' ? rules_find_steps(rs, r->fix[i] + 1) : NULL;
+		struct steps *s = r->fix[i][0] == '@' ? find_steps(rs, r->fix[i] + 1) : NULL;
 		if (r->fix[i][0] == '@' && !s)
 			report(ld, r->file, r->fix_line[i], "rule %s: fix %s: no steps named '%s'",
 			       r->id, r->fix[i], r->fix[i] + 1);
@@ -555,7 +563,7 @@ static void include_steps(struct loader *ld, struct rule *r)
 			from[n++] = -1;
 			continue;
 		}
-		((struct steps *)s)->uses++;
+		s->uses++;
 		for (size_t j = 0; j < s->nfix; j++) {
 			fix[n] = xstrdup(s->fix[j]);
 			from[n++] = (int)(s - rs->steps);
