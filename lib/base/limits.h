@@ -68,7 +68,9 @@
  * user from settings) is known; beyond this they are classified at once. */
 #define SFDIAG_MAX_BUFFERED 10000 /* about 16 MB of held events */
 
-/* Rule files. */
+/* Rule files: the longest logical line, and the largest file (which also
+ * bounds what one physical line can make the reader hold). */
+#define SFDIAG_MAX_RULE_FILE (16u << 20) /* 16 MiB */
 #define SFDIAG_MAX_RULE_LINE 8192
 #define SFDIAG_MAX_RULES     2048
 /* `any` / `all` / `none` blocks nested in one rule (the matcher recurses

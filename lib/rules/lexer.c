@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "base/limits.h"
@@ -26,14 +27,24 @@ void lex_init(struct lexer *lx, const char *file, rules_error_fn err, void *ctx)
 
 int lex_open(struct lexer *lx, const char *path, rules_error_fn err, void *ctx)
 {
+	struct stat st;
 	lex_init(lx, path, err, ctx);
 	lx->fp = fopen(path, "r");
-	if (lx->fp)
-		return 0;
-	if (errno == ENOENT)
-		return -1;
-	lex_error_line(lx, 0, "cannot open: %s", strerror(errno));
-	return -2;
+	if (!lx->fp) {
+		if (errno == ENOENT)
+			return -1;
+		lex_error_line(lx, 0, "cannot open: %s", strerror(errno));
+		return -2;
+	}
+	if (fstat(fileno(lx->fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > SFDIAG_MAX_RULE_FILE) {
+		lex_error_line(lx, 0, "larger than SFDIAG_MAX_RULE_FILE (%u MiB); not read",
+			       SFDIAG_MAX_RULE_FILE >> 20);
+		fclose(lx->fp);
+		lx->fp = NULL;
+		return -2;
+	}
+	return 0;
 }
 
 void lex_close(struct lexer *lx)

@@ -11,7 +11,9 @@
  *     the blanks around the break and the next line's indentation become
  *     one space;
  *   - a logical line is at most SFDIAG_MAX_RULE_LINE bytes and holds no NUL
- *     byte; one that breaks either is reported and skipped whole.
+ *     byte; one that breaks either is reported and skipped whole;
+ *   - a file is at most SFDIAG_MAX_RULE_FILE bytes, so what the reader holds
+ *     stays bounded whatever the file.
  *
  * A parser receives each logical line with its leading blanks removed, as a
  * writable string it may cut into words in place.  Any pointer into that
@@ -61,7 +63,8 @@ struct lexer {
 /*
  * Open path for reading.  Returns 0; -1 when it does not exist (nothing is
  * reported, so a caller may treat the file as optional); -2 after reporting
- * "FILE: cannot open: REASON".  After -1 or -2 the lexer needs no lex_close().
+ * "FILE: cannot open: REASON", or a file over SFDIAG_MAX_RULE_FILE.  After -1 or -2 the lexer needs
+ * no lex_close().
  */
 int lex_open(struct lexer *lx, const char *path, rules_error_fn err, void *ctx);
 

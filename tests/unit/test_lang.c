@@ -204,6 +204,14 @@ static void test_lexer(void)
 	lex_close(&lx);
 
 	CHECK_INT(lex_open(&lx, path_in("missing.conf"), collect, NULL), -1);
+
+	/* A file over SFDIAG_MAX_RULE_FILE is refused before a byte is read. */
+	fp = fopen(path_in("big.conf"), "w");
+	CHECK(fp && ftruncate(fileno(fp), (off_t)SFDIAG_MAX_RULE_FILE + 1) == 0);
+	fclose(fp);
+	sb_reset(&errors);
+	CHECK_INT(lex_open(&lx, path_in("big.conf"), collect, NULL), -2);
+	CHECK(contains(sb_str(&errors), "big.conf: larger than SFDIAG_MAX_RULE_FILE (16 MiB)"));
 	teardown();
 }
 
