@@ -589,6 +589,52 @@ static int record_key_field(const struct ruleset *rs, struct key_cache *kc, size
 	return f;
 }
 
+/* Fill ev from the members of obj through the `key audit-trail` aliases;
+ * a nested object (CreatedBy: {Username: ...}) is read one level down as
+ * "CreatedBy.Username".  Returns a bit set: 1 a time, 2 a sentence or code. */
+static int audit_members(const struct ruleset *rs, const cJSON *obj, const char *prefix,
+			 struct event *ev)
+{
+	const cJSON *it;
+	int got = 0;
+	cJSON_ArrayForEach(it, obj)
+	{
+		if (!it->string)
+			continue;
+		char key[160], norm[160];
+		snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", it->string);
+		if (cJSON_IsObject(it) && !*prefix) {
+			got |= audit_members(rs, it, it->string, ev);
+			continue;
+		}
+		rules_normalize_header(key, strlen(key), norm, sizeof norm);
+		int f = rules_field_for_key(rs, KIND_AUDIT_TRAIL, norm);
+		if (f < 0 || ev->val[f])
+			continue;
+		set_scalar(ev, rs, f, it);
+		if (!ev->val[f])
+			continue;
+		got |= f == rs->f.time ? 1 : 0;
+		got |= f == rs->f.display || f == rs->f.action ? 2 : 0;
+	}
+	return got;
+}
+
+/* One SetupAuditTrail record (REST, sf data query --json): emitted (1)
+ * when it has a time and a sentence or code. */
+static int audit_event(struct jctx *jc, const cJSON *rec, long line)
+{
+	const struct ruleset *rs = jc->ac->rs;
+	struct event ev;
+	begin(jc, &ev, line);
+	ev.kind = KIND_AUDIT_TRAIL;
+	if (audit_members(rs, rec, "", &ev) != 3)
+		return 0;
+	jc->ac->records++;
+	emit(jc, &ev);
+	return 1;
+}
+
 /* One login record object at line: emitted (1) when it has a status. */
 static int record_event(struct jctx *jc, const cJSON *rec, long line, struct key_cache *kc)
 {
@@ -612,7 +658,7 @@ static int record_event(struct jctx *jc, const cJSON *rec, long line, struct key
 		set_scalar(&ev, rs, f, it);
 	}
 	if (!has_status)
-		return 0;
+		return audit_event(jc, rec, line);
 	jc->ac->records++;
 	emit(jc, &ev);
 	return 1;

@@ -74,6 +74,39 @@ static int header_has_required(const struct ruleset *rs, const char *s, size_t n
 	return 0;
 }
 
+/* The field of a normalized header for the reader's kind; *rank as
+ * rules_field_for_header. */
+static int header_field(const struct ruleset *rs, unsigned kind, const char *norm, int *rank)
+{
+	if (kind == KIND_AUDIT_TRAIL)
+		return rules_field_for_key_rank(rs, kind, norm, rank);
+	return rules_field_for_header(rs, norm, rank);
+}
+
+int audit_csv_sniff(const struct ruleset *rs, const char *head, size_t n, char *delim)
+{
+	size_t len = first_line(head, n), start = 0;
+	char d = guess_delim(head, len);
+	int time = 0, display = 0, action = 0, section = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && head[i] != d)
+			continue;
+		char norm[256];
+		int rank;
+		rules_normalize_header(head + start, i - start, norm, sizeof norm);
+		int f = header_field(rs, KIND_AUDIT_TRAIL, norm, &rank);
+		time |= f >= 0 && f == rs->f.time;
+		display |= f >= 0 && f == rs->f.display;
+		action |= f >= 0 && f == rs->f.action;
+		section |= f >= 0 && f == rs->f.section;
+		start = i + 1;
+	}
+	if (!time || !(display || (action && section)))
+		return 0;
+	*delim = d;
+	return 1;
+}
+
 int login_csv_sniff(const struct ruleset *rs, const char *head, size_t n, char *delim)
 {
 	size_t len = first_line(head, n);
@@ -174,7 +207,7 @@ static void map_header(struct csvstate *st)
 		char norm[256];
 		int rank;
 		rules_normalize_header(st->row.buf + st->off[c], st->len[c], norm, sizeof norm);
-		int f = rules_field_for_header(rs, norm, &rank);
+		int f = header_field(rs, st->ac->csv_kind, norm, &rank);
 		st->col_field[c] = -1;
 		if (f < 0) {
 			if (norm[0])
@@ -186,8 +219,9 @@ static void map_header(struct csvstate *st)
 			best_col[f] = (int)c;
 		}
 	}
+	unsigned kind = st->ac->csv_kind ? st->ac->csv_kind : KIND_LOGIN_HISTORY;
 	for (size_t f = 0; f < SFDIAG_MAX_FIELDS; f++)
-		if (best_col[f] >= 0 && (rs->fields[f].used & KIND_LOGIN_HISTORY))
+		if (best_col[f] >= 0 && (rs->fields[f].used & kind))
 			st->col_field[best_col[f]] = (int)f;
 	if (unused.len)
 		adapter_note(st->ac, NOTE_INFO, st->row_line, "columns not used by any field: %s",
@@ -232,7 +266,7 @@ static void emit_row(struct csvstate *st)
 		return;
 	}
 	event_clear(ev);
-	ev->kind = KIND_LOGIN_HISTORY;
+	ev->kind = ac->csv_kind ? ac->csv_kind : KIND_LOGIN_HISTORY;
 	ev->file = ac->file;
 	ev->file_seq = ac->file_seq;
 	ev->line = st->row_line;

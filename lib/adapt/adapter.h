@@ -26,6 +26,10 @@ struct adapter_ctx {
 	void (*note)(void *ctx, enum note_level level, long line, const char *msg);
 	uint64_t records; /* records read (header excluded) */
 	uint64_t skipped; /* records not turned into events */
+	/* The CSV readers' kind: 0 or KIND_LOGIN_HISTORY maps the header
+	 * through the `field` aliases of fields.conf; KIND_AUDIT_TRAIL through
+	 * its `key audit-trail` aliases.  Events get this kind. */
+	unsigned csv_kind;
 };
 
 /* Report a problem through ac->note, printf-style. */
@@ -42,6 +46,14 @@ void adapter_note(struct adapter_ctx *ac, enum note_level level, long line, cons
  * second thread while this one parses (prefetch.h); the result is the same.
  */
 int login_csv_sniff(const struct ruleset *rs, const char *head, size_t n, char *delim);
+/*
+ * A Setup Audit Trail export in CSV (Setup download, sf CLI, Data Loader):
+ * 1 and the delimiter when the first line maps, through the `key
+ * audit-trail` aliases, to a time column and to the sentence (`display`, or
+ * in the Setup download an `action` column beside `section`).  Read it with
+ * login_csv_read() and ac->csv_kind = KIND_AUDIT_TRAIL.
+ */
+int audit_csv_sniff(const struct ruleset *rs, const char *head, size_t n, char *delim);
 int login_csv_read(struct input *in, char delim, struct adapter_ctx *ac, int threads);
 
 /*

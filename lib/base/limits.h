@@ -68,9 +68,16 @@
  * user from settings) is known; beyond this they are classified at once. */
 #define SFDIAG_MAX_BUFFERED 10000 /* about 16 MB of held events */
 
+/* Setup Audit Trail changes kept per run: only those an audit-trail rule
+ * classifies (the others are counted); each keeps its sentence, cut to
+ * SFDIAG_MAX_CHANGE_TEXT bytes (the API's Display holds at most 1000). */
+#define SFDIAG_MAX_CHANGES     5000
+#define SFDIAG_MAX_CHANGE_TEXT 1000
+
 /* Rule files: the longest logical line, and the largest file (which also
  * bounds what one physical line can make the reader hold). */
 #define SFDIAG_MAX_RULE_FILE (16u << 20) /* 16 MiB */
+
 #define SFDIAG_MAX_RULE_LINE 8192
 #define SFDIAG_MAX_RULES     2048
 /* `any` / `all` / `none` blocks nested in one rule (the matcher recurses

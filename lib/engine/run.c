@@ -28,6 +28,7 @@ int run_init(struct run *r, const struct ruleset *rs)
 	if (!r->m)
 		return -1;
 	findings_init(&r->f, rs);
+	changes_init(&r->changes, rs);
 	r->jobs = 1;
 	return 0;
 }
@@ -36,6 +37,7 @@ void run_free(struct run *r)
 {
 	matcher_free(r->m);
 	findings_free(&r->f);
+	changes_free(&r->changes);
 	for (size_t i = 0; i < r->nnotes; i++) {
 		free(r->notes[i].file);
 		free(r->notes[i].msg);
@@ -105,6 +107,10 @@ static void on_event(void *ctx, const struct event *ev)
 	struct file_ctx *fc = ctx;
 	struct run *r = fc->r;
 	fc->kinds |= ev->kind;
+	if (ev->kind & KIND_CHANGE) {
+		changes_add(&r->changes, r->m, ev);
+		return;
+	}
 	if (ev->kind != KIND_LOGIN_HISTORY && r->nheld < SFDIAG_MAX_BUFFERED) {
 		hold(r, ev);
 		return;
@@ -243,6 +249,13 @@ void run_input(struct run *r, struct input *in)
 			     (size_t)(nul - head));
 		goto done;
 	}
+	if (audit_csv_sniff(r->rs, head, n, &delim)) {
+		sum->kind = kind_name(KIND_AUDIT_TRAIL);
+		sum->delim = delim;
+		ac.csv_kind = KIND_AUDIT_TRAIL;
+		login_csv_read(in, delim, &ac, r->jobs);
+		goto done;
+	}
 	if (login_csv_sniff(r->rs, head, n, &delim)) {
 		sum->kind = kind_name(KIND_LOGIN_HISTORY);
 		sum->delim = delim;
@@ -360,6 +373,15 @@ void run_finish(struct run *r)
 	r->held = NULL;
 	r->nheld = r->held_cap = 0;
 	correlate(&r->f);
+	changes_link(&r->changes, &r->f);
+	if (r->changes.dropped) {
+		char msg[200];
+		snprintf(msg, sizeof msg,
+			 "more than SFDIAG_MAX_CHANGES (%d) Setup changes concern logins; %llu "
+			 "later ones were counted but not kept",
+			 SFDIAG_MAX_CHANGES, (unsigned long long)r->changes.dropped);
+		run_note(r, NOTE_WARNING, NULL, 0, msg);
+	}
 
 	for (size_t i = 0; i <= r->rs->nrules; i++) {
 		unsigned long hits = matcher_limit_hits(r->m, i);

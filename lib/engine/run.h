@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "adapt/adapter.h"
+#include "engine/changes.h"
 #include "engine/findings.h"
 #include "engine/matcher.h"
 #include "input/ticket.h"
@@ -40,6 +41,7 @@ struct run {
 	const struct ruleset *rs;
 	struct matcher *m;
 	struct findings f;
+	struct changes changes; /* Setup Audit Trail rows: evidence, not findings */
 	struct note *notes;
 	size_t nnotes, notes_cap;
 	uint64_t notes_dropped;

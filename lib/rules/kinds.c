@@ -30,6 +30,12 @@ const struct kind_def kind_table[KIND_COUNT] = {
      {"settings file", "settings files"},
      "JSON: connection settings",
      "text: connection settings"},
+    {KIND_AUDIT_TRAIL,
+     "audit-trail",
+     {"setup change", "setup changes"},
+     {"setup change", "setup changes"},
+     "JSON: Setup Audit Trail",
+     "text: Setup Audit Trail"},
 };
 
 const struct kind_def *kind_first(unsigned kinds)

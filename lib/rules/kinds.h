@@ -18,9 +18,14 @@ enum event_kind {
 	KIND_TOKEN_RESPONSE = 1u << 1, /* an OAuth token/authorize response */
 	KIND_API_ERROR = 1u << 2,      /* a REST/SOAP error or admin message */
 	KIND_SETTINGS = 1u << 3,       /* a connection settings file */
+	KIND_AUDIT_TRAIL = 1u << 4,    /* a Setup Audit Trail row: a change, not a failure */
 };
 
-#define KIND_COUNT 4
+#define KIND_COUNT 5
+
+/* Kinds whose events are changes made in Setup: evidence of why a failure
+ * began, never failures themselves (engine/changes.h keeps them). */
+#define KIND_CHANGE KIND_AUDIT_TRAIL
 
 /* Kinds whose events are checklists: every rule that holds reports. */
 #define KIND_CHECKLIST KIND_SETTINGS

@@ -183,6 +183,11 @@ void rulefile_free_rule(struct rule *r)
 	for (size_t i = 0; i < r->ntell; i++)
 		free(r->tell[i]);
 	free(r->tell);
+	for (size_t i = 0; i < r->ntriggers; i++)
+		free(r->trigger_ids[i]);
+	free(r->trigger_ids);
+	free(r->triggers);
+	free(r->reverses_id);
 }
 
 void rulefile_free_steps(struct steps *s)
@@ -219,7 +224,37 @@ static int finish_rule(struct loader *ld, struct rule *r)
 		lex_error_line(lx, r->line, "rule %s has no example", r->id);
 	if (!r->ncounters)
 		lex_error_line(lx, r->line, "rule %s has no counter", r->id);
+	if ((r->ntriggers || r->window_ms || r->reverses_id) && r->kinds != KIND_CHANGE)
+		lex_error_line(lx, r->line,
+			       "rule %s: triggers, window and reverses belong to rules that "
+			       "apply only to audit-trail",
+			       r->id);
+	if (r->ntriggers && !r->window_ms)
+		lex_error_line(lx, r->line,
+			       "rule %s has triggers but no window (how long before the first "
+			       "failure the change may fall, e.g. window 30m)",
+			       r->id);
 	return lx->nerrors != before;
+}
+
+/* "90s", "30m", "2h", "1d" into milliseconds; -1 for anything else. */
+static int parse_window(const char *s, int64_t *ms)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	static const struct {
+		char unit;
+		int64_t ms;
+	} units[] = {{'s', 1000}, {'m', 60000}, {'h', 3600000}, {'d', 86400000}};
+	if (end == s || v <= 0 || v > 10000 || end[0] == '\0' || end[1] != '\0')
+		return -1;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (*end == units[i].unit) {
+			*ms = v * units[i].ms;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 /* Close the stanza st holds (at its `end`, or when something else starts). */
@@ -291,6 +326,7 @@ static void start_rule(struct loader *ld, struct stanza *st, char *rest)
 	memset(r, 0, sizeof *r);
 	r->id = xstrdup(id);
 	r->severity = SEV_NONE;
+	r->reverses = -1;
 	r->file = ld->lx.file;
 	r->line = ld->lx.line;
 	st->rule = r;
@@ -468,6 +504,18 @@ static void rule_line(struct loader *ld, struct stanza *st, char *kw, char *rest
 		char *w;
 		while (*(w = str_take_word(rest, &rest)))
 			add_str(&r->candidate_ids, &r->ncandidates, w);
+	} else if (strcmp(kw, "triggers") == 0) {
+		char *w;
+		while (*(w = str_take_word(rest, &rest)))
+			add_str(&r->trigger_ids, &r->ntriggers, w);
+	} else if (strcmp(kw, "window") == 0) {
+		if (parse_window(rest, &r->window_ms) != 0)
+			lex_error(lx, rest,
+				  "window must be a duration such as 90s, 30m, 2h or 1d, not '%s'",
+				  rest);
+	} else if (strcmp(kw, "reverses") == 0) {
+		free(r->reverses_id);
+		r->reverses_id = xstrdup(rest);
 	} else if (strcmp(kw, "tell") == 0) {
 		add_str(&r->tell, &r->ntell, rest);
 		scan_placeholders(ld, lx, r->placeholders, rest);
@@ -586,6 +634,27 @@ void rulefile_resolve(struct loader *ld)
 	for (size_t i = 0; i < rs->nrules; i++) {
 		struct rule *r = &rs->rules[i];
 		include_steps(ld, r);
+		/* A change triggers failures and reverses a change: check both ends. */
+		if (r->ntriggers)
+			r->triggers = xcalloc(r->ntriggers, sizeof *r->triggers);
+		for (size_t k = 0; k < r->ntriggers; k++) {
+			const struct rule *c = rules_find(rs, r->trigger_ids[k]);
+			r->triggers[k] = c ? (int)(c - rs->rules) : -1;
+			if (!c || (c->kinds & KIND_CHANGE))
+				report(ld, r->file, r->line, "rule %s: triggers '%s', which is %s",
+				       r->id, r->trigger_ids[k],
+				       c ? "a change rule, not a failure rule" : "not a rule");
+		}
+		if (r->reverses_id) {
+			const struct rule *c = rules_find(rs, r->reverses_id);
+			r->reverses = c ? (int)(c - rs->rules) : -1;
+			if (!c || c == r || c->kinds != KIND_CHANGE)
+				report(ld, r->file, r->line, "rule %s: reverses '%s', which is %s",
+				       r->id, r->reverses_id,
+				       !c	? "not a rule"
+				       : c == r ? "the rule itself"
+						: "not a change rule (applies audit-trail)");
+		}
 		if (!r->ncandidates)
 			continue;
 		r->candidates = xcalloc(r->ncandidates, sizeof *r->candidates);

@@ -35,8 +35,9 @@ static void mark_conds(struct ruleset *rs, const struct cond *c, size_t n, unsig
 static void mark_used(struct ruleset *rs)
 {
 	const unsigned all = ~0u;
-	const int engine[] = {rs->f.time, rs->f.user, rs->f.application, rs->f.status,
-			      rs->f.source_ip};
+	const int engine[] = {rs->f.time,    rs->f.user,      rs->f.application,
+			      rs->f.status,  rs->f.source_ip, rs->f.action,
+			      rs->f.display, rs->f.section,   rs->f.delegate_user};
 	for (size_t i = 0; i < sizeof engine / sizeof engine[0]; i++)
 		if (engine[i] >= 0)
 			rs->fields[engine[i]].used = all;
@@ -97,6 +98,10 @@ static const struct {
     EF(padded, "settings: values with blanks around them"),
     EF(empty, "settings: values left empty"),
     EF(unknown_keys, "settings: keys sfdiag does not know"),
+    EF(action, "Setup Audit Trail: the API Action code of a change"),
+    EF(display, "Setup Audit Trail: the sentence that describes a change"),
+    EF(section, "Setup Audit Trail: the Setup section of a change"),
+    EF(delegate_user, "Setup Audit Trail: the Login-As user who made a change"),
 #undef EF
 };
 

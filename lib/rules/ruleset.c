@@ -74,6 +74,18 @@ int rules_field_for_header(const struct ruleset *rs, const char *h, int *rank)
 	return -1;
 }
 
+int rules_field_for_key_rank(const struct ruleset *rs, unsigned kind, const char *norm, int *rank)
+{
+	for (size_t i = 0; i < rs->nkeys; i++) {
+		if ((rs->keys[i].kind & kind) && strcmp(rs->keys[i].alias, norm) == 0) {
+			*rank = (int)i;
+			return rs->keys[i].field;
+		}
+	}
+	*rank = -1;
+	return -1;
+}
+
 int rules_field_for_key(const struct ruleset *rs, unsigned kind, const char *norm)
 {
 	for (size_t i = 0; i < rs->nkeys; i++)

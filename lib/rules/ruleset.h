@@ -16,6 +16,7 @@
 #define SFDIAG_RULESET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/limits.h"
 #include "base/mask.h"
@@ -114,6 +115,17 @@ struct rule {
 	char **candidate_ids; /* as written, resolved after loading */
 	char **tell;	      /* how to tell the candidates apart */
 	size_t ntell;
+	/* A change rule (applies audit-trail): the failure rules a change it
+	 * classifies can start ("triggers ID..."), within window_ms before the
+	 * first failure ("window 30m"); and the change rule it undoes
+	 * ("reverses ID"), which names the fix.  Ids as written, resolved after
+	 * loading; -1 when unset. */
+	int *triggers;
+	size_t ntriggers;
+	char **trigger_ids;
+	int64_t window_ms;
+	int reverses;
+	char *reverses_id;
 	const char *file; /* owned by the ruleset */
 	int line;
 	unsigned char placeholders[SFDIAG_MAX_FIELDS]; /* fields used as {name} */
@@ -167,6 +179,8 @@ struct engine_fields {
 	int error, error_description, error_uri, error_code, message, access_token, client;
 	/* connection settings */
 	int base_url, password, security_token, padded, empty, unknown_keys;
+	/* Setup Audit Trail: the API code, the sentence, the Setup section */
+	int action, display, section, delegate_user;
 };
 
 struct code_entry {
@@ -232,6 +246,9 @@ void rules_code_put(struct ruleset *rs, int field, const char *key, const char *
 const char *rules_code(const struct ruleset *rs, int field, const char *val, size_t n);
 /* Field that JSON key (normalized) fills for kind, or -1. */
 int rules_field_for_key(const struct ruleset *rs, unsigned kind, const char *norm);
+/* The same, with *rank set to the key's position in fields.conf (lower wins
+ * when several columns of one file fill one field). */
+int rules_field_for_key_rank(const struct ruleset *rs, unsigned kind, const char *norm, int *rank);
 /*
  * The kind of event an HTTP exchange with this URL (or path) and status
  * gives: that of the first fields.conf "exchange" that matches, or 0 when the
