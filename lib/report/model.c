@@ -255,8 +255,19 @@ void report_rule_title(struct report_text *out, const struct ruleset *rs, int ru
 
 /* A report.conf message with its placeholders given as fixed text (values
  * in the order of def->placeholders; the loader checked the names). */
+static void message_in(struct report_text *t, const char *tmpl, const struct report_msg_def *def,
+		       const char *const *values, const int *from_input);
+
 static void message(struct report_text *t, const char *tmpl, const struct report_msg_def *def,
 		    const char *const *values)
+{
+	message_in(t, tmpl, def, values, NULL);
+}
+
+/* As message(); from_input[k] (when given) is 1 for a value read from input,
+ * which is kept as an input span to be masked and escaped by each writer. */
+static void message_in(struct report_text *t, const char *tmpl, const struct report_msg_def *def,
+		       const char *const *values, const int *from_input)
 {
 	for (const char *p = tmpl; *p; p++) {
 		const char *q = p;
@@ -277,7 +288,10 @@ static void message(struct report_text *t, const char *tmpl, const struct report
 			report_text_lits(t, p);
 			return;
 		}
-		report_text_lits(t, values[k]);
+		if (from_input && from_input[k])
+			report_text_input(t, -1, values[k], strlen(values[k]));
+		else
+			report_text_lits(t, values[k]);
 		p = end;
 	}
 }
@@ -501,6 +515,160 @@ static void build_gap(struct report_finding *rf, const struct report *m, const s
 	rf->has_gap = 1;
 }
 
+/* ---- Setup changes ---- */
+
+/* "4 minutes", "1 hour 5 minutes", "45 seconds", "2 days 3 hours". */
+static void lead_words(char *buf, size_t cap, int64_t ms)
+{
+	int64_t s = ms / 1000, m = s / 60, h = m / 60, d = h / 24;
+	int64_t a, b;
+	const char *ua, *ub;
+	if (d) {
+		a = d, b = h % 24, ua = "day", ub = "hour";
+	} else if (h) {
+		a = h, b = m % 60, ua = "hour", ub = "minute";
+	} else if (m) {
+		a = m, b = 0, ua = "minute", ub = "";
+	} else {
+		a = s, b = 0, ua = "second", ub = "";
+	}
+	int k = snprintf(buf, cap, "%lld %s%s", (long long)a, ua, a == 1 ? "" : "s");
+	if (b && k > 0 && (size_t)k < cap)
+		snprintf(buf + k, cap - (size_t)k, " %lld %s%s", (long long)b, ub,
+			 b == 1 ? "" : "s");
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	const struct change *x = ((const struct report_change *)a)->c;
+	const struct change *y = ((const struct report_change *)b)->c;
+	int xt = x->time_ms == EVENT_NO_TIME, yt = y->time_ms == EVENT_NO_TIME;
+	if (xt != yt)
+		return xt - yt;
+	if (!xt && x->time_ms != y->time_ms)
+		return x->time_ms < y->time_ms ? -1 : 1;
+	if (x->file_seq != y->file_seq)
+		return x->file_seq < y->file_seq ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void build_changes(struct report *m, const struct changes *ch)
+{
+	const struct ruleset *rs = m->rs;
+	m->ch = ch;
+	m->changes_seen = ch->seen;
+	m->changes_unrelated = ch->unrelated;
+	m->changes_dropped = ch->dropped;
+	m->nchanges = ch->n;
+	m->changes = xcalloc(ch->n ? ch->n : 1, sizeof *m->changes);
+	for (size_t i = 0; i < ch->n; i++) {
+		struct report_change *rc = &m->changes[i];
+		const struct change *c = &ch->c[i];
+		rc->c = c;
+		rc->id = rs->rules[c->rule].id;
+		rc->title = rs->rules[c->rule].title;
+		for (size_t k = 0; k <= rs->nrules; k++)
+			rc->blamed |= ch->trigger[k] == (int)i;
+	}
+	qsort(m->changes, m->nchanges, sizeof *m->changes, cmp_change);
+	for (size_t i = 0; i < m->nchanges; i++) {
+		struct report_change *rc = &m->changes[i];
+		const struct change *c = rc->c;
+		if (c->time_ms != EVENT_NO_TIME)
+			text_time(&rc->line, c->time_ms);
+		else
+			report_text_lits(&rc->line, "(time unreadable)");
+		report_text_lits(&rc->line, " ");
+		if (c->actor[0])
+			report_text_input(&rc->line, rs->f.user, c->actor, strlen(c->actor));
+		else
+			report_text_lits(&rc->line, "(unknown user)");
+		if (c->delegate[0]) {
+			report_text_lits(&rc->line, " (as ");
+			report_text_input(&rc->line, rs->f.delegate_user, c->delegate,
+					  strlen(c->delegate));
+			report_text_lits(&rc->line, ")");
+		}
+		report_text_lits(&rc->line, ": ");
+		report_text_input(&rc->line, rs->f.display, c->display, strlen(c->display));
+	}
+}
+
+/* The index in m->changes of the run's change k. */
+static int report_change_index(const struct report *m, int k)
+{
+	for (size_t i = 0; k >= 0 && i < m->nchanges; i++)
+		if (m->changes[i].c == &m->ch->c[k])
+			return (int)i;
+	return -1;
+}
+
+static const char *actor_of(const struct change *c)
+{
+	return c->actor[0] ? c->actor : "(unknown user)";
+}
+
+static void build_trigger(struct report_finding *rf, const struct report *m,
+			  const struct finding *fi)
+{
+	const struct ruleset *rs = m->rs;
+	const struct changes *ch = m->ch;
+	const struct report_conf *rc = rs->report;
+	rf->trigger_change = rf->fixed_change = -1;
+	if (fi->explained_by >= 0 || fi->rule < 0)
+		return;
+	int k = ch->trigger[fi->rule];
+	if (k < 0) {
+		if (ch->seen || !changes_could_explain(rs, fi->rule))
+			return;
+		struct strbuf kinds = {0};
+		for (size_t i = 0; i < rs->nrules; i++) {
+			const struct rule *r = &rs->rules[i];
+			for (size_t t = 0; t < r->ntriggers; t++)
+				if (r->triggers[t] == fi->rule)
+					sb_printf(&kinds, "%s%s", kinds.len ? "; " : "", r->title);
+		}
+		const char *values[] = {sb_str(&kinds)};
+		message(&rf->no_trail, rc->msg[REPORT_MSG_NO_AUDIT_TRAIL],
+			&report_msg_table[REPORT_MSG_NO_AUDIT_TRAIL], values);
+		rf->has_no_trail = 1;
+		sb_free(&kinds);
+		return;
+	}
+	const struct change *c = &ch->c[k];
+	char first[32], lead[64];
+	time_format_short(fi->first, first);
+	lead_words(lead, sizeof lead, fi->first - c->time_ms);
+	lead[0] = (char)(lead[0] >= 'a' && lead[0] <= 'z' ? lead[0] - 'a' + 'A' : lead[0]);
+	const struct tally_entry *st = top_entry(fi->tally[rs->f.status]);
+	const struct tally_entry *sd = top_entry(&fi->said);
+	const struct tally_entry *what = st ? st : sd;
+	char *what_s = what ? xstrndup(what->s, what->n) : xstrdup(rf->noun);
+	const struct tally_entry *u = top_entry(fi->tally[rs->f.user]);
+	char *user_s = u ? xstrndup(u->s, u->n) : xstrdup("(unknown user)");
+	const char *values[] = {first,	    what_s,	user_s,			lead,
+				actor_of(c), c->display, rs->rules[c->rule].title};
+	const int input[] = {0, what != NULL, u != NULL, 0, c->actor[0] != 0, 1, 0};
+	message_in(&rf->trigger, rc->msg[REPORT_MSG_CHANGE_TRIGGER],
+		   &report_msg_table[REPORT_MSG_CHANGE_TRIGGER], values, input);
+	rf->has_trigger = 1;
+	rf->trigger_change = report_change_index(m, k);
+	free(what_s);
+	free(user_s);
+	int x = ch->fixed[fi->rule];
+	if (x < 0)
+		return;
+	const struct change *fc = &ch->c[x];
+	char when[32];
+	time_format_short(fc->time_ms, when);
+	const char *fv[] = {when, actor_of(fc), fc->display};
+	const int fin[] = {0, fc->actor[0] != 0, 1};
+	message_in(&rf->fixed, rc->msg[REPORT_MSG_CHANGE_FIXED],
+		   &report_msg_table[REPORT_MSG_CHANGE_FIXED], fv, fin);
+	rf->has_fixed = 1;
+	rf->fixed_change = report_change_index(m, x);
+}
+
 /* ---- failures no rule explains ---- */
 
 /* value as a literal, case-insensitive pattern body, without the draft's
@@ -663,6 +831,7 @@ static void build_finding(struct report_finding *rf, const struct report *m,
 			expand(&rf->tell[k], rs, fi, rule->tell[k]);
 	}
 	build_gap(rf, m, f);
+	build_trigger(rf, m, fi);
 	if (!rule) {
 		report_text_lits(&rf->unknown_fix, rs->report->msg[REPORT_MSG_UNKNOWN_FIX]);
 		report_text_lits(&rf->unknown_draft, rs->report->msg[REPORT_MSG_UNKNOWN_DRAFT]);
@@ -701,6 +870,9 @@ static void free_finding(struct report_finding *rf)
 		report_text_free(&rf->tell[i]);
 	free(rf->tell);
 	report_text_free(&rf->gap);
+	report_text_free(&rf->trigger);
+	report_text_free(&rf->fixed);
+	report_text_free(&rf->no_trail);
 	report_text_free(&rf->unknown_fix);
 	report_text_free(&rf->unknown_draft);
 	for (size_t i = 0; i < rf->ndraft; i++)
@@ -1170,6 +1342,7 @@ struct report *report_build(const struct run *r, enum severity fail_on)
 	/* rules_load() refuses a directory without a complete report.conf. */
 	report_text_lits(&m->page_title, m->rs->report->msg[REPORT_MSG_PAGE_TITLE]);
 
+	build_changes(m, &r->changes);
 	const struct finding **v;
 	m->nf = findings_sorted(&r->f, &v);
 	struct rank *k = xcalloc(m->nf ? m->nf : 1, sizeof *k);
@@ -1217,6 +1390,9 @@ void report_free(struct report *m)
 	for (size_t i = 0; i < m->nnotes; i++)
 		report_text_free(&m->notes[i].msg);
 	free(m->notes);
+	for (size_t i = 0; i < m->nchanges; i++)
+		report_text_free(&m->changes[i].line);
+	free(m->changes);
 	report_text_free(&m->summary);
 	for (size_t i = 0; i < m->nshort; i++)
 		report_text_free(&m->in_short[i]);

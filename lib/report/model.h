@@ -162,12 +162,34 @@ struct report_finding {
 	struct report_text unknown_fix, unknown_draft;
 	struct report_text *draft;
 	size_t ndraft;
+	/* The Setup change that likely began it (engine/changes.h): the
+	 * sentence and the index of the change in report.changes, or -1; the
+	 * later change that reversed it, or -1.  When a change could explain
+	 * it but the run read no Setup Audit Trail, which export would. */
+	int has_trigger;
+	struct report_text trigger;
+	int trigger_change;
+	int has_fixed;
+	struct report_text fixed;
+	int fixed_change;
+	int has_no_trail;
+	struct report_text no_trail;
 	struct report_spark spark;
 	/* Its events per bucket of the run's axis, with those of the findings
 	 * it explains (the HTML chart's series): SFDIAG_TIMELINE_BUCKETS
 	 * counts, the finding's own when it explains nothing. */
 	const uint64_t *series;
 	uint64_t *summed; /* owned: the sum, when it explains others */
+};
+
+/* A Setup change the audit-trail rules classified: evidence, not a
+ * finding.  line: "TIME ACTOR: SENTENCE" for a listing. */
+struct report_change {
+	const struct change *c;
+	const char *id;	   /* the change rule's id */
+	const char *title; /* the change rule's title (fixed text) */
+	struct report_text line;
+	int blamed; /* the likely trigger of at least one finding */
 };
 
 /* A note about an input or the run; msg may quote input. */
@@ -218,6 +240,13 @@ struct report {
 	struct report_note *notes;
 	size_t nnotes;
 	uint64_t notes_dropped;
+	/* Setup changes, oldest first (a Setup download lists newest first),
+	 * then those with no readable time; and the audit-trail rows read,
+	 * those no rule classified, and those beyond SFDIAG_MAX_CHANGES. */
+	struct report_change *changes;
+	size_t nchanges;
+	const struct changes *ch; /* the run's, borrowed */
+	uint64_t changes_seen, changes_unrelated, changes_dropped;
 };
 
 struct report *report_build(const struct run *r, enum severity fail_on);

@@ -569,6 +569,21 @@ static void finding(struct strbuf *o, const struct ruleset *rs, const struct rep
 		html_rtext(o, rs, &rf->gap);
 		sb_adds(o, "</p>\n");
 	}
+	if (rf->has_trigger) {
+		sb_printf(o, "<p class=\"gap\"><strong>Likely trigger:</strong> ");
+		html_rtext(o, rs, &rf->trigger);
+		sb_printf(o, " (<a href=\"#change-%d\">change</a>)</p>\n", rf->trigger_change + 1);
+	}
+	if (rf->has_fixed) {
+		sb_adds(o, "<p><strong>Fixed:</strong> ");
+		html_rtext(o, rs, &rf->fixed);
+		sb_adds(o, "</p>\n");
+	}
+	if (rf->has_no_trail) {
+		sb_adds(o, "<p class=\"gap\"><strong>Changes in Setup:</strong> ");
+		html_rtext(o, rs, &rf->no_trail);
+		sb_adds(o, "</p>\n");
+	}
 	sb_adds(o, "<h3>Fix</h3>\n");
 	if (rf->rule) {
 		sb_adds(o, "<ol>\n");
@@ -597,6 +612,28 @@ static void finding(struct strbuf *o, const struct ruleset *rs, const struct rep
 		sb_adds(o, "</ul>\n");
 	}
 	sb_adds(o, "</section>\n");
+}
+
+static void changes(struct strbuf *o, const struct report *m)
+{
+	if (!m->changes_seen)
+		return;
+	sb_adds(o, "<section class=\"inputs\">\n<h2>Changes in Setup (Setup Audit Trail)</h2>\n");
+	sb_printf(o, "<p class=\"muted\">%llu change%s read; %llu not related to logins are not "
+		     "listed.</p>\n<ul>\n",
+		  (unsigned long long)m->changes_seen, m->changes_seen == 1 ? "" : "s",
+		  (unsigned long long)m->changes_unrelated);
+	for (size_t i = 0; i < m->nchanges; i++) {
+		const struct report_change *rc = &m->changes[i];
+		sb_printf(o, "<li id=\"change-%zu\">", i + 1);
+		if (rc->blamed)
+			sb_adds(o, "<strong>");
+		html_rtext(o, m->rs, &rc->line);
+		if (rc->blamed)
+			sb_adds(o, "</strong>");
+		sb_printf(o, " <code>%s</code>%s</li>\n", rc->id, rc->blamed ? " (likely trigger)" : "");
+	}
+	sb_adds(o, "</ul>\n</section>\n");
 }
 
 static void inputs(struct strbuf *o, const struct report *m)
@@ -715,6 +752,7 @@ int render_html(FILE *fp, const struct report *m, const struct render_opts *o)
 	timeline(&b, m);
 	for (size_t i = 0; i < m->nf; i++)
 		finding(&b, m->rs, &m->f[i], i + 1);
+	changes(&b, m);
 	inputs(&b, m);
 	sb_adds(&b, "</main>\n<footer>Made by sfdiag, offline: this page loads nothing from the "
 		    "network.</footer>\n</body>\n</html>\n");

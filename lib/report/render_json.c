@@ -55,6 +55,16 @@ static void add_text(cJSON *o, const char *key, const struct ruleset *rs,
 	cJSON_AddItemToObject(o, key, text_json(rs, t));
 }
 
+/* A value read from input, masked like every other (secrets.conf). */
+static void add_input(cJSON *o, const char *key, const struct ruleset *rs, int field,
+		      const char *v)
+{
+	struct strbuf sb = {0};
+	value(&sb, rs, field, v, strlen(v));
+	cJSON_AddStringToObject(o, key, sb_str(&sb));
+	sb_free(&sb);
+}
+
 static void add_time(cJSON *o, const char *key, int64_t t)
 {
 	char buf[32];
@@ -190,6 +200,21 @@ static cJSON *finding_json(const struct ruleset *rs, const struct report_finding
 		add_text(o, "coverage_gap", rs, &rf->gap);
 	else
 		cJSON_AddNullToObject(o, "coverage_gap");
+	/* The link to the change (an item of the report's "changes"). */
+	if (rf->has_trigger) {
+		cJSON *t = cJSON_AddObjectToObject(o, "trigger");
+		cJSON_AddNumberToObject(t, "change", rf->trigger_change);
+		add_text(t, "text", rs, &rf->trigger);
+		if (rf->has_fixed) {
+			cJSON_AddNumberToObject(t, "fixed_by", rf->fixed_change);
+			add_text(t, "fixed", rs, &rf->fixed);
+		} else {
+			cJSON_AddNullToObject(t, "fixed_by");
+			cJSON_AddNullToObject(t, "fixed");
+		}
+	}
+	if (rf->has_no_trail)
+		add_text(o, "changes_hint", rs, &rf->no_trail);
 	return o;
 }
 
@@ -278,6 +303,33 @@ int render_json(FILE *fp, const struct report *m, const struct render_opts *o)
 		cJSON_AddItemToArray(notes, no);
 	}
 	cJSON_AddNumberToObject(root, "notes_not_shown", (double)m->notes_dropped);
+	/* Setup changes: evidence of their own kind, only when an audit trail
+	 * was read; a finding's "trigger"."change" indexes this array. */
+	if (m->changes_seen) {
+		cJSON *cs = cJSON_AddObjectToObject(root, "changes");
+		cJSON_AddNumberToObject(cs, "read", (double)m->changes_seen);
+		cJSON_AddNumberToObject(cs, "unrelated", (double)m->changes_unrelated);
+		cJSON_AddNumberToObject(cs, "not_kept", (double)m->changes_dropped);
+		cJSON *items = cJSON_AddArrayToObject(cs, "items");
+		for (size_t i = 0; i < m->nchanges; i++) {
+			const struct report_change *rc = &m->changes[i];
+			const struct change *ch = rc->c;
+			cJSON *co = cJSON_CreateObject();
+			cJSON_AddStringToObject(co, "kind", "audit-trail");
+			cJSON_AddStringToObject(co, "rule", rc->id);
+			cJSON_AddStringToObject(co, "title", rc->title);
+			add_time(co, "time", ch->time_ms);
+			add_input(co, "user", rs, rs->f.user, ch->actor);
+			add_input(co, "delegate_user", rs, rs->f.delegate_user, ch->delegate);
+			add_input(co, "action", rs, rs->f.action, ch->action);
+			add_input(co, "section", rs, rs->f.section, ch->section);
+			add_input(co, "display", rs, rs->f.display, ch->display);
+			add_file(co, "file", ch->file);
+			cJSON_AddNumberToObject(co, "line", (double)ch->line);
+			cJSON_AddBoolToObject(co, "likely_trigger", rc->blamed);
+			cJSON_AddItemToArray(items, co);
+		}
+	}
 
 	char *text = cJSON_Print(root);
 	cJSON_Delete(root);

@@ -260,6 +260,21 @@ static void finding(struct strbuf *o, const struct ruleset *rs, const struct rep
 		md_text(o, rs, &rf->gap, 0);
 		sb_adds(o, "\n\n");
 	}
+	if (rf->has_trigger) {
+		sb_adds(o, "**Likely trigger:** ");
+		md_text(o, rs, &rf->trigger, 0);
+		sb_adds(o, "\n\n");
+	}
+	if (rf->has_fixed) {
+		sb_adds(o, "**Fixed:** ");
+		md_text(o, rs, &rf->fixed, 0);
+		sb_adds(o, "\n\n");
+	}
+	if (rf->has_no_trail) {
+		sb_adds(o, "**Changes in Setup:** ");
+		md_text(o, rs, &rf->no_trail, 0);
+		sb_adds(o, "\n\n");
+	}
 	if (rf->rule) {
 		sb_adds(o, "**Fix:**\n\n");
 		for (size_t i = 0; i < rf->nfix; i++) {
@@ -279,6 +294,22 @@ static void finding(struct strbuf *o, const struct ruleset *rs, const struct rep
 			reference(o, rf->rule->refs[i]);
 		sb_addc(o, '\n');
 	}
+}
+
+static void changes(struct strbuf *o, const struct report *m)
+{
+	if (!m->changes_seen)
+		return;
+	sb_adds(o, "### Changes in Setup (Setup Audit Trail)\n\n");
+	for (size_t i = 0; i < m->nchanges; i++) {
+		const struct report_change *rc = &m->changes[i];
+		sb_adds(o, "- ");
+		md_text(o, m->rs, &rc->line, 0);
+		sb_printf(o, " (`%s`%s)\n", rc->id, rc->blamed ? ", **likely trigger**" : "");
+	}
+	sb_printf(o, "%s%llu change%s read; %llu not related to logins are not listed.\n\n",
+		  m->nchanges ? "\n" : "", (unsigned long long)m->changes_seen,
+		  m->changes_seen == 1 ? "" : "s", (unsigned long long)m->changes_unrelated);
 }
 
 static void inputs(struct strbuf *o, const struct report *m)
@@ -377,6 +408,7 @@ int render_md(FILE *fp, const struct report *m, const struct render_opts *o)
 	sb_adds(&b, "\n\n");
 	for (size_t i = 0; i < m->nf; i++)
 		finding(&b, m->rs, &m->f[i], i + 1);
+	changes(&b, m);
 	inputs(&b, m);
 
 	int rc = b.len && fwrite(b.buf, 1, b.len, fp) != b.len ? -1 : 0;

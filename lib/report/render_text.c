@@ -270,6 +270,12 @@ static void finding(struct out *w, const struct report_finding *rf)
 	candidates(w, rf);
 	if (rf->has_gap)
 		labelled_text(w, "  Gap:  ", &rf->gap);
+	if (rf->has_trigger)
+		labelled_text(w, "  Began: ", &rf->trigger);
+	if (rf->has_fixed)
+		labelled_text(w, "  Fixed: ", &rf->fixed);
+	if (rf->has_no_trail)
+		labelled_text(w, "  Changes: ", &rf->no_trail);
 	if (rf->rule) {
 		sb_adds(&w->sb, "  Fix:\n");
 		for (size_t i = 0; i < rf->nfix; i++) {
@@ -291,6 +297,35 @@ static void finding(struct out *w, const struct report_finding *rf)
 		labelled(w, label, rf->rule->refs[i]);
 	sb_addc(&w->sb, '\n');
 	sb_free(&s);
+}
+
+/* Changes listed in the terminal report; JSON lists them all. */
+#define TEXT_MAX_CHANGES 20
+
+static void changes(struct out *w, const struct report *m)
+{
+	if (!m->changes_seen)
+		return;
+	color(w, BOLD);
+	sb_adds(&w->sb, "Changes in Setup (Setup Audit Trail)\n");
+	color(w, RESET);
+	for (size_t i = 0; i < m->nchanges && i < TEXT_MAX_CHANGES; i++) {
+		const struct report_change *rc = &m->changes[i];
+		struct strbuf s = {0};
+		report_text_flat(&s, w->rs, &rc->line, value);
+		sb_printf(&s, " [%s%s]", rc->id, rc->blamed ? ", likely trigger" : "");
+		labelled(w, rc->blamed ? "  * " : "  - ", sb_str(&s));
+		sb_free(&s);
+	}
+	if (m->nchanges > TEXT_MAX_CHANGES)
+		sb_printf(&w->sb, "  (+%zu more; the JSON report lists them all)\n",
+			  m->nchanges - TEXT_MAX_CHANGES);
+	sb_printf(&w->sb, "  %llu change%s read, %zu concern%s logins",
+		  (unsigned long long)m->changes_seen, m->changes_seen == 1 ? "" : "s",
+		  m->nchanges + (size_t)m->changes_dropped,
+		  m->nchanges + m->changes_dropped == 1 ? "s" : "");
+	sb_printf(&w->sb, "; %llu other%s (Apex, flows, fields...) not listed.\n\n",
+		  (unsigned long long)m->changes_unrelated, m->changes_unrelated == 1 ? "" : "s");
 }
 
 static void inputs(struct out *w, const struct report *m)
@@ -383,6 +418,7 @@ int render_text(FILE *fp, const struct report *m, const struct render_opts *o)
 
 	for (size_t i = 0; i < m->nf; i++)
 		finding(&w, &m->f[i]);
+	changes(&w, m);
 	inputs(&w, m);
 
 	size_t len = w.sb.len;

@@ -30,6 +30,17 @@ const struct report_msg_def report_msg_table[REPORT_MSG_COUNT] = {
 				  "(text)",
 				  {NULL}},
     [REPORT_MSG_PAGE_TITLE] = {"page-title", "the heading of the HTML report", {NULL}},
+    [REPORT_MSG_CHANGE_TRIGGER] = {"change-trigger",
+				   "the Setup change that likely began a finding",
+				   {"first", "what", "user", "lead", "actor", "change", "title",
+				    NULL}},
+    [REPORT_MSG_CHANGE_FIXED] = {"change-fixed",
+				 "the later Setup change that reversed a finding's trigger",
+				 {"time", "actor", "change", NULL}},
+    [REPORT_MSG_NO_AUDIT_TRAIL] = {"no-audit-trail",
+				   "where to find the Setup change that could explain a finding "
+				   "when no Setup Audit Trail was given",
+				   {"changes", NULL}},
 };
 
 const struct report_msg_def report_draft_def = {
