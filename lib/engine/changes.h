@@ -28,7 +28,7 @@
 
 /* One change made in Setup that a rule classified. */
 struct change {
-	int rule; /* the audit-trail rule that classified it */
+	int rule;	 /* the audit-trail rule that classified it */
 	int64_t time_ms; /* EVENT_NO_TIME when absent or unparsable */
 	enum time_zone zone;
 	char *actor;	/* who made it (User / CreatedBy.Username), "" if absent */

@@ -646,8 +646,8 @@ static void build_trigger(struct report_finding *rf, const struct report *m,
 	char *what_s = what ? xstrndup(what->s, what->n) : xstrdup(rf->noun);
 	const struct tally_entry *u = top_entry(fi->tally[rs->f.user]);
 	char *user_s = u ? xstrndup(u->s, u->n) : xstrdup("(unknown user)");
-	const char *values[] = {first,	    what_s,	user_s,			lead,
-				actor_of(c), c->display, rs->rules[c->rule].title};
+	const char *values[] = {
+	    first, what_s, user_s, lead, actor_of(c), c->display, rs->rules[c->rule].title};
 	const int input[] = {0, what != NULL, u != NULL, 0, c->actor[0] != 0, 1, 0};
 	message_in(&rf->trigger, rc->msg[REPORT_MSG_CHANGE_TRIGGER],
 		   &report_msg_table[REPORT_MSG_CHANGE_TRIGGER], values, input);

@@ -619,8 +619,9 @@ static void changes(struct strbuf *o, const struct report *m)
 	if (!m->changes_seen)
 		return;
 	sb_adds(o, "<section class=\"inputs\">\n<h2>Changes in Setup (Setup Audit Trail)</h2>\n");
-	sb_printf(o, "<p class=\"muted\">%llu change%s read; %llu not related to logins are not "
-		     "listed.</p>\n<ul>\n",
+	sb_printf(o,
+		  "<p class=\"muted\">%llu change%s read; %llu not related to logins are not "
+		  "listed.</p>\n<ul>\n",
 		  (unsigned long long)m->changes_seen, m->changes_seen == 1 ? "" : "s",
 		  (unsigned long long)m->changes_unrelated);
 	for (size_t i = 0; i < m->nchanges; i++) {
@@ -631,7 +632,8 @@ static void changes(struct strbuf *o, const struct report *m)
 		html_rtext(o, m->rs, &rc->line);
 		if (rc->blamed)
 			sb_adds(o, "</strong>");
-		sb_printf(o, " <code>%s</code>%s</li>\n", rc->id, rc->blamed ? " (likely trigger)" : "");
+		sb_printf(o, " <code>%s</code>%s</li>\n", rc->id,
+			  rc->blamed ? " (likely trigger)" : "");
 	}
 	sb_adds(o, "</ul>\n</section>\n");
 }

@@ -56,8 +56,7 @@ static void add_text(cJSON *o, const char *key, const struct ruleset *rs,
 }
 
 /* A value read from input, masked like every other (secrets.conf). */
-static void add_input(cJSON *o, const char *key, const struct ruleset *rs, int field,
-		      const char *v)
+static void add_input(cJSON *o, const char *key, const struct ruleset *rs, int field, const char *v)
 {
 	struct strbuf sb = {0};
 	value(&sb, rs, field, v, strlen(v));

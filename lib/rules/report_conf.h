@@ -52,10 +52,10 @@ struct report_evidence {
 
 /* The sentences the code asks report.conf for. */
 enum report_msg {
-	REPORT_MSG_COVERAGE_GAP,  /* Login History does not reach a finding's time */
-	REPORT_MSG_UNKNOWN_FIX,	  /* the fix of failures no rule explains */
-	REPORT_MSG_UNKNOWN_DRAFT, /* the same, in the text report, before the draft */
-	REPORT_MSG_PAGE_TITLE,	  /* the heading of the HTML page */
+	REPORT_MSG_COVERAGE_GAP,   /* Login History does not reach a finding's time */
+	REPORT_MSG_UNKNOWN_FIX,	   /* the fix of failures no rule explains */
+	REPORT_MSG_UNKNOWN_DRAFT,  /* the same, in the text report, before the draft */
+	REPORT_MSG_PAGE_TITLE,	   /* the heading of the HTML page */
 	REPORT_MSG_CHANGE_TRIGGER, /* the Setup change that likely began a finding */
 	REPORT_MSG_CHANGE_FIXED,   /* the later change that reversed it */
 	REPORT_MSG_NO_AUDIT_TRAIL, /* a change could explain it, but no audit trail was given */
