@@ -382,6 +382,14 @@ void run_finish(struct run *r)
 			 SFDIAG_MAX_CHANGES, (unsigned long long)r->changes.dropped);
 		run_note(r, NOTE_WARNING, NULL, 0, msg);
 	}
+	if (r->changes.untimed) {
+		char msg[200];
+		snprintf(msg, sizeof msg,
+			 "%llu Setup change(s) had a date sfdiag could not read; they are listed "
+			 "but never named as the trigger of a failure",
+			 (unsigned long long)r->changes.untimed);
+		run_note(r, NOTE_INFO, NULL, 0, msg);
+	}
 
 	for (size_t i = 0; i <= r->rs->nrules; i++) {
 		unsigned long hits = matcher_limit_hits(r->m, i);
