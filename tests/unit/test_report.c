@@ -54,6 +54,7 @@ static const char *fields_conf = "field time   Login Time\n"
 				 "field access_token\nfield client\nfield base_url\n"
 				 "field password\nfield security_token\nfield padded\n"
 				 "field empty\nfield unknown_keys\nfield password_has_token\n"
+				 "field action\nfield display\nfield section\nfield delegate_user\n"
 				 "require status\n"
 				 "success status ~ /^success$/i\n";
 
@@ -110,6 +111,9 @@ static const char *report_conf =
     "message unknown-fix   UNKNOWN, see the help.\n"
     "message unknown-draft UNKNOWN, draft:\n"
     "message page-title    PAGE\n"
+    "message change-trigger  {first} {what} {user} {lead} {actor} {change} {title}\n"
+    "message change-fixed  {time} {actor} {change}\n"
+    "message no-audit-trail  {changes}\n"
     "draft rule local-x\n"
     "draft when {field} ~ /^(failed: )?{pattern}$/i\n"
     "draft example {field}={value}\n"
@@ -445,14 +449,17 @@ static void test_load_errors(void)
 			   "message unknown-fix   x\n"
 			   "message unknown-draft x\n"
 			   "message page-title    x\n"
-			   "draft rule x\n";
+			   "draft rule x\n"
+			   "message change-trigger  x\n"
+			   "message change-fixed  x\n"
+			   "message no-audit-trail  x\n";
 	struct strbuf sb = {0};
 
 	sb_printf(&sb, "%sevidence nosuch things list Things\n", base);
-	expect_error(sb_str(&sb), "report.conf:6: evidence: unknown field 'nosuch'");
+	expect_error(sb_str(&sb), "report.conf:9: evidence: unknown field 'nosuch'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users of the org\n", base);
-	expect_error(sb_str(&sb), "report.conf:6: evidence: label 'Users of the org' is wider");
+	expect_error(sb_str(&sb), "report.conf:9: evidence: label 'Users of the org' is wider");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users of the org | Users\n", base);
 	setup(sb_str(&sb));
@@ -466,14 +473,14 @@ static void test_load_errors(void)
 	teardown();
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users sideways Users\n", base);
-	expect_error(sb_str(&sb), "report.conf:6: evidence: layout must be list, table or data");
+	expect_error(sb_str(&sb), "report.conf:9: evidence: layout must be list, table or data");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence host hosts data Hosts\n", base);
-	expect_error(sb_str(&sb), "report.conf:6: evidence: a data row has no label");
+	expect_error(sb_str(&sb), "report.conf:9: evidence: a data row has no label");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users\nevidence user people list People\n",
 		  base);
-	expect_error(sb_str(&sb), "report.conf:7: evidence: 'user' is already a row");
+	expect_error(sb_str(&sb), "report.conf:10: evidence: 'user' is already a row");
 	expect_error("message coverage-gap  {history_first} {nosuch}\n",
 		     "report.conf:1: unknown placeholder {nosuch} in coverage-gap");
 	expect_error("message page-title  T\n",
@@ -482,15 +489,16 @@ static void test_load_errors(void)
 	sb_reset(&sb);
 	sb_printf(&sb, "%smessage page-title  again\n", base);
 	expect_error(sb_str(&sb),
-		     "report.conf:6: message page-title given twice (first on line 4)");
+		     "report.conf:9: message page-title given twice (first on line 4)");
 	sb_reset(&sb);
 	sb_printf(&sb, "%smessage greeting  hello\n", base);
-	expect_error(sb_str(&sb), "report.conf:6: unknown message 'greeting'");
+	expect_error(sb_str(&sb), "report.conf:9: unknown message 'greeting'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sdraft when {nosuch}\n", base);
-	expect_error(sb_str(&sb), "report.conf:6: unknown placeholder {nosuch} in draft");
+	expect_error(sb_str(&sb), "report.conf:9: unknown placeholder {nosuch} in draft");
 	expect_error("message coverage-gap  x\nmessage unknown-fix  x\nmessage unknown-draft  x\n"
-		     "message page-title  x\n",
+		     "message page-title  x\nmessage change-trigger  x\nmessage change-fixed  x\n"
+		     "message no-audit-trail  x\n",
 		     "report.conf: no draft lines");
 
 	/* No report.conf at all. */

@@ -64,6 +64,7 @@ static const char *fields_conf = "# test fields\n"
 				 "field padded\n"
 				 "field empty\n"
 				 "field unknown_keys\n"
+				 "field action\nfield display\nfield section\nfield delegate_user\n"
 				 "require status\n"
 				 "success status ~ /^success$/i\n";
 
@@ -103,6 +104,10 @@ static const char *report_conf = "message coverage-gap  {history_first} {history
 				 "message unknown-fix  none\n"
 				 "message unknown-draft  none:\n"
 				 "message page-title  T\n"
+				 "message change-trigger  {first} {what} {user} {lead} {actor} "
+				 "{change} {title}\n"
+				 "message change-fixed  {time} {actor} {change}\n"
+				 "message no-audit-trail  {changes}\n"
 				 "draft rule d\n"
 				 "draft end\n";
 
@@ -150,7 +155,7 @@ static void test_load_good(void)
 		return;
 	}
 	CHECK_INT(rs->nrules, 2);
-	CHECK_INT(rs->nfields, 29); /* 8 declared above plus the 21 the engine reads */
+	CHECK_INT(rs->nfields, 33); /* 8 declared above plus the 25 the engine reads */
 	CHECK_STR(rs->rules[0].fix[0], "Reset the token of {user} ({count} times).");
 	CHECK_STR(rs->rules[0].refs[0], "https://example.invalid/a#b");
 	CHECK(rs->rules[0].placeholders[rules_field(rs, "user")]);
