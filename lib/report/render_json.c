@@ -323,7 +323,7 @@ int render_json(FILE *fp, const struct report *m, const struct render_opts *o)
 			add_input(co, "action", rs, rs->f.action, ch->action);
 			add_input(co, "section", rs, rs->f.section, ch->section);
 			add_input(co, "display", rs, rs->f.display, ch->display);
-			add_file(co, "file", ch->file);
+			add_file(co, "file", rs, ch->file);
 			cJSON_AddNumberToObject(co, "line", (double)ch->line);
 			cJSON_AddBoolToObject(co, "likely_trigger", rc->blamed);
 			cJSON_AddItemToArray(items, co);
