@@ -49,6 +49,7 @@ static const char *fields_conf =
     "field error_description\nfield error_uri\nfield error_code\nfield message\n"
     "field access_token\nfield client\nfield base_url\nfield padded\nfield empty\n"
     "field unknown_keys\nfield login_type\n"
+    "field action\nfield display\nfield section\nfield delegate_user\n"
     "require status\n"
     "success status ~ /^success$/i\n";
 
@@ -82,13 +83,17 @@ static const char *rules =
 enum { R_API_PASSWORD, R_PASSWORD, R_LOCKED, R_AUTH, R_HTTP, R_LIGHTNING, R_SLOW };
 
 /* The messages a report needs (report_conf.h), and no evidence rows. */
-static const char *report_conf = "message coverage-gap  {history_first} {history_last} {events} "
-				 "{is_are} {span} {where} {it_them}\n"
-				 "message unknown-fix  none\n"
-				 "message unknown-draft  none:\n"
-				 "message page-title  T\n"
-				 "draft rule d\n"
-				 "draft end\n";
+static const char *report_conf =
+    "message coverage-gap  {history_first} {history_last} {events} "
+    "{is_are} {span} {where} {it_them}\n"
+    "message unknown-fix  none\n"
+    "message unknown-draft  none:\n"
+    "message page-title  T\n"
+    "message change-trigger  {first} {what} {user} {lead} {actor} {change} {title}\n"
+    "message change-fixed  {time} {actor} {change}\n"
+    "message no-audit-trail  {changes}\n"
+    "draft rule d\n"
+    "draft end\n";
 
 static struct ruleset *load(void)
 {

@@ -63,16 +63,21 @@ static const char *fields_conf =
     "field error_description\nfield error_uri\nfield error_code\nfield message\n"
     "field access_token\nfield client\nfield base_url\nfield padded\nfield empty\n"
     "field unknown_keys\nfield password\nfield security_token\nfield login_type\n"
+    "field action\nfield display\nfield section\nfield delegate_user\n"
     "require status\n";
 
 /* The messages a report needs (report_conf.h), and no evidence rows. */
-static const char *report_conf = "message coverage-gap  {history_first} {history_last} {events} "
-				 "{is_are} {span} {where} {it_them}\n"
-				 "message unknown-fix  none\n"
-				 "message unknown-draft  none:\n"
-				 "message page-title  T\n"
-				 "draft rule d\n"
-				 "draft end\n";
+static const char *report_conf =
+    "message coverage-gap  {history_first} {history_last} {events} "
+    "{is_are} {span} {where} {it_them}\n"
+    "message unknown-fix  none\n"
+    "message unknown-draft  none:\n"
+    "message page-title  T\n"
+    "message change-trigger  {first} {what} {user} {lead} {actor} {change} {title}\n"
+    "message change-fixed  {time} {actor} {change}\n"
+    "message no-audit-trail  {changes}\n"
+    "draft rule d\n"
+    "draft end\n";
 
 static void setup(void)
 {
@@ -711,9 +716,9 @@ static void test_conf(void)
 	struct ruleset *rs = rules_load(dir, 1, collect, NULL);
 	CHECK(rs == NULL);
 	const char *e = sb_str(&errors);
-	CHECK(contains(e, "fields.conf:34:15: array: a path of more than SFDIAG_MAX_JSON_PATH"));
-	CHECK(contains(e, "fields.conf:35:11: array: the path needs keys"));
-	CHECK(contains(e, "fields.conf:36:9: array: expected 'har' or nothing"));
+	CHECK(contains(e, "fields.conf:38:15: array: a path of more than SFDIAG_MAX_JSON_PATH"));
+	CHECK(contains(e, "fields.conf:39:11: array: the path needs keys"));
+	CHECK(contains(e, "fields.conf:40:9: array: expected 'har' or nothing"));
 	CHECK(contains(e, "secrets.conf:2:9: unknown pattern flag 'q'"));
 	CHECK(contains(e, "secrets.conf:3:10: mask: unexpected text after the pattern"));
 
