@@ -4,6 +4,8 @@
     gen-bench.py setup   OUT.csv --rows N [--seed S]   Setup > Login History download
     gen-bench.py elf     OUT.csv --rows N [--seed S]   Event Monitoring ELF, EventType Login
     gen-bench.py tickets DIR     --count N [--seed S]  N support-ticket folders
+    gen-bench.py connector-log OUT.log --mb N [--seed S]
+                                         a sync connector's log, rare errors
 
 Shapes follow the public docs cited in rules/fields.conf and rules/codes.conf:
   setup  English labels of the Setup > Login History download, RFC 4180
@@ -19,6 +21,12 @@ the arguments: one random.Random(seed), no clock, gzip members with mtime=0.
 Two status texts and codes are INVENTED on purpose ("unknown" reasons that
 no rule knows) - see UNKNOWN_* below.  `Username-Password Flow Disabled` has
 no documented ELF code; the code used for it here is invented too.
+connector-log is the kind of file a support engineer is sent as "the log":
+INFO/DEBUG lines of a sync job (time stamp, level, thread, logger, message
+with ids, counts and durations, some `key=value` and `{...}` details), with
+a rare failure every ~200,000 lines (a token error as JSON, a REST error
+code, a retry warning).  It measures the text reader, whose cost is set by
+the lines that hold no signature.
 Standard library only.
 """
 
@@ -626,6 +634,66 @@ def write_tickets(outdir, count, seed):
                 write_setup(path, pop, rng, n, fail_override=evs, opener=opener)
 
 
+# ---------------------------------------------------------------------------
+# connector log (text reader benchmark)
+# ---------------------------------------------------------------------------
+LOG_LOGGERS = ["c.n.sync.SyncJob", "c.n.sync.BatchWriter", "c.n.http.Pool", "c.n.sf.BulkClient",
+               "c.n.sync.Scheduler", "c.n.sf.QueryCursor", "c.n.cache.Store"]
+LOG_OBJECTS = ["Account", "Contact", "Opportunity", "Order__c", "Invoice__c", "Product2",
+               "PricebookEntry", "Case"]
+LOG_RARE = [
+    "{ts} ERROR [{th}] c.n.sf.AuthClient - token request failed: "
+    '{{"error":"invalid_grant","error_description":"authentication failure"}}',
+    "{ts} ERROR [{th}] c.n.sf.RestClient - call failed: INVALID_SESSION_ID: Session expired or invalid",
+    "{ts} WARN  [{th}] c.n.http.Pool - request to acme.my.salesforce.com timed out; retrying in 2 s",
+]
+
+
+def write_connector_log(path, mb, seed):
+    """About mb * 10^6 bytes of log lines; failures are rare and spread evenly."""
+    rng = random.Random(seed)
+    target = mb * 1_000_000
+    t = T_START * 1000
+    written = 0
+    n = 0
+    with open(path, "w", newline="\n") as f:
+        buf = []
+        while written < target:
+            t += rng.randint(1, 900)
+            ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t // 1000)) + ".%03dZ" % (t % 1000)
+            th = "sync-worker-%d" % rng.randint(1, 8)
+            n += 1
+            if n % 200_000 == 0:
+                line = LOG_RARE[(n // 200_000) % len(LOG_RARE)].format(ts=ts, th=th)
+            else:
+                r = rng.random()
+                obj = rng.choice(LOG_OBJECTS)
+                if r < 0.45:
+                    line = "%s INFO  [%s] %s - Upserted %d %s records (batch %d) in %d ms" % (
+                        ts, th, rng.choice(LOG_LOGGERS), rng.randint(1, 200), obj,
+                        rng.randint(1, 99999), rng.randint(20, 4000))
+                elif r < 0.75:
+                    line = ("%s DEBUG [%s] c.n.sf.QueryCursor - next page of %s: "
+                            "locator=01g%08X size=%d elapsed=%dms" % (
+                                ts, th, obj, rng.getrandbits(32), rng.randint(200, 2000),
+                                rng.randint(5, 900)))
+                elif r < 0.9:
+                    line = ("%s DEBUG [%s] c.n.http.Pool - GET /services/data/v59.0/query "
+                            "-> 200 (%d bytes, %d ms) pool={active=%d, idle=%d}" % (
+                                ts, th, rng.randint(300, 90000), rng.randint(30, 2000),
+                                rng.randint(0, 16), rng.randint(0, 16)))
+                else:
+                    line = "%s INFO  [%s] c.n.sync.Scheduler - cycle %d done: %d changed, %d skipped" % (
+                        ts, th, rng.randint(1, 10**6), rng.randint(0, 5000), rng.randint(0, 50))
+            buf.append(line)
+            written += len(line) + 1
+            if len(buf) >= 10000:
+                f.write("\n".join(buf) + "\n")
+                buf = []
+        if buf:
+            f.write("\n".join(buf) + "\n")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="gen-bench.py", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -639,7 +707,16 @@ def main(argv=None):
     p.add_argument("out")
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    p = sub.add_parser("connector-log")
+    p.add_argument("out")
+    p.add_argument("--mb", type=int, required=True)
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     a = ap.parse_args(argv)
+    if a.cmd == "connector-log":
+        tmp = a.out + ".tmp"
+        write_connector_log(tmp, a.mb, a.seed)
+        os.replace(tmp, a.out)
+        return 0
     if a.cmd in ("setup", "elf"):
         if a.rows < 0:
             ap.error("--rows must be >= 0")

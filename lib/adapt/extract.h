@@ -24,12 +24,21 @@ struct extract_scanner *extract_scanner_new(const struct extract_set *x);
 void extract_scanner_free(struct extract_scanner *sc);
 
 /*
- * Try every extractor, in order, on line[0..n).  On the first match, fill ev
- * (event_clear first; kind, client and the named groups through event_set;
- * values point into line or into ev's scratch area) and return 1; else 0.
+ * Try the extractors, in order, on line[0..n) (with cand, only those i
+ * with cand[i]).  On the first match, fill ev (event_clear first; kind,
+ * client and the named groups through event_set; values point into line
+ * or into ev's scratch area).  When that extractor found a wrapper that
+ * says no error (a status, a URL), the first later one that finds an error
+ * fills sig instead, takes the wrapper's fields it lacks, and is returned:
+ * signature first, the wrapper as context.  Returns ev, sig, or NULL when
+ * nothing matched.
  */
-int extract_line(struct extract_scanner *sc, const struct ruleset *rs, const char *line, size_t n,
-		 struct event *ev);
+const struct event *extract_line(struct extract_scanner *sc, const struct ruleset *rs,
+				 const char *line, size_t n, const unsigned char *cand,
+				 struct event *ev, struct event *sig);
+
+/* ev says what went wrong: an error, error code, description or message. */
+int extract_says(const struct ruleset *rs, const struct event *ev);
 
 /* Check every extractor's examples (each must match its own extractor and
  * fill at least one field); prints failures like selftest.h, adds counts. */

@@ -100,15 +100,17 @@ static size_t take_groups(struct extract_scanner *sc, const struct ruleset *rs,
 	return filled;
 }
 
-/* Index of the first extractor that matches, filling ev; -1 when none.
+/* Index of the first extractor from `from` on that matches, filling ev; -1
+ * when none.  With cand, only extractors i with cand[i] are tried.
  * *filled gets the fields its named groups set. */
 static long match_first(struct extract_scanner *sc, const struct ruleset *rs, const char *line,
-			size_t n, struct event *ev, size_t *filled)
+			size_t n, const unsigned char *cand, size_t from, struct event *ev,
+			size_t *filled)
 {
 	const struct extract_set *x = sc->set;
-	for (size_t i = 0; i < x->n; i++) {
+	for (size_t i = from; i < x->n; i++) {
 		const struct extractor *e = &x->x[i];
-		if (!run(sc, e, line, n))
+		if ((cand && !cand[i]) || !run(sc, e, line, n))
 			continue;
 		event_clear(ev);
 		ev->kind = e->kind;
@@ -123,13 +125,47 @@ static long match_first(struct extract_scanner *sc, const struct ruleset *rs, co
 	return -1;
 }
 
-int extract_line(struct extract_scanner *sc, const struct ruleset *rs, const char *line, size_t n,
-		 struct event *ev)
+int extract_says(const struct ruleset *rs, const struct event *ev)
+{
+	const int f[] = {rs->f.error, rs->f.error_code, rs->f.error_description, rs->f.message};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (f[i] >= 0 && ev->val[f[i]])
+			return 1;
+	return 0;
+}
+
+const struct event *extract_line(struct extract_scanner *sc, const struct ruleset *rs,
+				 const char *line, size_t n, const unsigned char *cand,
+				 struct event *ev, struct event *sig)
 {
 	size_t filled;
 	if (!sc)
-		return 0;
-	return match_first(sc, rs, line, n, ev, &filled) >= 0;
+		return NULL;
+	long w = match_first(sc, rs, line, n, cand, 0, ev, &filled);
+	if (w < 0)
+		return NULL;
+	if (extract_says(rs, ev))
+		return ev;
+	/* A wrapper that says no error: a later extractor may find the
+	 * signature it wraps; the wrapper then only adds what it knows. */
+	for (long k = w;
+	     (k = match_first(sc, rs, line, n, cand, (size_t)k + 1, sig, &filled)) >= 0;) {
+		if (!extract_says(rs, sig))
+			continue;
+		for (size_t f = 0; f < rs->nfields; f++) {
+			if (sig->val[f] || !ev->val[f])
+				continue;
+			sig->val[f] = ev->val[f];
+			sig->len[f] = ev->len[f];
+			if ((int)f == rs->f.time) {
+				sig->time_ms = ev->time_ms;
+				sig->zone = ev->zone;
+				sig->time_flags = ev->time_flags;
+			}
+		}
+		return sig;
+	}
+	return ev;
 }
 
 void extract_selftest(const struct ruleset *rs, FILE *out, int *pass, int *fail)
@@ -150,7 +186,7 @@ void extract_selftest(const struct ruleset *rs, FILE *out, int *pass, int *fail)
 			const char *t = e->examples[k].text;
 			size_t filled = 0;
 			ev->file = x->file;
-			long got = match_first(sc, rs, t, strlen(t), ev, &filled);
+			long got = match_first(sc, rs, t, strlen(t), NULL, 0, ev, &filled);
 			if (got == (long)i && filled > 0) {
 				(*pass)++;
 				continue;

@@ -189,10 +189,14 @@ void text_lines_free(struct lines *l)
 	sb_free(&l->line);
 }
 
-/* The next line without its line break: 1, or 0 at the end. */
+/* The next line without its line break: 1, or 0 at the end.  A line that
+ * lies wholly in the current chunk is returned in place; only a line that
+ * straddles two chunks is copied. */
 int text_lines_next(struct lines *l, const char **p, size_t *n)
 {
 	int any = 0, cut = 0;
+	const char *out = NULL;
+	size_t len = 0;
 	sb_reset(&l->line);
 	for (;;) {
 		if (l->cpos == l->clen) {
@@ -211,11 +215,19 @@ int text_lines_next(struct lines *l, const char **p, size_t *n)
 			l->clen = (size_t)got;
 			l->cpos = 0;
 		}
-		any = 1;
 		const char *s = l->chunk + l->cpos;
 		size_t avail = l->clen - l->cpos;
 		const char *nl = memchr(s, '\n', avail);
 		size_t take = nl ? (size_t)(nl - s) : avail;
+		if (!any && nl && take <= SFDIAG_MAX_LINE) {
+			/* The common case: the whole line is in the chunk. */
+			any = 1;
+			out = s;
+			len = take;
+			l->cpos += take + 1;
+			break;
+		}
+		any = 1;
 		size_t room = SFDIAG_MAX_LINE - l->line.len;
 		if (take > room) {
 			cut = 1;
@@ -230,15 +242,18 @@ int text_lines_next(struct lines *l, const char **p, size_t *n)
 	if (!any)
 		return 0;
 	l->lineno++;
-	size_t len = l->line.len;
-	if (!cut && len && l->line.buf[len - 1] == '\r')
+	if (!out) {
+		out = l->line.buf;
+		len = l->line.len;
+	}
+	if (!cut && len && out[len - 1] == '\r')
 		len--;
 	if (cut && l->ncut++ == 0)
 		adapter_note(l->ac, NOTE_WARNING, l->lineno,
 			     "line longer than SFDIAG_MAX_LINE (%u bytes); only its first %u bytes "
 			     "were scanned",
 			     SFDIAG_MAX_LINE, SFDIAG_MAX_LINE);
-	*p = len ? l->line.buf : "";
+	*p = len ? out : "";
 	*n = len;
 	return 1;
 }

@@ -3,9 +3,9 @@
  * a bounded line reader and small string helpers.
  *
  * The line reader takes the input one physical line at a time through a
- * bounded buffer: a line longer than SFDIAG_MAX_LINE is scanned in its first
- * SFDIAG_MAX_LINE bytes (and said so once), so memory stays flat and every
- * byte is looked at a constant number of times.
+ * bounded buffer, in place where the line lies in one chunk of input: a line longer than
+ * SFDIAG_MAX_LINE is scanned in its first SFDIAG_MAX_LINE bytes (and said so once), so memory stays
+ * flat and every byte is looked at a constant number of times.
  *
  * Ownership: a struct lines borrows its input and adapter context; its
  * buffers are freed by text_lines_free().
@@ -18,7 +18,7 @@
 #include "adapt/adapter.h"
 #include "base/util.h"
 
-#define TEXT_CHUNK (64u * 1024u)
+#define TEXT_CHUNK (256u * 1024u)
 
 struct lines {
 	struct input *in;
@@ -73,7 +73,8 @@ void text_lines_init(struct lines *l, struct input *in, struct adapter_ctx *ac);
 
 void text_lines_free(struct lines *l);
 
-/* The next line without its line break: 1, or 0 at the end. */
+/* The next line without its line break: 1, or 0 at the end.  *p stays
+ * valid until the next call (it may point into the reader's chunk). */
 int text_lines_next(struct lines *l, const char **p, size_t *n);
 
 /* Emit ev through ac once every value is valid UTF-8 (event_finish first);

@@ -14,6 +14,17 @@
 /* Longest physical line of a text input (pasted logs, transcripts). */
 #define SFDIAG_MAX_LINE (1u << 20) /* 1 MiB */
 
+/* A JSON or XML document inside text (pretty-printed over many lines) is
+ * read as one when it closes within this many bytes and lines; else its
+ * lines are read one by one. */
+#define SFDIAG_MAX_TEXT_DOC	  (1u << 20) /* 1 MiB */
+#define SFDIAG_MAX_TEXT_DOC_LINES 5000
+
+/* Lines of a text input with failure vocabulary but no known signature
+ * that are reported, each as one unrecognized failure; the rest are
+ * counted. */
+#define SFDIAG_MAX_UNRECOGNIZED_LINES 100
+
 /* Most columns in one CSV header or row. */
 #define SFDIAG_MAX_COLUMNS 512
 

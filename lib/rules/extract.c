@@ -32,6 +32,77 @@ static int valid_id(const char *s)
 	return 1;
 }
 
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static void free_litlist(struct litlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->lit[i]);
+	free(l->lit);
+	memset(l, 0, sizeof *l);
+}
+
+/*
+ * Parse "A | B | C" (at rest, in the lexer's current line) into l,
+ * appending.  Each literal is EXTRACT_MIN_LITERAL to 255 bytes (the
+ * prefilter hashes 4-byte windows).  Returns 0, or -1 after an error.
+ */
+static int parse_litlist(struct xloader *ld, const char *what, char *rest, struct litlist *l)
+{
+	int bad = 0;
+	if (!*rest) {
+		lex_error(&ld->lx, rest, "%s: expected LITERAL | LITERAL ...", what);
+		return -1;
+	}
+	for (char *p = rest; p;) {
+		char *bar = strchr(p, '|');
+		if (bar)
+			*bar = '\0';
+		size_t n = strlen(p);
+		while (n && is_blank(p[n - 1]))
+			n--;
+		while (n && is_blank(*p)) {
+			p++;
+			n--;
+		}
+		if (n < EXTRACT_MIN_LITERAL || n > 255) {
+			lex_error(&ld->lx, p, "%s: literal '%.*s' must be %d to 255 bytes long",
+				  what, (int)n, p, EXTRACT_MIN_LITERAL);
+			bad = 1;
+		} else {
+			l->lit = xrealloc(l->lit, (l->n + 1) * sizeof *l->lit);
+			l->lit[l->n++] = xstrndup(p, n);
+		}
+		p = bar ? bar + 1 : NULL;
+	}
+	return bad ? -1 : 0;
+}
+
+/* Case-insensitive (ASCII) substring test, as the prefilter compares. */
+static int contains_ci(const char *s, const char *lit)
+{
+	size_t n = strlen(s), k = strlen(lit);
+	for (size_t i = 0; k <= n && i <= n - k; i++) {
+		size_t j = 0;
+		while (j < k && (s[i + j] | 0x20) == (lit[j] | 0x20))
+			j++;
+		if (j == k)
+			return 1;
+	}
+	return 0;
+}
+
+static int litlist_hit(const struct litlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (contains_ci(s, l->lit[i]))
+			return 1;
+	return 0;
+}
+
 static void free_extractor(struct extractor *e)
 {
 	free(e->id);
@@ -43,6 +114,7 @@ static void free_extractor(struct extractor *e)
 	for (size_t i = 0; i < e->nexamples; i++)
 		free(e->examples[i].text);
 	free(e->examples);
+	free_litlist(&e->needs);
 	memset(e, 0, sizeof *e);
 }
 
@@ -142,6 +214,15 @@ static void finish_stanza(struct xloader *ld)
 		lex_error_line(&ld->lx, e->line, "extract %s: needs at least one 'example'", e->id);
 		e->bad = 1;
 	}
+	/* The prefilter skips lines without a `needs` literal: an example
+	 * without one would be a signature the reader can never see. */
+	for (size_t i = 0; e->needs.n && i < e->nexamples; i++) {
+		if (litlist_hit(&e->needs, e->examples[i].text))
+			continue;
+		lex_error_line(&ld->lx, e->examples[i].line,
+			       "extract %s: example holds none of the 'needs' literals", e->id);
+		e->bad = 1;
+	}
 	if (e->bad) {
 		free_extractor(e);
 	} else {
@@ -173,6 +254,56 @@ static void start_stanza(struct xloader *ld, char *rest)
 	ld->in_stanza = 1;
 }
 
+/* `xml KIND FIELD NAME | NAME ...` */
+static void parse_xml(struct xloader *ld, char *rest)
+{
+	char *kname = str_take_word(rest, &rest);
+	char *fname = str_take_word(rest, &rest);
+	unsigned k = kind_parse(kname);
+	int f = rules_field(ld->rs, fname);
+	if (!k || (k != KIND_TOKEN_RESPONSE && k != KIND_API_ERROR)) {
+		lex_error(&ld->lx, kname,
+			  "xml: expected the kind token-response or api-error, got '%s'", kname);
+		return;
+	}
+	if (f < 0) {
+		lex_error(&ld->lx, fname, "xml: unknown field '%s' (declare it in fields.conf)",
+			  fname);
+		return;
+	}
+	struct xml_map m = {k, f, {0}};
+	if (parse_litlist(ld, "xml", rest, &m.names) != 0) {
+		free_litlist(&m.names);
+		return;
+	}
+	struct extract_set *x = ld->set;
+	x->xml = xrealloc(x->xml, (x->nxml + 1) * sizeof *x->xml);
+	x->xml[x->nxml++] = m;
+}
+
+/* `status-pattern /RE/`: any pattern, no named group needed. */
+static void parse_status(struct xloader *ld, char *kw, char *rest)
+{
+	if (ld->set->status_re) {
+		lex_error(&ld->lx, kw, "status-pattern: given twice");
+		return;
+	}
+	struct pattern p;
+	char *after;
+	if (pattern_compile(&ld->lx, &ld->rs->defines, rest, ld->use_jit, &p, &after) != 0)
+		return;
+	while (is_blank(*after))
+		after++;
+	if (*after) {
+		lex_error(&ld->lx, after, "unexpected text after the pattern");
+		pattern_free(&p);
+		return;
+	}
+	ld->set->status_re = p.re;
+	p.re = NULL;
+	pattern_free(&p);
+}
+
 /* One logical line. */
 static void parse_line(struct xloader *ld, char *text)
 {
@@ -194,11 +325,21 @@ static void parse_line(struct xloader *ld, char *text)
 				ld->set->has_prefix = 1;
 		} else if (strcmp(kw, "define") == 0) {
 			pattern_define(lx, &rs->defines, rest, ld->use_jit);
+		} else if (strcmp(kw, "vocabulary") == 0) {
+			parse_litlist(ld, "vocabulary", rest, &ld->set->vocabulary);
+		} else if (strcmp(kw, "status-needs") == 0) {
+			parse_litlist(ld, "status-needs", rest, &ld->set->status_needs);
+		} else if (strcmp(kw, "status-pattern") == 0) {
+			parse_status(ld, kw, rest);
+		} else if (strcmp(kw, "xml") == 0) {
+			parse_xml(ld, rest);
 		} else if (strcmp(kw, "end") == 0) {
 			lex_error(lx, kw, "'end' without 'extract'");
 		} else {
 			lex_error(lx, kw,
-				  "expected 'extract ID', 'prefix /RE/' or 'define', got '%s'", kw);
+				  "expected 'extract ID', 'prefix /RE/', 'define', 'vocabulary', "
+				  "'status-pattern', 'status-needs' or 'xml', got '%s'",
+				  kw);
 		}
 		return;
 	}
@@ -261,6 +402,11 @@ static void parse_line(struct xloader *ld, char *text)
 		} else if (compile_pattern(ld, e, rest) != 0) {
 			e->bad = 1;
 		}
+	} else if (strcmp(kw, "needs") == 0) {
+		if (e->needs.n)
+			lex_error(lx, kw, "extract %s: 'needs' given twice", e->id);
+		if (e->needs.n || parse_litlist(ld, "needs", rest, &e->needs) != 0)
+			e->bad = 1;
 	} else if (strcmp(kw, "example") == 0) {
 		if (!*rest) {
 			lex_error(lx, kw, "example: missing text");
@@ -274,7 +420,7 @@ static void parse_line(struct xloader *ld, char *text)
 	} else {
 		lex_error(lx, kw,
 			  "extract %s: unknown directive '%s' (kind, client, field, pattern, "
-			  "example, end)",
+			  "needs, example, end)",
 			  e->id, kw);
 		e->bad = 1;
 	}
@@ -301,6 +447,10 @@ struct extract_set *extract_load(struct ruleset *rs, const char *path, int use_j
 		lex_error_line(&ld.lx, ld.cur.line, "extract %s: missing 'end'", ld.cur.id);
 		free_extractor(&ld.cur);
 	}
+	if (x->status_re && !x->status_needs.n)
+		lex_error_line(
+		    &ld.lx, 0,
+		    "status-pattern needs a 'status-needs' list (the prefilter's literals)");
 	lex_close(&ld.lx);
 	if (ld.lx.nerrors) {
 		*nerr = ld.lx.nerrors;
@@ -318,6 +468,12 @@ void extract_free(struct extract_set *x)
 		free_extractor(&x->x[i]);
 	free(x->x);
 	free_extractor(&x->prefix);
+	free_litlist(&x->vocabulary);
+	free_litlist(&x->status_needs);
+	pcre2_code_free(x->status_re);
+	for (size_t i = 0; i < x->nxml; i++)
+		free_litlist(&x->xml[i].names);
+	free(x->xml);
 	free(x->file);
 	free(x);
 }

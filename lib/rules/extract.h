@@ -34,6 +34,25 @@ struct xsample {
 	char *text;
 };
 
+/* Shortest `needs` or `vocabulary` literal: the text readers' prefilter
+ * (adapt/litscan.h) hashes 4-byte windows. */
+#define EXTRACT_MIN_LITERAL 4
+
+/* A list of literals: `needs A | B | C`, `vocabulary ...`. */
+struct litlist {
+	char **lit;
+	size_t n;
+};
+
+/* `xml KIND FIELD NAME | NAME`: an XML element whose text fills FIELD of
+ * an event of KIND; where several names fill one field, the first listed
+ * wins. */
+struct xml_map {
+	unsigned kind;
+	int field;
+	struct litlist names;
+};
+
 struct extractor {
 	char *id;
 	int line; /* of the `extract` line */
@@ -46,6 +65,7 @@ struct extractor {
 	size_t nfixed;
 	struct xsample *examples;
 	size_t nexamples;
+	struct litlist needs; /* one of these occurs in every line it matches */
 	int has_client;
 	int bad; /* a directive failed: drop at `end` */
 };
@@ -58,6 +78,14 @@ struct extract_set {
 	int has_prefix;
 	uint32_t max_groups;
 	int f_host;
+	/* The failure vocabulary: a line holding one of these words, or
+	 * matching the status pattern (which needs one of status_needs), is a
+	 * failure line even when no signature matches it. */
+	struct litlist vocabulary;
+	pcre2_code *status_re;
+	struct litlist status_needs;
+	struct xml_map *xml;
+	size_t nxml;
 };
 
 /*

@@ -124,9 +124,20 @@ static const char *val(const char *name)
 	return b;
 }
 
+/* extract_line with every extractor a candidate; the event it returns is
+ * copied into ev (a signature found behind a wrapper comes in ev2). */
+static struct event ev2;
+static int xline(struct extract_scanner *s, const char *line, size_t n)
+{
+	const struct event *r = extract_line(s, rs, line, n, NULL, &ev, &ev2);
+	if (r && r != &ev)
+		ev = *r;
+	return r != NULL;
+}
+
 static int match(const char *line)
 {
-	return extract_line(sc, rs, line, strlen(line), &ev);
+	return xline(sc, line, strlen(line));
 }
 
 /* Load text as an extract file; returns the errors reported. */
@@ -163,7 +174,7 @@ static void test_load_real(void)
 	CHECK_INT(nerr, 0);
 	CHECK_INT(extract_count(NULL), 0);
 	CHECK(extract_scanner_new(NULL) == NULL);
-	CHECK_INT(extract_line(NULL, rs, "x", 1, &ev), 0);
+	CHECK_INT(xline(NULL, "x", 1), 0);
 }
 
 static void test_load_errors(void)
@@ -261,7 +272,7 @@ static void test_load_errors(void)
 		CHECK_INT(extract_count(x), 1);
 		struct extract_scanner *s2 = extract_scanner_new(x);
 		const char *line = "2026-11-03T14:02:11Z LICENSE DOESN'T allow: Run Reports";
-		CHECK_INT(extract_line(s2, rs, line, strlen(line), &ev), 1);
+		CHECK_INT(xline(s2, line, strlen(line)), 1);
 		CHECK_INT(ev.kind, KIND_API_ERROR);
 		CHECK_STR(val("message"), "LICENSE DOESN'T allow: Run Reports");
 		CHECK_STR(val("error_code"), "PERMSET_LICENSE_MISMATCH");
@@ -492,11 +503,11 @@ static void test_hostile(void)
 	char *big = xmalloc(n + 64);
 	memset(big, 'a', n);
 	clock_t t0 = clock();
-	CHECK_INT(extract_line(sc, rs, big, n, &ev), 0);
+	CHECK_INT(xline(sc, big, n), 0);
 	memset(big, '_', n);
-	CHECK_INT(extract_line(sc, rs, big, n, &ev), 0);
+	CHECK_INT(xline(sc, big, n), 0);
 	memcpy(big + n - 41, " invalid_grant: authentication failure", 38);
-	CHECK_INT(extract_line(sc, rs, big, n - 3, &ev), 1);
+	CHECK_INT(xline(sc, big, n - 3), 1);
 	CHECK(clock() - t0 < 5 * CLOCKS_PER_SEC);
 	free(big);
 }
