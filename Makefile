@@ -39,6 +39,8 @@ DEB_BUILD = gcc make pkg-config libpcre2-dev libcsv-dev libcjson-dev zlib1g-dev 
             libarchive-dev libexpat1-dev
 DEB_TEST  = python3 python3-jsonschema groff-base time binutils
 DEB_LINT  = clang-14 libclang-rt-14-dev cppcheck clang-tidy clang-format
+# make bench compares the text reader with ripgrep (bench/README.md).
+DEB_BENCH = ripgrep
 
 # The library, one folder per pipeline stage (docs/architecture.md), and the
 # command-line front-end that links it.
@@ -225,6 +227,7 @@ build/runrss: bench/runrss.c | build/rel
 	$(CC) -std=c11 -O2 -D_DEFAULT_SOURCE $(WARN) $(WERROR) -o $@ bench/runrss.c
 
 bench: build/sfdiag build/csvfloor build/runrss
+	@$(MAKE) --no-print-directory deps DEB_TEST="$(DEB_TEST) $(DEB_BENCH)"
 	python3 bench/bench.py $(BENCH_ARGS)
 
 # install records the folders it had to make in $(DATADIR)/installed-dirs,

@@ -36,7 +36,13 @@ TARGETS = {
     "mlr_over_sfdiag": 4.0,        # >=
     "sfdiag_rss_mb": 64.0,         # <
     "triage_j2_over_j1": 1.7,      # >=
+    "text_over_rg": 3.0,           # <=
 }
+
+# The text reader against ripgrep counting the failure vocabulary: the
+# cheapest a tool that looks at every line for those words can be.
+RG_ARGS = ["-c", "-i", "-e", "error", "-e", "fail", "-e", "invalid", "-e", "denied"]
+LOG_MB = {"full": 200, "quick": 20}
 
 PANDAS_SCRIPT = (
     "import sys, pandas as pd\n"
@@ -86,6 +92,8 @@ class Data:
         self.setup_gz = self.setup + ".gz"
         self.elf = os.path.join(ddir, "elf-%d.csv" % rows)
         self.tdir = os.path.join(ddir, "tickets-%d" % tickets)
+        self.log_mb = LOG_MB["full"] if rows >= FULL["rows"] else LOG_MB["quick"]
+        self.log = os.path.join(ddir, "connector-%dmb.log" % self.log_mb)
         self.gen_hash = sha256_file(GEN)
 
     @staticmethod
@@ -123,6 +131,8 @@ class Data:
             (self.elf, ["elf", self.elf, "--rows", str(self.rows)], {"kind": "elf", "rows": self.rows}),
             (self.tdir, ["tickets", self.tdir, "--count", str(self.tickets)],
              {"kind": "tickets", "count": self.tickets}),
+            (self.log, ["connector-log", self.log, "--mb", str(self.log_mb)],
+             {"kind": "connector-log", "mb": self.log_mb}),
         ]
         t0 = time.perf_counter()
         for path, args, want in specs:
@@ -419,6 +429,8 @@ def main():
     print("sfdiag:  %s (%s)" % (first_line([sfdiag, "--version"]), rel(sfdiag)))
     print("libcsv:  %s" % first_line(["dpkg-query", "-W", "-f", "${Package} ${Version}", "libcsv3"]))
     print("mlr:     %s" % (first_line([mlr, "--version"]) if mlr else "not installed (skipped)"))
+    rgp = shutil.which("rg")
+    print("rg:      %s" % (first_line([rgp, "--version"]) if rgp else "not installed (apt-get install ripgrep; skipped)"))
     print("wc:      %s" % first_line(["wc", "--version"]))
     print("python:  %s (%s)" % (platform.python_version(), sys.executable))
     print("pandas:  %s" % ("%s (via %s)" % (pandas_ver, pandas_py) if pandas_py else "not importable (skipped)"))
@@ -476,6 +488,18 @@ def main():
                         check_sfdiag(data.rows))
         results.append(gz[j])
 
+    # -- a connector log: the text reader against ripgrep ---------------------------
+    f = data.log
+    log_l = "log"
+    sfd_log = measure("sfdiag", log_l, f, [sfdiag, "--format", "json", f], runs, sfd_ok,
+                      check_sfdiag(None))
+    results.append(sfd_log)
+    rg = shutil.which("rg")
+    rg_log = None
+    if rg:
+        rg_log = measure("rg -c -i", log_l, f, [rg] + RG_ARGS + [f], runs)
+        results.append(rg_log)
+
     # -- triage -------------------------------------------------------------------
     triage = {}
     triage_why = ""
@@ -529,6 +553,7 @@ def main():
         ("sfdiag peak RSS (max of all runs)", max(sfd_rss) if sfd_rss else None, "<",
          TARGETS["sfdiag_rss_mb"], " MB"),
         ("triage j2/j1 throughput", j2j1, ">=", TARGETS["triage_j2_over_j1"], "x"),
+        ("sfdiag/rg time, connector log", ratio(sfd_log, rg_log), "<=", TARGETS["text_over_rg"], "x"),
     ]
     print("targets:")
     w = max(len(c[0]) for c in checks)

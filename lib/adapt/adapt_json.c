@@ -930,6 +930,12 @@ static void read_value(struct jctx *jc, const cJSON *v, long line)
 			}
 		}
 	}
+	/* No shape known: an error object deeper down, or a signature in a
+	 * string (sf --json puts the error in message and stack). */
+	if (text_read_tree(v, line, jc->ac) > 0) {
+		jc->ac->records++;
+		return;
+	}
 	adapter_note(jc->ac, NOTE_ERROR, line,
 		     "JSON not recognised: not a token response, REST error, HAR, Postman "
 		     "collection, connection settings or login records");

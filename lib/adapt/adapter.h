@@ -111,7 +111,7 @@ unsigned json_response_event(const struct ruleset *rs, const struct cJSON *obj, 
 unsigned json_response_kind(const struct ruleset *rs, const struct cJSON *obj, int errors_only);
 
 /*
- * HTTP transcripts and pasted text (adapt_text.c).  transcript_sniff() says
+ * HTTP transcripts (transcript.c) and pasted text (text_scan.c).  transcript_sniff() says
  * whether head is a `curl -i` or `curl -v` transcript; transcript_read()
  * emits one event per response in it.  text_read() scans any other text line
  * by line: embedded JSON error objects (plain or with escaped quotes), URL-
@@ -120,5 +120,11 @@ unsigned json_response_kind(const struct ruleset *rs, const struct cJSON *obj, i
 int transcript_sniff(const char *head, size_t n);
 int transcript_read(struct input *in, struct adapter_ctx *ac);
 int text_read(struct input *in, struct adapter_ctx *ac);
+
+/* For the JSON reader: a document of no shape it knows, read the way the
+ * text reader reads a document inside text (an error object at any depth,
+ * strings that hold JSON or a signature, as sf --json's message and
+ * stack); events cite line.  Returns how many it gave. */
+unsigned long text_read_tree(const struct cJSON *root, long line, struct adapter_ctx *ac);
 
 #endif

@@ -207,3 +207,108 @@ cJSON *tj_parse(const char *s, size_t n, struct strbuf *scratch, int *near)
 	*near = 1;
 	return cJSON_ParseWithLengthOpts(scratch->buf, scratch->len, NULL, 0);
 }
+
+/* What the JSON grammar allows next. */
+enum tj_want {
+	TJ_VALUE,	   /* a value (top level, after ':' or ',' in an array) */
+	TJ_VALUE_OR_CLOSE, /* after '[' */
+	TJ_KEY_OR_CLOSE,   /* after '{' */
+	TJ_KEY,		   /* after ',' in an object */
+	TJ_COLON,
+	TJ_NEXT, /* ',' or the container's close (top level: another value) */
+};
+
+int tj_prefix_ok(const char *s, size_t n, size_t *bad)
+{
+	char stack[SFDIAG_MAX_JSON_DEPTH];
+	int depth = 0;
+	enum tj_want want = TJ_VALUE;
+	size_t i = 0;
+	while (i < n) {
+		char c = s[i];
+		if (is_ws(c)) {
+			i++;
+			continue;
+		}
+		int is_key = want == TJ_KEY || want == TJ_KEY_OR_CLOSE;
+		if (c == '"' && (is_key || want == TJ_VALUE || want == TJ_VALUE_OR_CLOSE)) {
+			size_t k = i + 1;
+			while (k < n && s[k] != '"') {
+				if ((unsigned char)s[k] < 0x20) {
+					*bad = k;
+					return 0;
+				}
+				k += s[k] == '\\' ? 2 : 1;
+			}
+			if (k >= n)
+				return 1; /* cut short inside a string */
+			i = k + 1;
+			want = is_key ? TJ_COLON : TJ_NEXT;
+			continue;
+		}
+		if ((c == '}' && (want == TJ_KEY_OR_CLOSE ||
+				  (want == TJ_NEXT && depth && stack[depth - 1] == '{'))) ||
+		    (c == ']' && (want == TJ_VALUE_OR_CLOSE ||
+				  (want == TJ_NEXT && depth && stack[depth - 1] == '[')))) {
+			depth--;
+			i++;
+			want = TJ_NEXT;
+			continue;
+		}
+		if (c == ',' && want == TJ_NEXT && depth) {
+			want = stack[depth - 1] == '{' ? TJ_KEY : TJ_VALUE;
+			i++;
+			continue;
+		}
+		if (c == ':' && want == TJ_COLON) {
+			want = TJ_VALUE;
+			i++;
+			continue;
+		}
+		if (want == TJ_NEXT && depth == 0)
+			want = TJ_VALUE; /* JSON lines: the next value */
+		if (want != TJ_VALUE && want != TJ_VALUE_OR_CLOSE) {
+			*bad = i;
+			return 0;
+		}
+		if (c == '{' || c == '[') {
+			if (depth >= SFDIAG_MAX_JSON_DEPTH)
+				return 1; /* json_read reports the depth */
+			stack[depth++] = c;
+			want = c == '{' ? TJ_KEY_OR_CLOSE : TJ_VALUE_OR_CLOSE;
+			i++;
+			continue;
+		}
+		if (c == '-' || (c >= '0' && c <= '9')) {
+			size_t k = i;
+			while (k < n && (s[k] == '-' || s[k] == '+' || s[k] == '.' || s[k] == 'e' ||
+					 s[k] == 'E' || (s[k] >= '0' && s[k] <= '9')))
+				k++;
+			if (k < n && !is_ws(s[k]) && !strchr(",]}", s[k])) {
+				*bad = k;
+				return 0;
+			}
+			i = k;
+			want = TJ_NEXT;
+			continue;
+		}
+		static const char *const words[] = {"true", "false", "null"};
+		int ok = 0;
+		for (size_t w = 0; w < 3 && !ok; w++) {
+			size_t len = strlen(words[w]);
+			size_t have = n - i < len ? n - i : len;
+			if (memcmp(s + i, words[w], have) == 0) {
+				if (have < len)
+					return 1; /* cut short */
+				i += len;
+				ok = 1;
+			}
+		}
+		if (!ok) {
+			*bad = i;
+			return 0;
+		}
+		want = TJ_NEXT;
+	}
+	return 1;
+}

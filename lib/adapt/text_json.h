@@ -48,4 +48,14 @@ int tj_feed(struct tj_depth *d, const char *s, size_t n, size_t *end);
  */
 cJSON *tj_parse(const char *s, size_t n, struct strbuf *scratch, int *near);
 
+/*
+ * Whether s[0..n), the first bytes of an input, can begin a sequence of
+ * JSON values (what json_read() reads): 1 when no byte of it breaks the
+ * grammar (a value cut short by the end of s is fine), else 0 with *bad
+ * set to the offset of the first byte that does.  Used to read a text that
+ * only starts like JSON ("[Error: ...]", "[2026-11-03 ...] INFO", a
+ * util.inspect dump) as text instead of refusing it.
+ */
+int tj_prefix_ok(const char *s, size_t n, size_t *bad);
+
 #endif

@@ -1206,14 +1206,10 @@ static void text_finish(struct textscan *ts)
 					      : "");
 }
 
-int text_read(struct input *in, struct adapter_ctx *ac)
+static struct textscan *ts_new(struct adapter_ctx *ac)
 {
 	struct textscan *ts = xcalloc(1, sizeof *ts);
 	const struct ruleset *rs = ac->rs;
-	struct lines l;
-	const char *p;
-	size_t n;
-
 	ts->ac = ac;
 	ts->rs = rs;
 	ts->x = rs->extract;
@@ -1230,13 +1226,11 @@ int text_read(struct input *in, struct adapter_ctx *ac)
 	add_literals(ts);
 	event_clear(&ts->ev);
 	event_clear(&ts->wrap);
+	return ts;
+}
 
-	text_lines_init(&l, in, ac);
-	while (text_lines_next(&l, &p, &n))
-		text_line(ts, p, n, l.lineno);
-	text_finish(ts);
-	int rc = l.failed ? -1 : 0;
-	text_lines_free(&l);
+static void ts_free(struct textscan *ts)
+{
 	extract_scanner_free(ts->sc);
 	litscan_free(ts->ls);
 	text_sigs_free(ts->sigs);
@@ -1254,5 +1248,35 @@ int text_read(struct input *in, struct adapter_ctx *ac)
 	free(ts->doc.off);
 	free(ts->doc.lineno);
 	free(ts);
+}
+
+int text_read(struct input *in, struct adapter_ctx *ac)
+{
+	struct textscan *ts = ts_new(ac);
+	struct lines l;
+	const char *p;
+	size_t n;
+
+	text_lines_init(&l, in, ac);
+	while (text_lines_next(&l, &p, &n))
+		text_line(ts, p, n, l.lineno);
+	text_finish(ts);
+	int rc = l.failed ? -1 : 0;
+	text_lines_free(&l);
+	ts_free(ts);
 	return rc;
+}
+
+unsigned long text_read_tree(const cJSON *root, long line, struct adapter_ctx *ac)
+{
+	struct textscan *ts = ts_new(ac);
+	ts->lineno = line;
+	ts->line = "";
+	ts->line_len = 0;
+	ts->wrap_state = -1;
+	json_events(ts, root);
+	hold_flush(ts, &ts->held);
+	unsigned long got = ts->emitted;
+	ts_free(ts);
+	return got;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "adapt/extract.h"
+#include "adapt/text_json.h"
 #include "base/util.h"
 #include "engine/classify.h"
 #include "engine/correlate.h"
@@ -265,7 +266,19 @@ void run_input(struct run *r, struct input *in)
 			login_csv_read(in, delim, &ac, r->jobs);
 		goto done;
 	}
-	if (json_sniff(head, n)) {
+	/* Sniffing never refuses what a fallback can read: a text that only
+	 * starts like JSON ("[Error: ...]", "[2026-11-03 ...] INFO", a dump
+	 * of a Node or Python object) is read as text. */
+	size_t bad = 0;
+	int json_like = json_sniff(head, n);
+	if (json_like && !tj_prefix_ok(head, n, &bad)) {
+		long line = 1;
+		for (size_t i = 0; i < bad; i++)
+			line += head[i] == '\n';
+		adapter_note(&ac, NOTE_INFO, line,
+			     "starts like JSON but is not JSON (from this line on); read as text");
+		json_like = 0;
+	} else if (json_like) {
 		json_read(in, &ac);
 		sum->kind = describe(fc.kinds, "JSON");
 		goto done;

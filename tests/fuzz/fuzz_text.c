@@ -1,6 +1,8 @@
 /*
  * fuzz_text.c - HTTP transcripts (curl -i / -v) and the pasted-text scanner
- * (embedded JSON errors, URL-encoded errors, extract.conf patterns).
+ * (embedded and multi-line JSON and near-JSON, XML faults through expat,
+ * key-value errors, URL-encoded errors, extract.conf patterns, the rules'
+ * descriptions found as bare text).
  */
 #include "fuzz_common.h"
 
