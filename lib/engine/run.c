@@ -277,7 +277,6 @@ void run_input(struct run *r, struct input *in)
 			line += head[i] == '\n';
 		adapter_note(&ac, NOTE_INFO, line,
 			     "starts like JSON but is not JSON (from this line on); read as text");
-		json_like = 0;
 	} else if (json_like) {
 		json_read(in, &ac);
 		sum->kind = describe(fc.kinds, "JSON");
