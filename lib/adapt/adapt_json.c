@@ -932,7 +932,7 @@ static void read_value(struct jctx *jc, const cJSON *v, long line)
 	}
 	/* No shape known: an error object deeper down, or a signature in a
 	 * string (sf --json puts the error in message and stack). */
-	if (text_read_tree(v, line, jc->ac) > 0) {
+	if (jc->ac->json_unknown && jc->ac->json_unknown(v, line, jc->ac) > 0) {
 		jc->ac->records++;
 		return;
 	}

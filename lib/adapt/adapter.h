@@ -17,6 +17,8 @@
 #include "input/input.h"
 #include "rules/ruleset.h"
 
+struct cJSON;
+
 struct adapter_ctx {
 	const struct ruleset *rs;
 	const char *file;
@@ -24,6 +26,11 @@ struct adapter_ctx {
 	void *ctx;
 	void (*emit)(void *ctx, const struct event *ev);
 	void (*note)(void *ctx, enum note_level level, long line, const char *msg);
+	/* What a JSON reader does with a document of no shape it knows: the
+	 * text reader's text_read_tree, set by the run (NULL: nothing).  A
+	 * pointer, so that the JSON and text readers, which each use the
+	 * other, do not call each other at link level. */
+	unsigned long (*json_unknown)(const struct cJSON *root, long line, struct adapter_ctx *ac);
 	uint64_t records; /* records read (header excluded) */
 	uint64_t skipped; /* records not turned into events */
 	/* The CSV readers' kind: 0 or KIND_LOGIN_HISTORY maps the header
@@ -104,7 +111,6 @@ int json_read(struct input *in, struct adapter_ctx *ac);
  * into obj: keep it until the event is emitted.  ev is not cleared first, so
  * a caller may set host, path and the like before or after.
  */
-struct cJSON;
 unsigned json_response_event(const struct ruleset *rs, const struct cJSON *obj, struct event *ev);
 /* The kind json_response_event would give obj, without filling anything;
  * with errors_only, a success body (access_token, no error) gives 0. */

@@ -232,6 +232,7 @@ void run_input(struct run *r, struct input *in)
 	    .ctx = &fc,
 	    .emit = on_event,
 	    .note = on_note,
+	    .json_unknown = text_read_tree,
 	};
 
 	if (input_peek(in, &head, &n, err, sizeof err) != 0) {

@@ -37,8 +37,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct ruleset *rs = fuzz_ruleset();
 	unsigned long events = 0;
 	struct fuzz_mem m;
-	struct adapter_ctx ac = {
-	    .rs = rs, .file = "fuzz-input", .ctx = &events, .emit = fuzz_emit, .note = fuzz_note};
+	struct adapter_ctx ac = {.rs = rs,
+				 .file = "fuzz-input",
+				 .ctx = &events,
+				 .emit = fuzz_emit,
+				 .note = fuzz_note,
+				 .json_unknown = text_read_tree};
 	struct input *in = fuzz_input(&m, data, size);
 	const char *head;
 	size_t n;

@@ -73,7 +73,8 @@ static size_t read_text(const char *text)
 	nseen = 0;
 	struct mem mm = {text, strlen(text), 0};
 	struct adapter_ctx ac = {.rs = rs, .file = "form.txt", .emit = on_event, .note = on_note};
-	struct input *in = input_open_source("form.txt", (struct input_source){&mm, mem_read, NULL});
+	struct input *in =
+	    input_open_source("form.txt", (struct input_source){&mm, mem_read, NULL});
 	CHECK_INT(text_read(in, &ac), 0);
 	input_close(in);
 	return nseen;
@@ -162,9 +163,10 @@ static void test_entities_refused(void)
 {
 	/* An entity declaration refuses the document; its lines are then read
 	 * one by one and the code on its own line is still found. */
-	static const char t[] = "<?xml version=\"1.0\"?>\n"
-				"<!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;\">]>\n"
-				"<r>\n<faultcode>sf:INVALID_LOGIN</faultcode>\n<x>&b;</x>\n</r>\n";
+	static const char t[] =
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;\">]>\n"
+	    "<r>\n<faultcode>sf:INVALID_LOGIN</faultcode>\n<x>&b;</x>\n</r>\n";
 	size_t n = read_text(t);
 	CHECK_INT(n, 1);
 	CHECK_STR(rules_seen[0], "soap-invalid-login");
