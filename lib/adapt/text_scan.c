@@ -121,6 +121,7 @@ struct textscan {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	unsigned char *cand; /* per extractor: may match this line */
+	int unfiltered;	     /* some extractor has no `needs`: it sees every line */
 	struct event ev, wrap, wrap2, kv;
 	struct event swrap, swrap2;  /* extractors run on a string of a document */
 	const struct event *wrapper; /* the extract.conf match of the line */
@@ -726,7 +727,7 @@ static int text_signature(struct textscan *ts, const char *s, size_t n)
 	size_t nh = 0;
 	struct lit_hit hits[TEXT_HITS];
 	unsigned cls = litscan_scan(ts->ls, s, n, hits, TEXT_HITS, &nh);
-	if (!cls)
+	if (!cls && !ts->unfiltered)
 		return 0;
 	/* The string is its own line: no wrapper of the document's line. */
 	const struct event *saved = ts->wrapper;
@@ -1098,7 +1099,7 @@ static void text_line(struct textscan *ts, const char *s, size_t n, long lineno)
 	ts->cls = litscan_scan(ts->ls, s, n, ts->hits, TEXT_HITS, &ts->nhits);
 	size_t at;
 	int xml;
-	if (!ts->cls && !ts->held.active) {
+	if (!ts->cls && !ts->held.active && !ts->unfiltered) {
 		kv_flush(ts);
 		if (!ts->replaying && opens_doc(s, n, &at, &xml))
 			doc_start(ts, s, n, at, xml);
@@ -1144,10 +1145,12 @@ static void add_literals(struct textscan *ts)
 	ts->sigs = text_sigs_new(ts->rs, ts->ls, CLS_DESC);
 	if (!x)
 		return;
-	for (size_t i = 0; i < x->n; i++)
+	for (size_t i = 0; i < x->n; i++) {
+		ts->unfiltered |= x->x[i].needs.n == 0;
 		for (size_t k = 0; k < x->x[i].needs.n; k++)
 			litscan_add(ts->ls, x->x[i].needs.lit[k], strlen(x->x[i].needs.lit[k]),
 				    CLS_NEEDS, (unsigned)i);
+	}
 	for (size_t k = 0; k < x->vocabulary.n; k++)
 		litscan_add(ts->ls, x->vocabulary.lit[k], strlen(x->vocabulary.lit[k]), CLS_VOCAB,
 			    0);
