@@ -125,7 +125,8 @@ static void keep_summary(struct ticket *tk, const struct report *m)
 		t->last = rf->fi->last;
 		report_text_copy(&t->title, &rf->title);
 	}
-	st->files = m->ninputs + tk->open_failed;
+	/* Every file not read is an input of the run too (run_ticket_note). */
+	st->files = m->ninputs;
 	st->records = m->counts.records;
 	for (size_t i = 0; i < m->nnotes; i++) {
 		const struct report_note *nt = &m->notes[i];

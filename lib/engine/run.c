@@ -14,6 +14,7 @@
 #include "engine/classify.h"
 #include "engine/correlate.h"
 #include "engine/split.h"
+#include "input/magic.h"
 
 /* An event copied with its values, kept until run_finish. */
 struct held_event {
@@ -44,8 +45,10 @@ void run_free(struct run *r)
 		free(r->notes[i].msg);
 	}
 	free(r->notes);
-	for (size_t i = 0; i < r->ninputs; i++)
+	for (size_t i = 0; i < r->ninputs; i++) {
 		free(r->inputs[i].file);
+		free(r->inputs[i].why);
+	}
 	free(r->inputs);
 	for (size_t i = 0; i < r->nheld; i++)
 		free(r->held[i].mem);
@@ -165,8 +168,11 @@ static void fill_context(struct run *r)
 static void on_note(void *ctx, enum note_level level, long line, const char *msg)
 {
 	struct file_ctx *fc = ctx;
-	if (level == NOTE_ERROR)
+	if (level == NOTE_ERROR) {
 		fc->sum->failed = 1;
+		if (!fc->sum->why)
+			fc->sum->why = xstrdup(msg);
+	}
 	run_note(fc->r, level, fc->sum->file, line, msg);
 }
 
@@ -245,6 +251,11 @@ void run_input(struct run *r, struct input *in)
 		on_note(&fc, NOTE_ERROR, 0, n ? "empty file (only white space)" : "empty file");
 		goto done;
 	}
+	const struct file_magic *fm = magic_identify(head, n);
+	if (fm) {
+		adapter_note(&ac, NOTE_ERROR, 0, "%s: %s", fm->what, fm->advice);
+		goto done;
+	}
 	const char *nul = memchr(head, '\0', n);
 	if (nul) {
 		adapter_note(&ac, NOTE_ERROR, 0, "binary file (NUL byte at offset %zu); not read",
@@ -299,7 +310,7 @@ void run_input(struct run *r, struct input *in)
 			"column maps to a required field in fields.conf (and no error signature "
 			"was found in the text)");
 	if (!fc.kinds && csv_like)
-		sum->failed = 0; /* it was read to the end; it just held nothing */
+		sum->kind = NULL; /* read to the end, but not understood */
 	else if (!fc.kinds && ac.records)
 		adapter_note(&ac, NOTE_INFO, 0,
 			     "no error signature found in %llu lines (looked for token-endpoint "
@@ -320,14 +331,38 @@ done:;
 	input_close(in);
 }
 
-void run_unreadable(struct run *r, const char *path, const char *msg)
+static void add_unread(struct run *r, const char *path, const char *msg)
 {
 	r->inputs = xgrow(r->inputs, &r->inputs_cap, r->ninputs + 1, sizeof *r->inputs);
 	struct input_summary *sum = &r->inputs[r->ninputs++];
 	memset(sum, 0, sizeof *sum);
 	sum->file = xstrdup(path);
 	sum->failed = 1;
+	sum->why = xstrdup(msg);
+}
+
+void run_unreadable(struct run *r, const char *path, const char *msg)
+{
+	add_unread(r, path, msg);
 	run_note(r, NOTE_ERROR, path, 0, msg);
+}
+
+void run_ticket_note(struct run *r, enum note_level level, const char *file, const char *msg)
+{
+	run_note(r, level, file, 0, msg);
+	if (level != NOTE_ERROR || !file)
+		return;
+	/* The newest input first: a member's read error follows its input. */
+	for (size_t i = r->ninputs; i-- > 0;) {
+		struct input_summary *sum = &r->inputs[i];
+		if (strcmp(sum->file, file) != 0)
+			continue;
+		sum->failed = 1;
+		if (!sum->why)
+			sum->why = xstrdup(msg);
+		return;
+	}
+	add_unread(r, file, msg);
 }
 
 void run_file(struct run *r, const char *path)
@@ -348,7 +383,7 @@ static void sink_input(void *ctx, struct input *in)
 
 static void sink_note(void *ctx, enum note_level level, const char *file, const char *msg)
 {
-	run_note(ctx, level, file, 0, msg);
+	run_ticket_note(ctx, level, file, msg);
 }
 
 static void sink_unreadable(void *ctx, const char *path, const char *msg)

@@ -35,6 +35,7 @@ struct input_summary {
 	uint64_t records;
 	uint64_t skipped;
 	int failed; /* an error note was given for this input */
+	char *why;  /* the first error note's text, for the headline, or NULL */
 };
 
 struct run {
@@ -75,6 +76,14 @@ void run_free(struct run *r);
 void run_file(struct run *r, const char *path);
 /* Record an input that could not be opened at all, with why (an error note). */
 void run_unreadable(struct run *r, const char *path, const char *msg);
+/*
+ * A ticket reader's note about file: an error about a file that is not yet an
+ * input of the run (an archive that cannot be opened, a member refused at a
+ * limit, a folder that cannot be listed) records that file as an input not
+ * read, so that the verdict counts it; an error about an input already read
+ * marks it as not read to the end.
+ */
+void run_ticket_note(struct run *r, enum note_level level, const char *file, const char *msg);
 /* A sink that hands a ticket reader's inputs and notes to r. */
 struct ticket_sink run_ticket_sink(struct run *r);
 /* Read an already opened input; the run closes it. */

@@ -19,7 +19,15 @@ void verdict_of(const struct run *r, enum severity fail_on, struct verdict *v)
 			v->at_fail_on++;
 	}
 	v->problems = r->problems;
-	v->trouble = r->errors != 0 || r->problems != 0;
+	v->inputs = r->ninputs;
+	for (size_t i = 0; i < r->ninputs; i++) {
+		if (!r->inputs[i].kind)
+			v->unread++;
+		else if (r->inputs[i].failed)
+			v->partial++;
+	}
+	v->nothing_read = v->unread == v->inputs;
+	v->trouble = r->errors != 0 || r->problems != 0 || v->nothing_read;
 	v->exit_status = v->trouble	 ? VERDICT_TROUBLE
 			 : v->at_fail_on ? VERDICT_FINDINGS
 					 : VERDICT_CLEAN;

@@ -28,12 +28,17 @@ struct verdict {
 	size_t findings;       /* reported findings in all */
 	size_t at_fail_on;     /* reported findings at or above fail_on */
 	uint64_t problems;     /* warning and error notes: records or inputs not read */
-	int trouble;	       /* problems != 0, or an input error */
+	size_t inputs;	       /* inputs of the run, read or not */
+	size_t unread;	       /* inputs not read at all (input_summary.kind NULL) */
+	size_t partial;	       /* inputs read, but not to the end */
+	int nothing_read;      /* no input was read: none named, or none readable */
+	int trouble;	       /* problems != 0, an input error, or nothing read */
 	enum verdict_exit exit_status;
 };
 
 /* The verdict on r, which run_finish() has ended; fail_on SEV_NONE never
- * counts a finding as failing. */
+ * counts a finding as failing.  A run that read nothing is trouble even
+ * without a note: "nothing wrong" would then say nothing. */
 void verdict_of(const struct run *r, enum severity fail_on, struct verdict *v);
 
 #endif

@@ -178,11 +178,14 @@ static int cmp_entry(const void *a, const void *b)
 void ticket_read_dir(struct ticket_reader *t, const char *dir)
 {
 	struct entries e = {0};
+	size_t files = 0, hidden = 0;
 	walk(t, dir, 0, &e);
 	if (e.n > 1)
 		qsort(e.v, e.n, sizeof *e.v, cmp_entry);
 	for (size_t i = 0; i < e.n; i++) {
 		const char *p = e.v[i].path;
+		files += e.v[i].type == ENT_FILE;
+		hidden += e.v[i].type == ENT_HIDDEN;
 		switch (e.v[i].type) {
 		case ENT_FILE:
 			ticket_read_file(t, p);
@@ -208,6 +211,19 @@ void ticket_read_dir(struct ticket_reader *t, const char *dir)
 		snprintf(msg, sizeof msg,
 			 "more than SFDIAG_MAX_TICKET_FILES (%u) files; the rest was not read",
 			 SFDIAG_MAX_TICKET_FILES);
+		note(t, NOTE_ERROR, dir, msg);
+	}
+	/* A folder with nothing to read is an error, not a clean ticket. */
+	if (files == 0 && !e.truncated) {
+		char msg[200];
+		if (hidden)
+			snprintf(msg, sizeof msg,
+				 "folder holds no file to read (only %zu hidden one%s, skipped); "
+				 "put the customer's files in it",
+				 hidden, hidden == 1 ? "" : "s");
+		else
+			snprintf(msg, sizeof msg,
+				 "folder holds no file to read; put the customer's files in it");
 		note(t, NOTE_ERROR, dir, msg);
 	}
 	free(e.v);

@@ -99,13 +99,19 @@ static void text_time(struct report_text *t, int64_t ms)
 	report_text_lits(t, ts);
 }
 
+/* Append src's spans to t. */
+static void text_append(struct report_text *t, const struct report_text *src)
+{
+	for (size_t i = 0; i < src->nspan; i++) {
+		const struct report_span *sp = &src->span[i];
+		text_span(t, src->buf + sp->off, sp->len, sp->input, sp->field);
+	}
+}
+
 void report_text_copy(struct report_text *dst, const struct report_text *src)
 {
 	memset(dst, 0, sizeof *dst);
-	for (size_t i = 0; i < src->nspan; i++) {
-		const struct report_span *sp = &src->span[i];
-		text_span(dst, src->buf + sp->off, sp->len, sp->input, sp->field);
-	}
+	text_append(dst, src);
 }
 
 int report_text_equal(const struct report_text *a, const struct report_text *b)
@@ -1310,6 +1316,95 @@ static void summary(struct report_text *t, const struct report *m)
 	report_text_lits(t, ".");
 }
 
+/* ---- what was not read ---- */
+
+/* The inputs not read, or read only in part, each with its first error. */
+static void build_not_read(struct report *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->ninputs; i++)
+		n += !m->inputs[i].kind || m->inputs[i].failed;
+	m->not_read = xcalloc(n ? n : 1, sizeof *m->not_read);
+	for (size_t i = 0; i < m->ninputs; i++) {
+		const struct input_summary *in = &m->inputs[i];
+		if (in->kind && !in->failed)
+			continue;
+		struct report_unread *u = &m->not_read[m->nnot_read++];
+		u->file = in->file;
+		u->in_part = in->kind != NULL;
+		if (in->why) {
+			u->has_why = 1;
+			report_text_input(&u->why, -1, in->why, strlen(in->why));
+		}
+	}
+}
+
+/* "NAME (why)" of one input not read, or "NAME (only in part: why)". */
+static void unread_item(struct report_text *t, const struct report_unread *u)
+{
+	report_text_input(t, -1, u->file, strlen(u->file));
+	report_text_lits(t, " (");
+	if (u->in_part)
+		report_text_lits(t, "only in part: ");
+	if (u->has_why)
+		text_append(t, &u->why);
+	else
+		report_text_lits(t, "not read");
+	report_text_lits(t, ")");
+}
+
+/*
+ * The headline of a run that did not read everything (the verdict is
+ * trouble): "Could not read 1 of 2 inputs: NAME (why)." naming up to
+ * REPORT_HEADLINE_INPUTS inputs, "Nothing could be read: ..." when no input
+ * was read, or "Not everything was read: N records skipped (see Inputs)."
+ * when every input was read but records were skipped or a warning given.
+ */
+static void headline(struct report_text *t, const struct report *m)
+{
+	const struct verdict *v = &m->verdict;
+	if (v->inputs == 0) {
+		report_text_lits(t, "Nothing could be read: no input was named.");
+		return;
+	}
+	size_t failed = v->unread + v->partial;
+	if (failed == 0) {
+		uint64_t skipped = m->counts.skipped;
+		report_text_lits(t, "Not everything was read: ");
+		text_count(t, skipped ? skipped : v->problems);
+		if (skipped)
+			report_text_lits(t, skipped == 1 ? " record skipped" : " records skipped");
+		else
+			report_text_lits(t, v->problems == 1 ? " problem with the inputs"
+							     : " problems with the inputs");
+		report_text_lits(t, " (see Inputs).");
+		return;
+	}
+	report_text_lits(t, v->nothing_read ? "Nothing could be read: " : "Could not read ");
+	if (v->inputs > 1) {
+		if (v->nothing_read) {
+			report_text_lits(t, "none of ");
+		} else {
+			text_count(t, failed);
+			report_text_lits(t, " of ");
+		}
+		text_count(t, v->inputs);
+		report_text_lits(t, " inputs: ");
+	}
+	size_t shown = 0;
+	for (; shown < m->nnot_read && shown < REPORT_HEADLINE_INPUTS; shown++) {
+		if (shown)
+			report_text_lits(t, "; ");
+		unread_item(t, &m->not_read[shown]);
+	}
+	if (failed > shown) {
+		report_text_lits(t, "; and ");
+		text_count(t, failed - shown);
+		report_text_lits(t, " more (see Inputs)");
+	}
+	report_text_lits(t, ".");
+}
+
 struct report *report_build(const struct run *r, enum severity fail_on)
 {
 	struct report *m = xcalloc(1, sizeof *m);
@@ -1339,6 +1434,13 @@ struct report *report_build(const struct run *r, enum severity fail_on)
 	m->inputs = r->inputs;
 	m->ninputs = r->ninputs;
 	summary(&m->summary, m);
+	build_not_read(m);
+	m->complete = !m->verdict.trouble;
+	if (!m->complete)
+		headline(&m->headline, m);
+	m->none_found = m->complete		  ? "No problems found"
+			: m->verdict.nothing_read ? "Nothing was diagnosed"
+						  : "Nothing wrong in what could be read";
 	/* rules_load() refuses a directory without a complete report.conf. */
 	report_text_lits(&m->page_title, m->rs->report->msg[REPORT_MSG_PAGE_TITLE]);
 
@@ -1393,6 +1495,10 @@ void report_free(struct report *m)
 	for (size_t i = 0; i < m->nchanges; i++)
 		report_text_free(&m->changes[i].line);
 	free(m->changes);
+	for (size_t i = 0; i < m->nnot_read; i++)
+		report_text_free(&m->not_read[i].why);
+	free(m->not_read);
+	report_text_free(&m->headline);
 	report_text_free(&m->summary);
 	for (size_t i = 0; i < m->nshort; i++)
 		report_text_free(&m->in_short[i]);

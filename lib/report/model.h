@@ -6,8 +6,9 @@
  * report order and what each explains, each finding's evidence rows (which
  * fields, in what order and under what label is rules/report.conf), the
  * "who is affected" stories and whether they tell anything, the candidate
- * causes, the coverage gap, the timeline, the notes, the inputs read, the
- * summary counts and the verdict (engine/verdict.h).  The writers
+ * causes, the coverage gap, the timeline, the notes, the inputs read and
+ * those not read (the headline every format opens with), the summary
+ * counts and the verdict (engine/verdict.h).  The writers
  * (render_text.c, render_json.c, render_md.c, render_html.c) only lay it out.
  *
  * Text is format-neutral.  A sentence is a struct report_text: fixed text
@@ -42,6 +43,8 @@
 #define REPORT_BRIEF_VALUES 5
 /* Stories ("who is affected") told per finding in text, Markdown and HTML. */
 #define REPORT_BRIEF_STORIES 5
+/* Inputs the headline names; the others are "N more (see Inputs)". */
+#define REPORT_HEADLINE_INPUTS 3
 
 /* One piece of a sentence: fixed text, or a value read from input. */
 struct report_span {
@@ -200,6 +203,14 @@ struct report_note {
 	struct report_text msg;
 };
 
+/* An input not read, or read only in part (struct report, not_read). */
+struct report_unread {
+	const char *file; /* as named, borrowed from the run */
+	int in_part;	  /* read, but not to the end */
+	int has_why;
+	struct report_text why; /* its first error note, as input */
+};
+
 /* What the run read, in numbers. */
 struct report_counts {
 	size_t inputs;
@@ -216,6 +227,17 @@ struct report {
 	struct verdict verdict;
 	enum severity fail_on;
 	struct report_counts counts;
+	/* Whether every input was read to the end (verdict.trouble unset), and
+	 * when not, what every format says first: the headline ("Could not
+	 * read 1 of 2 inputs: NAME (why)."), naming up to
+	 * REPORT_HEADLINE_INPUTS inputs, and the inputs concerned, in the
+	 * order read.  none_found is the findings line when there are none:
+	 * "No problems found" only when complete. */
+	int complete;
+	struct report_text headline; /* empty when complete */
+	struct report_unread *not_read;
+	size_t nnot_read;
+	const char *none_found;
 	struct report_text summary; /* "Read 2 inputs: ..." */
 	/* "In short": two or three plain sentences on the first finding, what
 	 * broke and when, the fact that proves it, the one step to take. */

@@ -229,7 +229,7 @@ void render_verdict(struct strbuf *out, const struct report *m)
 {
 	size_t n = m->nf;
 	if (n == 0) {
-		sb_adds(out, "No problems found");
+		sb_adds(out, m->none_found);
 		return;
 	}
 	sb_printf(out, "%zu problem%s found ", n, n == 1 ? "" : "s");

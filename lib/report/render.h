@@ -83,7 +83,8 @@ const char *render_basename(const char *path);
 void render_test_command(struct strbuf *out, const struct report *m, report_value_fn value);
 /* s with its first letter in upper case. */
 void render_capital(struct strbuf *out, const char *s);
-/* "3 problems found (2 errors, 1 warning, 0 info)" or "No problems found";
+/* "3 problems found (2 errors, 1 warning, 0 info)", or with no finding the
+ * model's none_found ("No problems found" only when every input was read);
  * render_severity_counts writes the part in parentheses. */
 void render_verdict(struct strbuf *out, const struct report *m);
 void render_severity_counts(struct strbuf *out, const struct report *m);

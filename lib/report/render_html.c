@@ -703,15 +703,28 @@ int render_html(FILE *fp, const struct report *m, const struct render_opts *o)
 		    "style-src 'unsafe-inline'; img-src data:\">\n"
 		    "<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"generator\" "
 		    "content=\"sfdiag\">\n");
-	sb_printf(&b, "<title>sfdiag: %s</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n",
+	sb_adds(&b, "<title>sfdiag: ");
+	if (!m->complete) {
+		html_rtext(&b, m->rs, &m->headline);
+		sb_addc(&b, ' ');
+	}
+	sb_printf(&b, "%s</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n",
 		  sb_str(&verdict), css);
 	sb_adds(&b, "<header>\n<h1>");
 	html_rtext(&b, m->rs, &m->page_title);
-	sb_printf(&b, "</h1>\n<p class=\"verdict %s\">%s",
-		  m->nf == 0	     ? "ok"
-		  : sev[SEV_ERROR]   ? "error"
-		  : sev[SEV_WARNING] ? "warning"
-				     : "info",
+	sb_adds(&b, "</h1>\n");
+	if (!m->complete) {
+		/* Never green while part of the evidence was not read. */
+		sb_adds(&b, "<p class=\"verdict error unread\">");
+		html_rtext(&b, m->rs, &m->headline);
+		sb_adds(&b, "</p>\n");
+	}
+	sb_printf(&b, "<p class=\"verdict %s\">%s",
+		  m->nf == 0 && !m->complete ? "warning"
+		  : m->nf == 0		     ? "ok"
+		  : sev[SEV_ERROR]	     ? "error"
+		  : sev[SEV_WARNING]	     ? "warning"
+					     : "info",
 		  sb_str(&verdict));
 	if (m->nf) {
 		sb_adds(&b, ": ");

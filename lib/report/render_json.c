@@ -233,6 +233,22 @@ int render_json(FILE *fp, const struct report *m, const struct render_opts *o)
 	cJSON_AddNumberToObject(verdict, "info", (double)sev[SEV_INFO]);
 	cJSON_AddNumberToObject(verdict, "input_errors", c->input_errors);
 	cJSON_AddStringToObject(verdict, "fail_on", severity_name(m->fail_on));
+	/* What was not read, first in every format: here as data. */
+	cJSON_AddBoolToObject(verdict, "complete", m->complete);
+	cJSON *nr = cJSON_AddArrayToObject(verdict, "not_read");
+	for (size_t i = 0; i < m->nnot_read; i++) {
+		const struct report_unread *u = &m->not_read[i];
+		cJSON *it = cJSON_CreateObject();
+		add_file(it, "file", rs, u->file);
+		cJSON_AddBoolToObject(it, "in_part", u->in_part);
+		if (u->has_why)
+			add_text(it, "why", rs, &u->why);
+		else
+			cJSON_AddNullToObject(it, "why");
+		cJSON_AddItemToArray(nr, it);
+	}
+	if (!m->complete)
+		add_text(verdict, "headline", rs, &m->headline);
 
 	cJSON *shorts = cJSON_AddArrayToObject(root, "in_short");
 	for (size_t i = 0; i < m->nshort; i++)

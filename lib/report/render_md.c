@@ -378,7 +378,15 @@ int render_md(FILE *fp, const struct report *m, const struct render_opts *o)
 	struct strbuf b = {0};
 	(void)o;
 
-	if (m->nf == 0) {
+	if (!m->complete) {
+		sb_adds(&b, "**");
+		md_text(&b, m->rs, &m->headline, 1);
+		sb_adds(&b, "**\n\n");
+	}
+	if (m->nf == 0 && !m->complete) {
+		sb_adds(&b, m->none_found);
+		sb_addc(&b, '.');
+	} else if (m->nf == 0) {
 		sb_adds(&b, "**sfdiag found no problems.**");
 	} else {
 		sb_printf(&b, "**sfdiag found %zu problem%s** ", m->nf, m->nf == 1 ? "" : "s");

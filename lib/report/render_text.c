@@ -378,9 +378,18 @@ int render_text(FILE *fp, const struct report *m, const struct render_opts *o)
 	struct out w = {.o = o, .rs = m->rs};
 	struct strbuf s = {0};
 
+	/* What was not read comes first, so that "nothing wrong" cannot be
+	 * taken for the whole story. */
+	if (!m->complete) {
+		report_text_flat(&s, m->rs, &m->headline, value);
+		color(&w, RED);
+		render_wrap(&w.sb, sb_str(&s), 0, 0, (size_t)o->width);
+		color(&w, RESET);
+		sb_reset(&s);
+	}
 	color(&w, BOLD);
 	if (m->nf == 0)
-		sb_adds(&w.sb, "No problems found");
+		sb_adds(&w.sb, m->none_found);
 	else
 		sb_printf(&w.sb, "%zu problem%s found", m->nf, m->nf == 1 ? "" : "s");
 	color(&w, RESET);

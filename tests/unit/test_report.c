@@ -4,7 +4,8 @@
  * rewording a shipped rule or message changes nothing in this file:
  * finding order, evidence rows taken from report.conf, sentences whose
  * input values stay apart from their fixed text, the coverage gap, the
- * draft rule, the verdict counts, and the load-time checks of report.conf.
+ * draft rule, the verdict counts, what was not read (the headline), and the
+ * load-time checks of report.conf.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -514,6 +515,88 @@ static void test_load_errors(void)
 	sb_free(&sb);
 }
 
+/* What was not read: the headline, the inputs concerned, the findings line
+ * when nothing was found, and file names and reasons masked like any input. */
+static void test_not_read(void)
+{
+	setup(report_conf);
+	write_file("secrets.conf", "mask /hunter2/\n");
+	struct ruleset *rs = load();
+	struct run r;
+	if (!rs) {
+		CHECK(0);
+		teardown();
+		return;
+	}
+	struct strbuf sb = {0};
+	static const char *const clean = HEADER "ann@example.com,2026-11-03T10:00:00Z,"
+						"198.51.100.1,Success,Sync\n";
+
+	/* Everything read: no headline, and only then "No problems found". */
+	struct report *m = diagnose(rs, &r, clean, NULL, SEV_ERROR);
+	CHECK(m->complete);
+	CHECK_INT(m->nnot_read, 0);
+	CHECK_INT(m->headline.len, 0);
+	CHECK_STR(m->none_found, "No problems found");
+	report_free(m);
+	run_free(&r);
+
+	/* One of two inputs could not be opened; the reason is input. */
+	CHECK(run_init(&r, rs) == 0);
+	run_unreadable(&r, "hunter2.csv", "cannot open: hunter2");
+	feed(&r, "logins.csv", clean);
+	run_finish(&r);
+	m = report_build(&r, SEV_ERROR);
+	CHECK(!m->complete);
+	CHECK_INT(m->verdict.exit_status, VERDICT_TROUBLE);
+	CHECK_INT(m->nnot_read, 1);
+	CHECK_STR(m->not_read[0].file, "hunter2.csv");
+	CHECK(!m->not_read[0].in_part);
+	CHECK(m->not_read[0].has_why);
+	CHECK_STR(
+	    flat(&sb, rs, &m->headline),
+	    "Could not read 1 of 2 inputs: <text:hunter2.csv> (<text:cannot open: hunter2>).");
+	CHECK_STR(m->none_found, "Nothing wrong in what could be read");
+	/* The writers' value function masks the file name and the reason. */
+	sb_reset(&sb);
+	report_text_flat(&sb, rs, &m->headline, render_value);
+	CHECK_STR(sb_str(&sb), "Could not read 1 of 2 inputs: [secret: 7 chars, a-z 0-9].csv "
+			       "(cannot open: [secret: 7 chars, a-z 0-9]).");
+	report_free(m);
+	run_free(&r);
+
+	/* Nothing read, more inputs than the headline names. */
+	CHECK(run_init(&r, rs) == 0);
+	for (int i = 0; i < REPORT_HEADLINE_INPUTS + 2; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "f%d.xls", i);
+		run_unreadable(&r, name, "no");
+	}
+	run_finish(&r);
+	m = report_build(&r, SEV_ERROR);
+	CHECK(!m->complete);
+	CHECK(m->verdict.nothing_read);
+	CHECK_INT(m->nnot_read, REPORT_HEADLINE_INPUTS + 2);
+	CHECK_STR(flat(&sb, rs, &m->headline),
+		  "Nothing could be read: none of 5 inputs: <text:f0.xls> (<text:no>); "
+		  "<text:f1.xls> (<text:no>); <text:f2.xls> (<text:no>); and 2 more (see Inputs).");
+	CHECK_STR(m->none_found, "Nothing was diagnosed");
+	report_free(m);
+	run_free(&r);
+
+	/* No input named at all is trouble too. */
+	CHECK(run_init(&r, rs) == 0);
+	run_finish(&r);
+	m = report_build(&r, SEV_ERROR);
+	CHECK(!m->complete);
+	CHECK_STR(flat(&sb, rs, &m->headline), "Nothing could be read: no input was named.");
+	report_free(m);
+	run_free(&r);
+	sb_free(&sb);
+	rules_free(rs);
+	teardown();
+}
+
 /* Text copies and comparisons, which triage's rollup relies on. */
 static void test_text(void)
 {
@@ -536,4 +619,4 @@ static void test_text(void)
 }
 
 UNIT_MAIN(test_order_and_verdict, test_rows_from_data, test_coverage_gap, test_unknown_and_draft,
-	  test_load_errors, test_text)
+	  test_load_errors, test_not_read, test_text)
