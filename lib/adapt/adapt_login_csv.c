@@ -193,12 +193,62 @@ static void on_field(void *data, size_t n, void *ctx)
 	add_field(ctx, data, n);
 }
 
+/* Headers listed in a suggestion, as written in the file. */
+#define MAX_SUGGESTED 8
+
+/* Add header cell s[0..n) to the list of unmapped headers, quotes and outer
+ * white space removed, at most MAX_SUGGESTED of them. */
+static void add_written(struct strbuf *out, size_t index, const char *s, size_t n)
+{
+	if (index > MAX_SUGGESTED)
+		return;
+	if (index == MAX_SUGGESTED) {
+		sb_adds(out, ", ...");
+		return;
+	}
+	s = str_trim(s, &n);
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+		s++;
+		n -= 2;
+	}
+	if (n > 64)
+		n = 64; /* a header, not a value: keep the suggestion short */
+	sb_printf(out, "%s%.*s", index ? ", " : "", (int)n, s);
+}
+
+/*
+ * For each `expect` field of fields.conf that no column fills (nor its
+ * fallback): say what the report lacks and, for a warning, the fields.conf
+ * line that would map it, naming the headers nothing read (a translated
+ * export).
+ */
+static void note_missing(struct csvstate *st, const int *best_col, const struct strbuf *unused,
+			 size_t nunused)
+{
+	const struct ruleset *rs = st->ac->rs;
+	for (size_t i = 0; i < rs->nexpects; i++) {
+		const struct field_expect *e = &rs->expects[i];
+		int fb = rs->fallback[e->field];
+		if (best_col[e->field] >= 0 || (fb >= 0 && best_col[fb] >= 0))
+			continue;
+		if (nunused && e->level == NOTE_WARNING)
+			adapter_note(st->ac, e->level, st->row_line,
+				     "%s; if one of the columns not read (%s) holds it, add the "
+				     "line `alias %s HEADER` to fields.conf, with that column's "
+				     "header",
+				     e->text, sb_str(unused), rs->fields[e->field].name);
+		else
+			adapter_note(st->ac, e->level, st->row_line, "%s", e->text);
+	}
+}
+
 static void map_header(struct csvstate *st)
 {
 	const struct ruleset *rs = st->ac->rs;
 	int best_rank[SFDIAG_MAX_FIELDS];
 	int best_col[SFDIAG_MAX_FIELDS];
-	struct strbuf unused = {0};
+	struct strbuf unused = {0}, as_written = {0};
+	size_t nunused = 0;
 
 	for (size_t f = 0; f < SFDIAG_MAX_FIELDS; f++)
 		best_rank[f] = best_col[f] = -1;
@@ -210,8 +260,11 @@ static void map_header(struct csvstate *st)
 		int f = header_field(rs, st->ac->csv_kind, norm, &rank);
 		st->col_field[c] = -1;
 		if (f < 0) {
-			if (norm[0])
+			if (norm[0]) {
 				sb_printf(&unused, "%s%s", unused.len ? ", " : "", norm);
+				add_written(&as_written, nunused++, st->row.buf + st->off[c],
+					    st->len[c]);
+			}
 			continue;
 		}
 		if (best_col[f] < 0 || rank < best_rank[f]) {
@@ -226,7 +279,9 @@ static void map_header(struct csvstate *st)
 	if (unused.len)
 		adapter_note(st->ac, NOTE_INFO, st->row_line, "columns not used by any field: %s",
 			     sb_str(&unused));
+	note_missing(st, best_col, &as_written, nunused);
 	sb_free(&unused);
+	sb_free(&as_written);
 }
 
 static void emit_row(struct csvstate *st)

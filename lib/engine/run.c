@@ -308,7 +308,9 @@ void run_input(struct run *r, struct input *in)
 		on_note(&fc, NOTE_ERROR, 1,
 			"not a recognised input: the first line looks like a CSV header, but no "
 			"column maps to a required field in fields.conf (and no error signature "
-			"was found in the text)");
+			"was found in the text); if this is a login export with headers in "
+			"another language, add the line `alias status HEADER` to fields.conf, "
+			"with the header of its status column");
 	if (!fc.kinds && csv_like)
 		sum->kind = NULL; /* read to the end, but not understood */
 	else if (!fc.kinds && ac.records)

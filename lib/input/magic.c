@@ -10,8 +10,8 @@
 #include <string.h>
 
 /* The Setup page a customer can download the export from. */
-#define ASK_DOWNLOAD                                                                      \
-	"ask for the Login History download instead (Setup > Login History > Download, " \
+#define ASK_DOWNLOAD                                                                               \
+	"ask for the Login History download instead (Setup > Login History > Download, "           \
 	"CSV or GZIP)"
 
 struct signature {
@@ -21,7 +21,8 @@ struct signature {
 };
 
 static const struct signature signatures[] = {
-    {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8,
+    {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+     8,
      {"an Excel 97-2003 workbook (.xls) or another Office 97-2003 file",
       "open it in Excel, save it as .xlsx or CSV and send that"}},
     {"%PDF-", 5, {"a PDF document (a printout, not the data)", ASK_DOWNLOAD}},
@@ -29,8 +30,7 @@ static const struct signature signatures[] = {
     {"\xFF\xD8\xFF", 3, {"a JPEG image (a screenshot?)", ASK_DOWNLOAD}},
     {"GIF87a", 6, {"a GIF image (a screenshot?)", ASK_DOWNLOAD}},
     {"GIF89a", 6, {"a GIF image (a screenshot?)", ASK_DOWNLOAD}},
-    {"{\\rtf", 5,
-     {"an RTF document", "save it as plain text (.txt), or send the original export"}},
+    {"{\\rtf", 5, {"an RTF document", "save it as plain text (.txt), or send the original export"}},
 };
 
 const struct file_magic *magic_identify(const void *head, size_t n)

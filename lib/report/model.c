@@ -1357,8 +1357,10 @@ static void unread_item(struct report_text *t, const struct report_unread *u)
  * The headline of a run that did not read everything (the verdict is
  * trouble): "Could not read 1 of 2 inputs: NAME (why)." naming up to
  * REPORT_HEADLINE_INPUTS inputs, "Nothing could be read: ..." when no input
- * was read, or "Not everything was read: N records skipped (see Inputs)."
- * when every input was read but records were skipped or a warning given.
+ * was read, or "Not everything was read: N records skipped, in NAME (see
+ * Inputs)." when every input was read but records were skipped or a warning
+ * given, naming the first inputs a warning or error is about.  The notes
+ * must be built (report_build builds them first).
  */
 static void headline(struct report_text *t, const struct report *m)
 {
@@ -1377,6 +1379,19 @@ static void headline(struct report_text *t, const struct report *m)
 		else
 			report_text_lits(t, v->problems == 1 ? " problem with the inputs"
 							     : " problems with the inputs");
+		/* Which files: the first few that a warning names. */
+		size_t named = 0;
+		for (size_t i = 0; i < m->ninputs && named < REPORT_HEADLINE_INPUTS; i++) {
+			const char *f = m->inputs[i].file;
+			int warned = 0;
+			for (size_t k = 0; k < m->nnotes && !warned; k++)
+				warned = m->notes[k].level != NOTE_INFO && m->notes[k].file &&
+					 strcmp(m->notes[k].file, f) == 0;
+			if (!warned)
+				continue;
+			report_text_lits(t, named++ ? ", " : ", in ");
+			report_text_input(t, -1, f, strlen(f));
+		}
 		report_text_lits(t, " (see Inputs).");
 		return;
 	}
@@ -1434,13 +1449,6 @@ struct report *report_build(const struct run *r, enum severity fail_on)
 	m->inputs = r->inputs;
 	m->ninputs = r->ninputs;
 	summary(&m->summary, m);
-	build_not_read(m);
-	m->complete = !m->verdict.trouble;
-	if (!m->complete)
-		headline(&m->headline, m);
-	m->none_found = m->complete		  ? "No problems found"
-			: m->verdict.nothing_read ? "Nothing was diagnosed"
-						  : "Nothing wrong in what could be read";
 	/* rules_load() refuses a directory without a complete report.conf. */
 	report_text_lits(&m->page_title, m->rs->report->msg[REPORT_MSG_PAGE_TITLE]);
 
@@ -1479,6 +1487,14 @@ struct report *report_build(const struct run *r, enum severity fail_on)
 		report_text_input(&m->notes[i].msg, -1, n->msg, strlen(n->msg));
 	}
 	m->notes_dropped = r->notes_dropped;
+
+	build_not_read(m);
+	m->complete = !m->verdict.trouble;
+	if (!m->complete)
+		headline(&m->headline, m);
+	m->none_found = m->complete		  ? "No problems found"
+			: m->verdict.nothing_read ? "Nothing was diagnosed"
+						  : "Nothing wrong in what could be read";
 	return m;
 }
 

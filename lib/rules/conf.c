@@ -30,6 +30,35 @@ static int known_field(struct loader *ld, const char *what, const char *name)
 
 /* ---- fields.conf ---- */
 
+/* Append the '|'-separated header aliases in list to f, normalized; an
+ * alias another field already has is an error, one f has is skipped (the
+ * same label in two languages). */
+static void add_aliases(struct loader *ld, struct field_def *f, char *list)
+{
+	const struct ruleset *rs = ld->rs;
+	size_t cap = f->naliases;
+	while (*list) {
+		char *bar = strchr(list, '|');
+		size_t n = bar ? (size_t)(bar - list) : strlen(list);
+		char norm[256];
+		rules_normalize_header(list, n, norm, sizeof norm);
+		if (norm[0]) {
+			int rank;
+			int other = rules_field_for_header(rs, norm, &rank);
+			if (other >= 0 && other != (int)(f - rs->fields)) {
+				lex_error(&ld->lx, list,
+					  "alias '%.*s' already belongs to field '%s'", (int)n,
+					  list, rs->fields[other].name);
+			} else if (other < 0) {
+				f->aliases =
+				    xgrow(f->aliases, &cap, f->naliases + 1, sizeof *f->aliases);
+				f->aliases[f->naliases++] = xstrdup(norm);
+			}
+		}
+		list = bar ? bar + 1 : list + n;
+	}
+}
+
 static void field_directive(struct loader *ld, char *rest)
 {
 	struct ruleset *rs = ld->rs;
@@ -50,24 +79,52 @@ static void field_directive(struct loader *ld, char *rest)
 	}
 	struct field_def *f = &rs->fields[rs->nfields++];
 	f->name = xstrdup(name);
-	size_t cap = 0;
-	while (*rest) {
-		char *bar = strchr(rest, '|');
-		size_t n = bar ? (size_t)(bar - rest) : strlen(rest);
-		char norm[256];
-		rules_normalize_header(rest, n, norm, sizeof norm);
-		if (norm[0]) {
-			int rank;
-			int other = rules_field_for_header(rs, norm, &rank);
-			if (other >= 0 && other != (int)(f - rs->fields))
-				lex_error(&ld->lx, rest,
-					  "alias '%.*s' already belongs to field '%s'", (int)n,
-					  rest, rs->fields[other].name);
-			f->aliases = xgrow(f->aliases, &cap, f->naliases + 1, sizeof *f->aliases);
-			f->aliases[f->naliases++] = xstrdup(norm);
-		}
-		rest = bar ? bar + 1 : rest + n;
+	add_aliases(ld, f, rest);
+}
+
+/* alias FIELD ALIAS | ...: more headers of a declared field (the labels of
+ * a translated export), ranked after those before. */
+static void alias_directive(struct loader *ld, char *rest)
+{
+	char *name = str_take_word(rest, &rest);
+	int f = known_field(ld, "alias", name);
+	if (f < 0)
+		return;
+	if (!*rest) {
+		lex_error(&ld->lx, name, "alias: no header given for field '%s'", name);
+		return;
 	}
+	add_aliases(ld, &ld->rs->fields[f], rest);
+}
+
+/* expect FIELD info|warning TEXT: a login export whose header fills neither
+ * FIELD nor its fallback gets a note of that level saying TEXT. */
+static void expect_directive(struct loader *ld, char *rest)
+{
+	struct ruleset *rs = ld->rs;
+	char *name = str_take_word(rest, &rest);
+	char *level = str_take_word(rest, &rest);
+	int f = known_field(ld, "expect", name);
+	if (f < 0)
+		return;
+	if (strcmp(level, "info") != 0 && strcmp(level, "warning") != 0) {
+		lex_error(&ld->lx, level, "expect %s: level must be info or warning, not '%s'",
+			  name, level);
+		return;
+	}
+	if (!*rest) {
+		lex_error(&ld->lx, name, "expect %s: say what the report lacks without it", name);
+		return;
+	}
+	if (rs->nexpects >= SFDIAG_MAX_FIELDS) {
+		lex_error(&ld->lx, name, "more than SFDIAG_MAX_FIELDS (%d) expect lines",
+			  SFDIAG_MAX_FIELDS);
+		return;
+	}
+	struct field_expect *e = &rs->expects[rs->nexpects++];
+	e->field = f;
+	e->level = level[0] == 'w' ? NOTE_WARNING : NOTE_INFO;
+	e->text = xstrdup(rest);
 }
 
 static void success_directive(struct loader *ld, char *rest)
@@ -221,6 +278,10 @@ void conf_parse_fields(struct loader *ld)
 		char *kw = str_take_word(text, &rest);
 		if (strcmp(kw, "field") == 0) {
 			field_directive(ld, rest);
+		} else if (strcmp(kw, "alias") == 0) {
+			alias_directive(ld, rest);
+		} else if (strcmp(kw, "expect") == 0) {
+			expect_directive(ld, rest);
 		} else if (strcmp(kw, "require") == 0) {
 			char *name = str_take_word(rest, &rest);
 			int f = known_field(ld, "require", name);
@@ -253,10 +314,11 @@ void conf_parse_fields(struct loader *ld)
 		} else if (strcmp(kw, "define") == 0) {
 			pattern_define(&ld->lx, &rs->defines, rest, rs->use_jit);
 		} else {
-			lex_error(&ld->lx, kw,
-				  "unknown directive '%s' (expected field, fallback, require, "
-				  "success, key, exchange, array, secret or define)",
-				  kw);
+			lex_error(
+			    &ld->lx, kw,
+			    "unknown directive '%s' (expected field, alias, expect, fallback, "
+			    "require, success, key, exchange, array, secret or define)",
+			    kw);
 		}
 	}
 }

@@ -303,6 +303,8 @@ void rules_free(struct ruleset *rs)
 		cond_free(&rs->success[i]);
 	free(rs->success);
 	free(rs->success_kind);
+	for (size_t i = 0; i < rs->nexpects; i++)
+		free(rs->expects[i].text);
 	for (size_t i = 0; i < rs->nkeys; i++)
 		free(rs->keys[i].alias);
 	free(rs->keys);

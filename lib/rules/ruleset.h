@@ -20,6 +20,7 @@
 
 #include "base/limits.h"
 #include "base/mask.h"
+#include "base/note.h"
 #include "rules/kinds.h"
 #include "rules/pattern.h"
 
@@ -164,6 +165,14 @@ struct field_def {
 	int secret;	 /* never printed; evidence shows its shape only */
 };
 
+/* A column a login export should have: without it (and its fallback) the
+ * reader notes, at level, what the report lacks (fields.conf `expect`). */
+struct field_expect {
+	int field;
+	enum note_level level;
+	char *text; /* "no Username column: users are unknown" */
+};
+
 /*
  * The fields that code reads or fills by name, each the number of a field
  * of fields.conf.  rules_load() binds them through one table (rules.c) and
@@ -200,6 +209,8 @@ struct ruleset {
 	size_t nfallbacks;
 	int required[SFDIAG_MAX_FIELDS];
 	size_t nrequired;
+	struct field_expect expects[SFDIAG_MAX_FIELDS]; /* fields.conf `expect`, in order */
+	size_t nexpects;
 	struct cond *success; /* ANDed per kind: success_kind[i] is cond i's kind */
 	unsigned *success_kind;
 	size_t nsuccess;

@@ -584,6 +584,19 @@ static void test_not_read(void)
 	report_free(m);
 	run_free(&r);
 
+	/* Every input read, but a record skipped: the file a warning names. */
+	CHECK(run_init(&r, rs) == 0);
+	feed(&r, "other.csv", clean);
+	feed(&r, "logins.csv", HEADER "ann@example.com,2026-11-03T10:00:00Z\n");
+	run_finish(&r);
+	m = report_build(&r, SEV_ERROR);
+	CHECK(!m->complete);
+	CHECK_INT(m->nnot_read, 0);
+	CHECK_STR(flat(&sb, rs, &m->headline),
+		  "Not everything was read: 1 record skipped, in <text:logins.csv> (see Inputs).");
+	report_free(m);
+	run_free(&r);
+
 	/* No input named at all is trouble too. */
 	CHECK(run_init(&r, rs) == 0);
 	run_finish(&r);

@@ -273,6 +273,58 @@ static void test_errors(void)
 		       "a.rules:2:15: expected ~, !~, ==, !=, starts-with, ends-with or contains"));
 }
 
+/* fields.conf `alias` and `expect`: more headers for a declared field, and
+ * what a login export lacks without a column. */
+static void test_alias_expect(void)
+{
+	struct strbuf conf = {0};
+	int rank;
+	sb_adds(&conf, fields_conf);
+	sb_adds(&conf, "alias user   Benutzername | Username | ユーザ名\n"
+		       "alias time   Heure de connexion\n"
+		       "expect user warning no Username column: users are unknown\n"
+		       "expect application info no Application column\n");
+	setup(good_rules);
+	write_file("fields.conf", sb_str(&conf));
+	struct ruleset *rs = rules_load(dir, 1, collect, NULL);
+	CHECK(rs != NULL);
+	CHECK_STR(sb_str(&errors), "");
+	int user = rules_field(rs, "user");
+	CHECK_INT(rules_field_for_header(rs, "benutzername", &rank), user);
+	CHECK_INT(rank, 1); /* after Username (= USER_NAME); the repeat is skipped */
+	CHECK_INT(rules_field_for_header(rs, "ユーザ名", &rank), user);
+	CHECK_INT(rank, 2);
+	CHECK_INT(rules_field_for_header(rs, "heuredeconnexion", &rank), rules_field(rs, "time"));
+	CHECK_INT(rs->nexpects, 2);
+	CHECK_INT(rs->expects[0].field, user);
+	CHECK_INT(rs->expects[0].level, NOTE_WARNING);
+	CHECK_STR(rs->expects[0].text, "no Username column: users are unknown");
+	CHECK_INT(rs->expects[1].level, NOTE_INFO);
+	rules_free(rs);
+	teardown();
+
+	sb_reset(&conf);
+	sb_adds(&conf, fields_conf);
+	sb_adds(&conf, "alias nosuch  Foo\n"
+		       "alias user    Source IP\n"
+		       "alias user\n"
+		       "expect user  fatal users are unknown\n"
+		       "expect time  warning\n");
+	setup(good_rules);
+	write_file("fields.conf", sb_str(&conf));
+	rs = rules_load(dir, 1, collect, NULL);
+	CHECK(rs == NULL);
+	const char *e = sb_str(&errors);
+	CHECK(contains(e, "alias: unknown field 'nosuch'"));
+	CHECK(contains(e, "alias 'Source IP' already belongs to field 'source_ip'"));
+	CHECK(contains(e, "alias: no header given for field 'user'"));
+	CHECK(contains(e, "expect user: level must be info or warning, not 'fatal'"));
+	CHECK(contains(e, "expect time: say what the report lacks without it"));
+	rules_free(rs);
+	teardown();
+	sb_free(&conf);
+}
+
 static void test_severity(void)
 {
 	enum severity s;
@@ -289,4 +341,4 @@ static void cleanup(void)
 	sb_free(&errors);
 }
 
-UNIT_MAIN(test_normalize, test_load_good, test_errors, test_severity, cleanup)
+UNIT_MAIN(test_normalize, test_load_good, test_errors, test_alias_expect, test_severity, cleanup)
