@@ -363,7 +363,8 @@ static int list_tickets(struct triage *tr)
 			free(p);
 		} else if (S_ISDIR(st.st_mode)) {
 			ticket_new(tr, nm, p, TICKET_DIR);
-		} else if (S_ISREG(st.st_mode) && arc_suffix(nm)) {
+		} else if (S_ISREG(st.st_mode) && ticket_is_archive(p)) {
+			/* An archive by its content: "attachment" is a ticket too. */
 			char *name = xstrndup(nm, strlen(nm) - arc_suffix(nm));
 			ticket_new(tr, name, p, TICKET_ARCHIVE);
 			free(name);

@@ -133,11 +133,18 @@ static int unsafe_name(const char *name)
 	return 0;
 }
 
-/* 1 if a component of the name starts with '.' (.DS_Store) or is __MACOSX. */
+/* 1 if a component of the name starts with '.' (.DS_Store) or is __MACOSX;
+ * a component that is "." alone (./LoginHistory.csv) names no file. */
 static int hidden_name(const char *name)
 {
 	for (const char *p = name; *p;) {
 		size_t n = strcspn(p, "/\\");
+		if (n == 1 && p[0] == '.') {
+			p += n;
+			if (*p)
+				p++;
+			continue;
+		}
 		if ((n > 0 && p[0] == '.') || (n == 8 && strncmp(p, "__MACOSX", 8) == 0))
 			return 1;
 		p += n;
@@ -208,7 +215,10 @@ static int entry(struct reader *rd, struct archive_entry *e, const char *path,
 	struct strbuf disp = {0};
 	int go_on = 1;
 
-	sb_printf(&disp, "%s/%s", path, name ? name : "(unreadable name)");
+	const char *shown = name;
+	while (shown && shown[0] == '.' && shown[1] == '/')
+		shown += 2; /* "./LoginHistory.csv", as `tar czf t.tgz .` names it */
+	sb_printf(&disp, "%s/%s", path, shown ? shown : "(unreadable name)");
 	rd->entry = 0;
 	if (archive_entry_filetype(e) == AE_IFDIR && !archive_entry_hardlink(e))
 		goto skip;
@@ -288,6 +298,101 @@ static void register_exit(void)
 static long arc_read_inner(const char *path, const struct arc_limits *lim,
 			   const struct arc_visitor *v);
 
+/*
+ * The formats and filters arc_probe and arc_read accept: every archive a
+ * ticket may arrive in, and no format that bids on plain text (mtree, warc,
+ * raw).  A filter libarchive could only run as an external program
+ * (ARCHIVE_WARN) is not kept: sfdiag starts no process.
+ */
+static void support_formats(struct archive *a)
+{
+	int (*const filters[])(struct archive *) = {
+	    archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
+	    archive_read_support_filter_xz,   archive_read_support_filter_lzma,
+	    archive_read_support_filter_zstd,
+	};
+	for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
+		(void)filters[i](a); /* WARN: external program; never found, never run */
+	archive_read_support_format_zip(a);
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	archive_read_support_format_cpio(a);
+	archive_read_support_format_rar(a);
+	archive_read_support_format_rar5(a);
+	archive_read_support_format_iso9660(a);
+	archive_read_support_format_cab(a);
+	archive_read_support_format_xar(a);
+	archive_read_support_format_lha(a);
+}
+
+/* First bytes of a file that may start an archive: a NUL byte (every
+ * binary archive header has one) or the magic of a compression filter
+ * (a tar.gz starts with 1F 8B).  Text never does, so most files are told
+ * apart without libarchive. */
+static int maybe_archive(const unsigned char *b, size_t n)
+{
+	if (memchr(b, '\0', n))
+		return 1;
+	return (n >= 2 && b[0] == 0x1F && b[1] == 0x8B) || (n >= 3 && memcmp(b, "BZh", 3) == 0) ||
+	       (n >= 4 && memcmp(b, "\x28\xB5\x2F\xFD", 4) == 0) ||
+	       (n >= 6 && memcmp(b, "7z\xBC\xAF\x27\x1C", 6) == 0) ||
+	       (n >= 4 && memcmp(b, "Rar!", 4) == 0);
+}
+
+/* A zip member that makes the zip a workbook rather than a bundle of files. */
+static int workbook_member(const char *name)
+{
+	return strcmp(name, "xl/workbook.xml") == 0 || strcmp(name, "[Content_Types].xml") == 0 ||
+	       strcmp(name, "mimetype") == 0 || strcmp(name, "content.xml") == 0;
+}
+
+enum arc_content arc_probe(const char *path)
+{
+	unsigned char head[512];
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return ARC_NONE;
+	ssize_t got = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, sizeof head) : -1;
+	if (got <= 0 || !maybe_archive(head, (size_t)got) || lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		return ARC_NONE;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	pthread_once(&exit_once, register_exit);
+	atomic_fetch_add(&in_libarchive, 1);
+	enum arc_content kind = ARC_NONE;
+	struct archive *a = archive_read_new();
+	struct archive_entry *e = a ? archive_entry_new() : NULL;
+	if (e) {
+		support_formats(a);
+		if (archive_read_open_fd(a, fd, 16384) == ARCHIVE_OK &&
+		    archive_read_next_header2(a, e) >= ARCHIVE_WARN) {
+			kind = ARC_ARCHIVE;
+			/* An Office file names its parts early; look at a few. */
+			int is_zip =
+			    archive_format(a) == ARCHIVE_FORMAT_ZIP ||
+			    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+			for (int i = 0; is_zip && i < 64; i++) {
+				const char *nm = archive_entry_pathname(e);
+				if (nm && workbook_member(nm)) {
+					kind = ARC_WORKBOOK;
+					break;
+				}
+				if (archive_read_next_header2(a, e) < ARCHIVE_WARN)
+					break;
+			}
+		}
+	}
+	archive_entry_free(e);
+	if (a)
+		archive_read_free(a);
+	atomic_fetch_sub(&in_libarchive, 1);
+	close(fd);
+	return kind;
+}
+
 long arc_read(const char *path, const struct arc_limits *lim, const struct arc_visitor *v)
 {
 	pthread_once(&exit_once, register_exit);
@@ -320,15 +425,11 @@ static long arc_read_inner(const char *path, const struct arc_limits *lim,
 		close(fd);
 		return -1;
 	}
-	/* Only the formats a ticket arrives in: less parser surface. */
-	archive_read_support_filter_gzip(rd.a);
-	archive_read_support_format_zip(rd.a);
-	archive_read_support_format_tar(rd.a);
-	archive_read_support_format_gnutar(rd.a);
+	support_formats(rd.a);
 
 	long members = 0;
 	if (archive_read_open_fd(rd.a, fd, 16384) != ARCHIVE_OK) {
-		note(v, NOTE_ERROR, path, "not a zip or tar archive: %s",
+		note(v, NOTE_ERROR, path, "not an archive sfdiag reads: %s",
 		     archive_error_string(rd.a));
 		members = -1;
 		goto out;

@@ -1,6 +1,8 @@
 /*
- * archive.h - read a zip, tar, tar.gz or tgz archive in place, member by
- * member, with libarchive and the limits of base/limits.h against bombs.
+ * archive.h - read an archive in place, member by member, with libarchive and
+ * the limits of base/limits.h against bombs: zip, 7z, tar (plain or
+ * compressed with gzip, bzip2, xz or zstd), cpio, rar, ISO 9660, cab, xar and
+ * lha, recognised by their content.
  *
  * Included as "input/archive.h": the stage folder keeps it from shadowing
  * libarchive's <archive.h>.
@@ -37,14 +39,15 @@ struct arc_visitor {
 };
 
 /*
- * Read the zip, tar, tar.gz or tgz archive at path without unpacking it:
+ * Read the archive at path without unpacking it:
  * hand each regular member to v->member in archive order.  The archive itself
  * is opened with O_NOFOLLOW.  Members are skipped, with a note, when they are
  * symbolic or hard links, devices or FIFOs (warning), when their name is
  * absolute or has a ".." component (warning), or when they would exceed a
  * limit (error; reading stops at the total or entry-count limit).  Folders
  * are skipped silently, hidden files (a name component starting with '.',
- * as __MACOSX/ and .DS_Store) with an info note.  Returns the number of
+ * as __MACOSX/ and .DS_Store) with an info note; a "./" component (as `tar
+ * czf t.tgz .` writes) is no hidden file, and is left out of the name.  Returns the number of
  * members handed out, or -1 if the archive could not be opened or read at
  * all (after a note).
  */
@@ -53,5 +56,20 @@ long arc_read(const char *path, const struct arc_limits *lim, const struct arc_v
 /* Length of the archive suffix of name (".zip", ".tar", ".tar.gz", ".tgz",
  * any case), or 0 if name is not an archive name. */
 size_t arc_suffix(const char *name);
+
+enum arc_content {
+	ARC_NONE,     /* not an archive (a CSV, a gzip'ed CSV, a log...) */
+	ARC_ARCHIVE,  /* an archive of files: read it member by member */
+	ARC_WORKBOOK, /* a zip that is an Office Open XML or OpenDocument file
+			 (.xlsx, .ods): one input, for the workbook reader */
+};
+
+/*
+ * What the file at path holds, told by its content, never its name: a zip
+ * saved as "attachment", a 7z, a tar compressed with gzip, bzip2, xz or
+ * zstd... every format arc_read reads.  A regular file only (O_NOFOLLOW); a
+ * file that cannot be opened is ARC_NONE (the reader then says why).
+ */
+enum arc_content arc_probe(const char *path);
 
 #endif

@@ -81,6 +81,12 @@ static int first_time(struct ticket_reader *t, const struct stat *st, const char
 	return 0;
 }
 
+int ticket_is_archive(const char *path)
+{
+	enum arc_content c = arc_probe(path);
+	return c == ARC_ARCHIVE || (c == ARC_NONE && arc_suffix(path));
+}
+
 static void read_archive(struct ticket_reader *t, const char *path)
 {
 	struct arc_visitor v = {t, arc_member, arc_note};
@@ -94,7 +100,7 @@ void ticket_read_file(struct ticket_reader *t, const char *path)
 	struct stat st;
 	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && !first_time(t, &st, path))
 		return;
-	if (arc_suffix(path)) {
+	if (ticket_is_archive(path)) {
 		read_archive(t, path);
 		return;
 	}
@@ -243,7 +249,7 @@ static size_t count_ticket_like(const char *dir)
 			continue;
 		char *p = path_join(dir, de->d_name);
 		if (lstat(p, &st) == 0 &&
-		    (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && arc_suffix(de->d_name))))
+		    (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && ticket_is_archive(p))))
 			n++;
 		free(p);
 	}
@@ -271,7 +277,7 @@ void ticket_read_operand(struct ticket_reader *t, const char *path)
 		}
 		if (S_ISREG(st.st_mode) && !first_time(t, &st, path))
 			return;
-		if (S_ISREG(st.st_mode) && arc_suffix(path)) {
+		if (S_ISREG(st.st_mode) && ticket_is_archive(path)) {
 			read_archive(t, path);
 			return;
 		}

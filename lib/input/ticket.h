@@ -5,8 +5,9 @@
  *
  * Inside a ticket nothing is trusted: a folder is walked with lstat, so a
  * symbolic link is noted and never followed; files are opened with
- * O_NOFOLLOW; hidden files are skipped with an info note; archives are read
- * in place through arc_read (input/archive.h) with its limits.
+ * O_NOFOLLOW; hidden files are skipped with an info note; archives, told by
+ * their content (arc_probe), are read in place through arc_read
+ * (input/archive.h) with its limits.
  *
  * A file met a second time (named twice, inside a folder also named, or a
  * hard link) is read once; the repeat gets an info note.
@@ -61,6 +62,12 @@ void ticket_read_dir(struct ticket_reader *t, const char *dir);
  * ticket_read_dir, an archive member by member, anything else as one input.
  * A symbolic link the user names is followed. */
 void ticket_read_operand(struct ticket_reader *t, const char *path);
+
+/* 1 when path is an archive to read member by member: told by its content
+ * (a zip saved as "attachment", a 7z), or by its name (.zip, .tar, .tar.gz,
+ * .tgz) when the content is too broken to tell, so that arc_read says what
+ * is wrong with it; a workbook (.xlsx, .ods) is one input, not an archive. */
+int ticket_is_archive(const char *path);
 
 /* "a/b" from a and b, with one '/' between them; the caller frees it. */
 char *path_join(const char *a, const char *b);

@@ -25,7 +25,7 @@ struct member {
 	unsigned type; /* AE_IFREG when 0 */
 };
 
-enum fmt { ZIP, TAR, TGZ };
+enum fmt { ZIP, TAR, TGZ, SEVENZ, TXZ, TZST };
 
 static char *write_archive(const char *file, enum fmt fmt, const struct member *m, size_t n)
 {
@@ -34,10 +34,16 @@ static char *write_archive(const char *file, enum fmt fmt, const struct member *
 	struct archive *a = archive_write_new();
 	if (fmt == ZIP)
 		archive_write_set_format_zip(a);
+	else if (fmt == SEVENZ)
+		archive_write_set_format_7zip(a);
 	else
 		archive_write_set_format_pax_restricted(a);
 	if (fmt == TGZ)
 		archive_write_add_filter_gzip(a);
+	else if (fmt == TXZ)
+		archive_write_add_filter_xz(a);
+	else if (fmt == TZST)
+		archive_write_add_filter_zstd(a);
 	CHECK(archive_write_open_filename(a, path) == ARCHIVE_OK);
 	for (size_t i = 0; i < n; i++) {
 		struct archive_entry *e = archive_entry_new();
@@ -282,6 +288,69 @@ static void test_not_archive(void)
 	seen_free(&s);
 }
 
+/* Write text to DIR/name and return the path. */
+static char *write_plain(const char *name, const char *text, size_t n)
+{
+	static char path[128];
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	FILE *fp = fopen(path, "wb");
+	CHECK(fp != NULL);
+	CHECK(fwrite(text, 1, n, fp) == n);
+	fclose(fp);
+	return path;
+}
+
+/* Archives are told by their content, whatever their name; a workbook and a
+ * gzip'ed CSV are not archives. */
+static void test_probe(void)
+{
+	struct arc_limits lim = arc_default_limits();
+	struct seen s;
+	const struct {
+		const char *name;
+		enum fmt fmt;
+	} cases[] = {{"attachment", ZIP},
+		     {"download", SEVENZ},
+		     {"export.bin", TXZ},
+		     {"t.data", TZST},
+		     {"noext", TGZ}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *p = write_archive(cases[i].name, cases[i].fmt, two_csv, 3);
+		CHECK_INT(arc_probe(p), ARC_ARCHIVE);
+		CHECK_INT(read_it(p, &lim, &s), 2);
+		CHECK_STR(sb_str(&s.members),
+			  "ticket/a.csv=Status\nSuccess\n;ticket/b.csv=Status\nRestricted IP\n;");
+		seen_free(&s);
+	}
+	/* `tar czf t.tgz .` names its members ./x: read, not hidden, shown as x. */
+	static const struct member dot[] = {
+	    {.name = "./", .type = AE_IFDIR},
+	    {.name = "./LoginHistory.csv", .data = "Status\nSuccess\n"},
+	    {.name = "./.DS_Store", .data = "x"},
+	};
+	char *p = write_archive("dot.tgz", TGZ, dot, 3);
+	CHECK_INT(read_it(p, &lim, &s), 1);
+	CHECK_STR(sb_str(&s.members), "LoginHistory.csv=Status\nSuccess\n;");
+	CHECK_STR(sb_str(&s.notes), "I:.DS_Store:hidden file; skipped;");
+	seen_free(&s);
+
+	static const struct member book[] = {
+	    {.name = "[Content_Types].xml", .data = "<Types/>"},
+	    {.name = "xl/workbook.xml", .data = "<workbook/>"},
+	};
+	p = write_archive("Login History", ZIP, book, 2);
+	CHECK_INT(arc_probe(p), ARC_WORKBOOK);
+	p = write_plain("LoginHistory.csv", "Status\nSuccess\n", 15);
+	CHECK_INT(arc_probe(p), ARC_NONE);
+	/* A gzip'ed CSV (the Setup GZIP download) is one input, not an archive. */
+	static const char csv_gz[] = {
+	    "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x0b\x2e\x49\x2c\x29\x2d\xe6"
+	    "\x0a\x2e\x4d\x4e\x4e\x2d\x2e\xe6\x02\x00\xc5\x2b\x7b\xc3\x0f\x00\x00\x00"};
+	p = write_plain("LoginHistory.csv.gz", csv_gz, sizeof csv_gz - 1);
+	CHECK_INT(arc_probe(p), ARC_NONE);
+	CHECK_INT(arc_probe("/nonexistent/file"), ARC_NONE);
+}
+
 static void test_suffix(void)
 {
 	CHECK_INT(arc_suffix("t.zip"), 4);
@@ -308,4 +377,4 @@ static void cleanup(void)
 }
 
 UNIT_MAIN(setup, test_zip_and_tgz, test_traversal, test_links, test_limits, test_not_archive,
-	  test_suffix, cleanup)
+	  test_probe, test_suffix, cleanup)
