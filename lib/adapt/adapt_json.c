@@ -246,9 +246,11 @@ struct jctx {
 	struct adapter_ctx *ac;
 	const char *buf; /* the whole document */
 	size_t len;
-	const char *hint; /* search position for line numbers of entries */
-	const char *seen; /* line_at has counted the lines up to here... */
-	long seen_line;	  /* ...and this is the line there (0: nothing yet) */
+	const char *hint;     /* search position for line numbers of entries */
+	const char *seen;     /* line_at has counted the lines up to here... */
+	long seen_line;	      /* ...and this is the line there (0: nothing yet) */
+	struct key_cache *kc; /* record keys -> fields, shared by the values of
+				 a JSON Lines file */
 };
 
 /*
@@ -863,6 +865,57 @@ static int read_elements(struct jctx *jc, const struct span *el, size_t n, int h
 	return any;
 }
 
+/* 1 when one of obj's keys maps to the status field: a login record
+ * (LoginHistory, LoginEvent, or ELF Login with LOGIN_STATUS). */
+static int has_status_key(const struct jctx *jc, const cJSON *obj)
+{
+	const struct ruleset *rs = jc->ac->rs;
+	const cJSON *it;
+	size_t pos = 0;
+	if (!cJSON_IsObject(obj))
+		return 0;
+	cJSON_ArrayForEach(it, obj)
+	{
+		if (it->string && record_key_field(rs, jc->kc, pos++, it->string) == rs->f.status)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The login record in the object v of a JSON Lines file: v itself, or the
+ * one member a log shipper wrapped it in ({"@timestamp": ..., "event":
+ * {...}}), given as an object or as a JSON text in a string ({"message":
+ * "{\"Status\": ...}"}).  NULL when there is none; *owned is the parsed
+ * string, for the caller to free.
+ */
+static const cJSON *login_record_of(const struct jctx *jc, const cJSON *v, cJSON **owned)
+{
+	const cJSON *it;
+	*owned = NULL;
+	if (has_status_key(jc, v))
+		return v;
+	if (!cJSON_IsObject(v))
+		return NULL;
+	cJSON_ArrayForEach(it, v)
+	{
+		if (cJSON_IsObject(it) && has_status_key(jc, it))
+			return it;
+		const char *text = cJSON_IsString(it) ? it->valuestring : NULL;
+		while (text && (*text == ' ' || *text == '\t'))
+			text++;
+		if (!text || *text != '{')
+			continue;
+		cJSON *inner = cJSON_Parse(text);
+		if (inner && has_status_key(jc, inner)) {
+			*owned = inner;
+			return inner;
+		}
+		cJSON_Delete(inner);
+	}
+	return NULL;
+}
+
 /* One top-level JSON value. */
 static void read_value(struct jctx *jc, const cJSON *v, long line)
 {
@@ -913,6 +966,13 @@ static void read_value(struct jctx *jc, const cJSON *v, long line)
 	if (json_response_event(rs, v, &ev)) {
 		jc->ac->records++;
 		emit(jc, &ev);
+		return;
+	}
+	cJSON *owned;
+	const cJSON *rec = login_record_of(jc, v, &owned);
+	if (rec) {
+		record_event(jc, rec, line, jc->kc);
+		cJSON_Delete(owned);
 		return;
 	}
 	if (cJSON_IsObject(v)) {
@@ -1070,7 +1130,8 @@ int json_read(struct input *in, struct adapter_ctx *ac)
 			     "that long)",
 			     (unsigned long long)slim.strings_cut, slim.strings_cut == 1 ? "" : "s",
 			     (unsigned long long)slim.bytes_cut);
-	struct jctx jc = {.ac = ac, .buf = sb_str(&doc), .len = doc.len};
+	struct key_cache kc = {.n = 0};
+	struct jctx jc = {.ac = ac, .buf = sb_str(&doc), .len = doc.len, .kc = &kc};
 	size_t depth = json_depth(jc.buf, jc.len);
 	if (depth > SFDIAG_MAX_JSON_DEPTH) {
 		adapter_note(
