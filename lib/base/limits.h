@@ -44,6 +44,12 @@
 /* Most bytes one compressed input may expand to (gzip bombs). */
 #define SFDIAG_MAX_DECOMPRESSED (16ull << 30) /* 16 GiB */
 
+/* Excel workbooks: the file held in memory, the XML inflated from it, and
+ * the text of its shared strings. */
+#define SFDIAG_MAX_XLSX_BYTES	 (64u << 20)  /* 64 MiB */
+#define SFDIAG_MAX_XLSX_INFLATED (2ull << 30) /* 2 GiB */
+#define SFDIAG_MAX_XLSX_STRINGS	 (256u << 20) /* 256 MiB */
+
 /* Normalized fields one event can carry (size of the field registry). */
 #define SFDIAG_MAX_FIELDS 64
 

@@ -251,6 +251,13 @@ void run_input(struct run *r, struct input *in)
 		on_note(&fc, NOTE_ERROR, 0, n ? "empty file (only white space)" : "empty file");
 		goto done;
 	}
+	if (xlsx_sniff(head, n)) {
+		int ok = xlsx_read(in, &ac) == 0;
+		sum->kind = ok || fc.kinds ? (fc.kinds ? "Excel workbook: login history"
+						       : "Excel workbook: nothing to diagnose")
+					   : NULL;
+		goto done;
+	}
 	const struct file_magic *fm = magic_identify(head, n);
 	if (fm) {
 		adapter_note(&ac, NOTE_ERROR, 0, "%s: %s", fm->what, fm->advice);

@@ -6,7 +6,7 @@
 #
 # HARNESSES lists the harness names; each becomes OUT/NAME.
 
-HARNESSES="fuzz_csv fuzz_csvline fuzz_time fuzz_json fuzz_text fuzz_rules fuzz_archive fuzz_mask"
+HARNESSES="fuzz_csv fuzz_csvline fuzz_time fuzz_json fuzz_text fuzz_rules fuzz_archive fuzz_mask fuzz_xlsx"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # FUZZ_SRC: fuzz a patched copy of lib/ (to get past a known bug).
