@@ -176,7 +176,8 @@ static void p1_start(void *ud, const char *name, const char **atts)
 			b->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
 		} else if (strcmp(n, "sheet") == 0 && b->nsheets < 1024) {
 			const char *nm = attr(atts, "name"), *rid = attr_rid(atts);
-			b->sheets = xgrow(b->sheets, &b->sheets_cap, b->nsheets + 1, sizeof *b->sheets);
+			b->sheets =
+			    xgrow(b->sheets, &b->sheets_cap, b->nsheets + 1, sizeof *b->sheets);
 			struct sheet *s = &b->sheets[b->nsheets++];
 			s->name = xstrdup(nm ? nm : "?");
 			s->rid = rid ? xstrdup(rid) : NULL;
@@ -245,8 +246,8 @@ static int parse_member(struct book *b, struct archive *a, XML_Parser xp, const 
 	for (;;) {
 		la_ssize_t got = archive_read_data(a, buf, sizeof buf);
 		if (got < 0) {
-			adapter_note(b->ac, NOTE_ERROR, 0, "workbook part %s cannot be read: %s", what,
-				     archive_error_string(a));
+			adapter_note(b->ac, NOTE_ERROR, 0, "workbook part %s cannot be read: %s",
+				     what, archive_error_string(a));
 			return -1;
 		}
 		b->inflated += (uint64_t)got;
@@ -261,8 +262,9 @@ static int parse_member(struct book *b, struct archive *a, XML_Parser xp, const 
 		if (XML_Parse(xp, buf, (int)got, got == 0) == XML_STATUS_ERROR) {
 			if (XML_GetErrorCode(xp) == XML_ERROR_ABORTED)
 				return 0; /* stopped on purpose (a sheet that is no export) */
-			adapter_note(b->ac, NOTE_ERROR, 0, "workbook part %s: bad XML at line %lu: %s",
-				     what, (unsigned long)XML_GetCurrentLineNumber(xp),
+			adapter_note(b->ac, NOTE_ERROR, 0,
+				     "workbook part %s: bad XML at line %lu: %s", what,
+				     (unsigned long)XML_GetCurrentLineNumber(xp),
 				     XML_ErrorString(XML_GetErrorCode(xp)));
 			return -1;
 		}
@@ -520,13 +522,13 @@ static void sheet_start(void *ud, const char *name, const char **atts)
 		const char *r = attr(atts, "r"), *t = attr(atts, "t"), *st = attr(atts, "s");
 		sr->in_cell = 1;
 		sr->col = r ? ref_col(r) : sr->col + 1;
-		sr->type = !t			      ? CELL_NUMBER
-			   : strcmp(t, "s") == 0	      ? CELL_SHARED
+		sr->type = !t				 ? CELL_NUMBER
+			   : strcmp(t, "s") == 0	 ? CELL_SHARED
 			   : strcmp(t, "inlineStr") == 0 ? CELL_INLINE
-			   : strcmp(t, "b") == 0	      ? CELL_BOOL
-			   : strcmp(t, "e") == 0	      ? CELL_ERROR
-			   : strcmp(t, "n") == 0	      ? CELL_NUMBER
-						      : CELL_TEXT;
+			   : strcmp(t, "b") == 0	 ? CELL_BOOL
+			   : strcmp(t, "e") == 0	 ? CELL_ERROR
+			   : strcmp(t, "n") == 0	 ? CELL_NUMBER
+							 : CELL_TEXT;
 		unsigned long xf = st ? strtoul(st, NULL, 10) : 0;
 		sr->date = xf < sr->b->nxf && sr->b->xf_date[xf];
 		sb_reset(&sr->val);
@@ -578,7 +580,8 @@ static void sheet_end(void *ud, const char *name)
 static void sheet_text(void *ud, const char *s, int len)
 {
 	struct sheet_reader *sr = ud;
-	if ((sr->in_v || (sr->in_t && !sr->in_rph)) && sr->val.len + (size_t)len <= SFDIAG_MAX_FIELD)
+	if ((sr->in_v || (sr->in_t && !sr->in_rph)) &&
+	    sr->val.len + (size_t)len <= SFDIAG_MAX_FIELD)
 		sb_add(&sr->val, s, (size_t)len);
 }
 
@@ -602,7 +605,8 @@ static int read_sheet(struct book *b, struct archive *a, const struct sheet *sh)
 	if (sr->csv) {
 		login_csv_finish(sr->csv);
 		adapter_note(b->ac, NOTE_INFO, 0, "sheet \"%s\": a login export, %llu row%s read",
-			     sh->name, (unsigned long long)sr->rows_fed, sr->rows_fed == 1 ? "" : "s");
+			     sh->name, (unsigned long long)sr->rows_fed,
+			     sr->rows_fed == 1 ? "" : "s");
 		login_csv_free(sr->csv);
 		rc = 1;
 	} else {
@@ -669,10 +673,11 @@ int xlsx_read(struct input *in, struct adapter_ctx *ac)
 	long got;
 	while ((got = input_read(in, chunk, sizeof chunk, err, sizeof err)) > 0) {
 		if (mem.len + (size_t)got > SFDIAG_MAX_XLSX_BYTES) {
-			adapter_note(ac, NOTE_ERROR, 0,
-				     "workbook larger than SFDIAG_MAX_XLSX_BYTES (%u MiB); not read: "
-				     "save it as CSV and send that",
-				     SFDIAG_MAX_XLSX_BYTES >> 20);
+			adapter_note(
+			    ac, NOTE_ERROR, 0,
+			    "workbook larger than SFDIAG_MAX_XLSX_BYTES (%u MiB); not read: "
+			    "save it as CSV and send that",
+			    SFDIAG_MAX_XLSX_BYTES >> 20);
 			sb_free(&mem);
 			return -1;
 		}
@@ -687,16 +692,18 @@ int xlsx_read(struct input *in, struct adapter_ctx *ac)
 	int rc = read_meta(&b);
 	if (rc == 0 && !b.nsheets) {
 		if (b.is_ods)
-			adapter_note(ac, NOTE_ERROR, 0,
-				     "an OpenDocument spreadsheet (.ods): open it and save it as .xlsx "
-				     "or CSV, then send that");
+			adapter_note(
+			    ac, NOTE_ERROR, 0,
+			    "an OpenDocument spreadsheet (.ods): open it and save it as .xlsx "
+			    "or CSV, then send that");
 		else if (b.is_ooxml)
 			adapter_note(ac, NOTE_ERROR, 0,
 				     "an Office document that is not an Excel workbook (no sheet)");
 		else
-			adapter_note(ac, NOTE_ERROR, 0,
-				     "a zip archive read as one file (inside another archive, or from "
-				     "standard input): unpack it, or name it as an operand");
+			adapter_note(
+			    ac, NOTE_ERROR, 0,
+			    "a zip archive read as one file (inside another archive, or from "
+			    "standard input): unpack it, or name it as an operand");
 		rc = -1;
 	} else if (rc == 0 && read_sheets(&b) == 0) {
 		adapter_note(ac, NOTE_ERROR, 0,

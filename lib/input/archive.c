@@ -367,8 +367,12 @@ enum arc_content arc_probe(const char *path)
 	struct archive_entry *e = a ? archive_entry_new() : NULL;
 	if (e) {
 		support_formats(a);
-		if (archive_read_open_fd(a, fd, 16384) == ARCHIVE_OK &&
-		    archive_read_next_header2(a, e) >= ARCHIVE_WARN) {
+		/* A first member, not just an end: zeros inflated from a gzip
+		 * read as an empty tar, and are no archive of files. */
+		int r = archive_read_open_fd(a, fd, 16384) == ARCHIVE_OK
+			    ? archive_read_next_header2(a, e)
+			    : ARCHIVE_FATAL;
+		if (r == ARCHIVE_OK || r == ARCHIVE_WARN) {
 			kind = ARC_ARCHIVE;
 			/* An Office file names its parts early; look at a few. */
 			int is_zip =
@@ -380,7 +384,8 @@ enum arc_content arc_probe(const char *path)
 					kind = ARC_WORKBOOK;
 					break;
 				}
-				if (archive_read_next_header2(a, e) < ARCHIVE_WARN)
+				r = archive_read_next_header2(a, e);
+				if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 					break;
 			}
 		}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "base/util.h"
 #include "input/archive.h"
@@ -349,6 +350,14 @@ static void test_probe(void)
 	p = write_plain("LoginHistory.csv.gz", csv_gz, sizeof csv_gz - 1);
 	CHECK_INT(arc_probe(p), ARC_NONE);
 	CHECK_INT(arc_probe("/nonexistent/file"), ARC_NONE);
+	/* Zeros through gzip read as the end of an empty tar: no archive. */
+	char zpath[128];
+	snprintf(zpath, sizeof zpath, "%s/zeros.gz", tmpdir);
+	gzFile z = gzopen(zpath, "wb");
+	static const char zeros[8192];
+	CHECK(z != NULL && gzwrite(z, zeros, sizeof zeros) == (int)sizeof zeros);
+	gzclose(z);
+	CHECK_INT(arc_probe(zpath), ARC_NONE);
 }
 
 static void test_suffix(void)

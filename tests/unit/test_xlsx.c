@@ -93,7 +93,10 @@ static void on_emit(void *ctx, const struct event *ev)
 static void on_note(void *ctx, enum note_level level, long line, const char *msg)
 {
 	struct seen *s = ctx;
-	sb_printf(&s->notes, "%c:%ld:%s;", level == NOTE_ERROR ? 'E' : level == NOTE_WARNING ? 'W' : 'I',
+	sb_printf(&s->notes, "%c:%ld:%s;",
+		  level == NOTE_ERROR	  ? 'E'
+		  : level == NOTE_WARNING ? 'W'
+					  : 'I',
 		  line, msg);
 }
 
@@ -107,7 +110,8 @@ static int read_book(const struct part *p, size_t n, struct seen *s)
 	struct input_source src = {m, mem_read, mem_close};
 	struct input *in = input_open_source("book.xlsx", src);
 	memset(s, 0, sizeof *s);
-	struct adapter_ctx ac = {.rs = rs, .file = "book.xlsx", .ctx = s, .emit = on_emit, .note = on_note};
+	struct adapter_ctx ac = {
+	    .rs = rs, .file = "book.xlsx", .ctx = s, .emit = on_emit, .note = on_note};
 	const char *head;
 	size_t hn;
 	char err[128];
@@ -158,8 +162,10 @@ static const char *const export_sheet =
     "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>2</v></c>"
     "<c r=\"C1\" t=\"s\"><v>3</v></c><c r=\"D1\" t=\"s\"><v>1</v></c></row>"
     "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>4</v></c><c r=\"B2\" s=\"1\"><v>46329.5</v></c>"
-    "<c r=\"C2\" t=\"inlineStr\"><is><t>192.0.2.1</t></is></c><c r=\"D2\" t=\"s\"><v>5</v></c></row>"
-    "<row r=\"4\"><c r=\"A4\" t=\"str\"><v>bo, \"the\" admin</v></c><c r=\"B4\" s=\"1\"><v>46329.75</v></c>"
+    "<c r=\"C2\" t=\"inlineStr\"><is><t>192.0.2.1</t></is></c><c r=\"D2\" "
+    "t=\"s\"><v>5</v></c></row>"
+    "<row r=\"4\"><c r=\"A4\" t=\"str\"><v>bo, \"the\" admin</v></c><c r=\"B4\" "
+    "s=\"1\"><v>46329.75</v></c>"
     "<c r=\"D4\" t=\"inlineStr\"><is><t>Success</t></is></c></row>"
     "</sheetData></worksheet>";
 
@@ -183,11 +189,12 @@ static void test_workbook(void)
 	/* 46329.5 is 2026-11-03 12:00 in the 1900 date system. */
 	CHECK_STR(sb_str(&s.ev), "2|ann@example.com|2026-11-03 12:00:00|192.0.2.1|Invalid Password;"
 				 "4|bo, \"the\" admin|2026-11-03 18:00:00||Success;");
-	CHECK_STR(sb_str(&s.notes),
-		  "I:1:no Application column: the connected app of each login is unknown;"
-		  "I:0:sheet \"Export\": a login export, 2 rows read;"
-		  "I:0:sheet \"Cover\" is not a login export (no column of its first row maps to the "
-		  "status field); not read;");
+	CHECK_STR(
+	    sb_str(&s.notes),
+	    "I:1:no Application column: the connected app of each login is unknown;"
+	    "I:0:sheet \"Export\": a login export, 2 rows read;"
+	    "I:0:sheet \"Cover\" is not a login export (no column of its first row maps to the "
+	    "status field); not read;");
 	seen_free(&s);
 }
 
@@ -223,12 +230,14 @@ static void test_refused(void)
 	seen_free(&s);
 
 	const struct part bad[] = {
-	    {"[Content_Types].xml", "<Types/>"}, {"xl/workbook.xml", workbook},
-	    {"xl/_rels/workbook.xml.rels", rels}, {"xl/worksheets/sheet2.xml", "<worksheet><row"},
+	    {"[Content_Types].xml", "<Types/>"},
+	    {"xl/workbook.xml", workbook},
+	    {"xl/_rels/workbook.xml.rels", rels},
+	    {"xl/worksheets/sheet2.xml", "<worksheet><row"},
 	};
 	CHECK_INT(read_book(bad, 4, &s), -1);
-	CHECK(strstr(sb_str(&s.notes), "workbook part xl/worksheets/sheet2.xml: bad XML at line 1") !=
-	      NULL);
+	CHECK(strstr(sb_str(&s.notes),
+		     "workbook part xl/worksheets/sheet2.xml: bad XML at line 1") != NULL);
 	CHECK(strstr(sb_str(&s.notes), "no sheet of this workbook holds a login export") != NULL);
 	seen_free(&s);
 }
