@@ -158,12 +158,12 @@ static void p1_start(void *ud, const char *name, const char **atts)
 			const char *id = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
 			if (id && code && date_code(code) &&
 			    b->ncustom < sizeof b->custom_date / sizeof b->custom_date[0])
-				b->custom_date[b->ncustom++] = atoi(id);
+				b->custom_date[b->ncustom++] = (int)strtol(id, NULL, 10);
 		} else if (strcmp(n, "cellXfs") == 0) {
 			p->in_xfs = 1;
 		} else if (p->in_xfs && strcmp(n, "xf") == 0 && b->nxf < 65536) {
 			const char *id = attr(atts, "numFmtId");
-			int fid = id ? atoi(id) : 0, date = builtin_date(fid);
+			int fid = id ? (int)strtol(id, NULL, 10) : 0, date = builtin_date(fid);
 			for (size_t i = 0; i < b->ncustom; i++)
 				date |= b->custom_date[i] == fid;
 			b->xf_date = xgrow(b->xf_date, &b->xf_cap, b->nxf + 1, 1);
@@ -512,7 +512,7 @@ static void sheet_start(void *ud, const char *name, const char **atts)
 	const char *n = local(name);
 	if (strcmp(n, "row") == 0) {
 		const char *r = attr(atts, "r");
-		sr->row = r ? atol(r) : sr->row + 1;
+		sr->row = r ? strtol(r, NULL, 10) : sr->row + 1;
 		sb_reset(&sr->cells);
 		memset(sr->set, 0, sr->ncols);
 		sr->ncols = 0;
