@@ -32,6 +32,7 @@
 
 #include "adapt/adapter.h"
 #include "base/util.h"
+#include "rules/report_conf.h"
 
 int xlsx_sniff(const char *head, size_t n)
 {
@@ -692,10 +693,8 @@ int xlsx_read(struct input *in, struct adapter_ctx *ac)
 	int rc = read_meta(&b);
 	if (rc == 0 && !b.nsheets) {
 		if (b.is_ods)
-			adapter_note(
-			    ac, NOTE_ERROR, 0,
-			    "an OpenDocument spreadsheet (.ods): open it and save it as .xlsx "
-			    "or CSV, then send that");
+			adapter_note(ac, NOTE_ERROR, 0, "an OpenDocument spreadsheet (.ods): %s",
+				     ac->rs->report->msg[REPORT_MSG_ADVICE_ODS]);
 		else if (b.is_ooxml)
 			adapter_note(ac, NOTE_ERROR, 0,
 				     "an Office document that is not an Excel workbook (no sheet)");

@@ -15,6 +15,7 @@
 #include "engine/correlate.h"
 #include "engine/split.h"
 #include "input/magic.h"
+#include "rules/report_conf.h"
 
 /* An event copied with its values, kept until run_finish. */
 struct held_event {
@@ -260,7 +261,14 @@ void run_input(struct run *r, struct input *in)
 	}
 	const struct file_magic *fm = magic_identify(head, n);
 	if (fm) {
-		adapter_note(&ac, NOTE_ERROR, 0, "%s: %s", fm->what, fm->advice);
+		/* The advice is data: report.conf, loaded and checked with the rules. */
+		static const enum report_msg advice[] = {
+		    [MAGIC_ADVICE_OLD_WORKBOOK] = REPORT_MSG_ADVICE_OLD_WORKBOOK,
+		    [MAGIC_ADVICE_DOWNLOAD] = REPORT_MSG_ADVICE_DOWNLOAD,
+		    [MAGIC_ADVICE_RTF] = REPORT_MSG_ADVICE_RTF,
+		};
+		adapter_note(&ac, NOTE_ERROR, 0, "%s: %s", fm->what,
+			     r->rs->report->msg[advice[fm->advice]]);
 		goto done;
 	}
 	const char *nul = memchr(head, '\0', n);

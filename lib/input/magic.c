@@ -9,11 +9,6 @@
 
 #include <string.h>
 
-/* The Setup page a customer can download the export from. */
-#define ASK_DOWNLOAD                                                                               \
-	"ask for the Login History download instead (Setup > Login History > Download, "           \
-	"CSV or GZIP)"
-
 struct signature {
 	const char *bytes;
 	size_t len;
@@ -24,13 +19,13 @@ static const struct signature signatures[] = {
     {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
      8,
      {"an Excel 97-2003 workbook (.xls) or another Office 97-2003 file",
-      "open it in Excel, save it as .xlsx or CSV and send that"}},
-    {"%PDF-", 5, {"a PDF document (a printout, not the data)", ASK_DOWNLOAD}},
-    {"\x89PNG\r\n\x1A\n", 8, {"a PNG image (a screenshot?)", ASK_DOWNLOAD}},
-    {"\xFF\xD8\xFF", 3, {"a JPEG image (a screenshot?)", ASK_DOWNLOAD}},
-    {"GIF87a", 6, {"a GIF image (a screenshot?)", ASK_DOWNLOAD}},
-    {"GIF89a", 6, {"a GIF image (a screenshot?)", ASK_DOWNLOAD}},
-    {"{\\rtf", 5, {"an RTF document", "save it as plain text (.txt), or send the original export"}},
+      MAGIC_ADVICE_OLD_WORKBOOK}},
+    {"%PDF-", 5, {"a PDF document (a printout, not the data)", MAGIC_ADVICE_DOWNLOAD}},
+    {"\x89PNG\r\n\x1A\n", 8, {"a PNG image (a screenshot?)", MAGIC_ADVICE_DOWNLOAD}},
+    {"\xFF\xD8\xFF", 3, {"a JPEG image (a screenshot?)", MAGIC_ADVICE_DOWNLOAD}},
+    {"GIF87a", 6, {"a GIF image (a screenshot?)", MAGIC_ADVICE_DOWNLOAD}},
+    {"GIF89a", 6, {"a GIF image (a screenshot?)", MAGIC_ADVICE_DOWNLOAD}},
+    {"{\\rtf", 5, {"an RTF document", MAGIC_ADVICE_RTF}},
 };
 
 const struct file_magic *magic_identify(const void *head, size_t n)

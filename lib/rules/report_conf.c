@@ -41,6 +41,14 @@ const struct report_msg_def report_msg_table[REPORT_MSG_COUNT] = {
 				   "where to find the Setup change that could explain a finding "
 				   "when no Setup Audit Trail was given",
 				   {"changes", NULL}},
+    [REPORT_MSG_ADVICE_OLD_WORKBOOK] = {"advice-old-workbook",
+					"what to do with an Excel 97-2003 workbook",
+					{NULL}},
+    [REPORT_MSG_ADVICE_DOWNLOAD] = {"advice-download",
+				    "what to ask for instead of a PDF print or a screenshot",
+				    {NULL}},
+    [REPORT_MSG_ADVICE_RTF] = {"advice-rtf", "what to do with an RTF document", {NULL}},
+    [REPORT_MSG_ADVICE_ODS] = {"advice-ods", "what to do with an OpenDocument spreadsheet", {NULL}},
 };
 
 const struct report_msg_def report_draft_def = {

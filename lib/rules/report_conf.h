@@ -7,7 +7,8 @@
  *     which label, and how a page lays each one out;
  *   - the fixed sentences that speak about Salesforce: where in Setup Login
  *     History is exported, where an unknown status is looked up, the rule
- *     stanza offered for failures no rule explains, the page's heading.
+ *     stanza offered for failures no rule explains, the page's heading, and
+ *     what to ask the customer for instead of a file sfdiag cannot read.
  *
  * The loader checks everything when the rules load: an evidence row
  * names a declared field (or `said`), a message is one the code asks for
@@ -59,6 +60,12 @@ enum report_msg {
 	REPORT_MSG_CHANGE_TRIGGER, /* the Setup change that likely began a finding */
 	REPORT_MSG_CHANGE_FIXED,   /* the later change that reversed it */
 	REPORT_MSG_NO_AUDIT_TRAIL, /* a change could explain it, but no audit trail was given */
+	/* What to do with a file refused by its first bytes (input/magic.h)
+	 * or by what a zip holds: the note says "WHAT IT IS: ADVICE". */
+	REPORT_MSG_ADVICE_OLD_WORKBOOK, /* an Excel 97-2003 (or other Office 97) file */
+	REPORT_MSG_ADVICE_DOWNLOAD,	/* a PDF print or a screenshot of the page */
+	REPORT_MSG_ADVICE_RTF,		/* an RTF document */
+	REPORT_MSG_ADVICE_ODS,		/* an OpenDocument spreadsheet */
 	REPORT_MSG_COUNT
 };
 

@@ -76,6 +76,10 @@ static const char *report_conf =
     "message change-trigger  {first} {what} {user} {lead} {actor} {change} {title}\n"
     "message change-fixed  {time} {actor} {change}\n"
     "message no-audit-trail  {changes}\n"
+    "message advice-old-workbook  A\n"
+    "message advice-download  A\n"
+    "message advice-rtf  A\n"
+    "message advice-ods  A\n"
     "draft rule d\n"
     "draft end\n";
 

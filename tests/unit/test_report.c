@@ -115,6 +115,10 @@ static const char *report_conf =
     "message change-trigger  {first} {what} {user} {lead} {actor} {change} {title}\n"
     "message change-fixed  {time} {actor} {change}\n"
     "message no-audit-trail  {changes}\n"
+    "message advice-old-workbook  OLD\n"
+    "message advice-download  DOWNLOAD\n"
+    "message advice-rtf    RTF\n"
+    "message advice-ods    ODS\n"
     "draft rule local-x\n"
     "draft when {field} ~ /^(failed: )?{pattern}$/i\n"
     "draft example {field}={value}\n"
@@ -453,14 +457,18 @@ static void test_load_errors(void)
 			   "draft rule x\n"
 			   "message change-trigger  x\n"
 			   "message change-fixed  x\n"
-			   "message no-audit-trail  x\n";
+			   "message no-audit-trail  x\n"
+			   "message advice-old-workbook x\n"
+			   "message advice-download x\n"
+			   "message advice-rtf x\n"
+			   "message advice-ods x\n";
 	struct strbuf sb = {0};
 
 	sb_printf(&sb, "%sevidence nosuch things list Things\n", base);
-	expect_error(sb_str(&sb), "report.conf:9: evidence: unknown field 'nosuch'");
+	expect_error(sb_str(&sb), "report.conf:13: evidence: unknown field 'nosuch'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users of the org\n", base);
-	expect_error(sb_str(&sb), "report.conf:9: evidence: label 'Users of the org' is wider");
+	expect_error(sb_str(&sb), "report.conf:13: evidence: label 'Users of the org' is wider");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users of the org | Users\n", base);
 	setup(sb_str(&sb));
@@ -474,14 +482,14 @@ static void test_load_errors(void)
 	teardown();
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users sideways Users\n", base);
-	expect_error(sb_str(&sb), "report.conf:9: evidence: layout must be list, table or data");
+	expect_error(sb_str(&sb), "report.conf:13: evidence: layout must be list, table or data");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence host hosts data Hosts\n", base);
-	expect_error(sb_str(&sb), "report.conf:9: evidence: a data row has no label");
+	expect_error(sb_str(&sb), "report.conf:13: evidence: a data row has no label");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users\nevidence user people list People\n",
 		  base);
-	expect_error(sb_str(&sb), "report.conf:10: evidence: 'user' is already a row");
+	expect_error(sb_str(&sb), "report.conf:14: evidence: 'user' is already a row");
 	expect_error("message coverage-gap  {history_first} {nosuch}\n",
 		     "report.conf:1: unknown placeholder {nosuch} in coverage-gap");
 	expect_error("message page-title  T\n",
@@ -490,16 +498,17 @@ static void test_load_errors(void)
 	sb_reset(&sb);
 	sb_printf(&sb, "%smessage page-title  again\n", base);
 	expect_error(sb_str(&sb),
-		     "report.conf:9: message page-title given twice (first on line 4)");
+		     "report.conf:13: message page-title given twice (first on line 4)");
 	sb_reset(&sb);
 	sb_printf(&sb, "%smessage greeting  hello\n", base);
-	expect_error(sb_str(&sb), "report.conf:9: unknown message 'greeting'");
+	expect_error(sb_str(&sb), "report.conf:13: unknown message 'greeting'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sdraft when {nosuch}\n", base);
-	expect_error(sb_str(&sb), "report.conf:9: unknown placeholder {nosuch} in draft");
+	expect_error(sb_str(&sb), "report.conf:13: unknown placeholder {nosuch} in draft");
 	expect_error("message coverage-gap  x\nmessage unknown-fix  x\nmessage unknown-draft  x\n"
 		     "message page-title  x\nmessage change-trigger  x\nmessage change-fixed  x\n"
-		     "message no-audit-trail  x\n",
+		     "message no-audit-trail  x\nmessage advice-old-workbook x\n"
+		     "message advice-download x\nmessage advice-rtf x\nmessage advice-ods x\n",
 		     "report.conf: no draft lines");
 
 	/* No report.conf at all. */
@@ -594,6 +603,18 @@ static void test_not_read(void)
 	CHECK_INT(m->nnot_read, 0);
 	CHECK_STR(flat(&sb, rs, &m->headline),
 		  "Not everything was read: 1 record skipped, in <text:logins.csv> (see Inputs).");
+	report_free(m);
+	run_free(&r);
+
+	/* A file refused by its first bytes: the advice is report.conf's. */
+	CHECK(run_init(&r, rs) == 0);
+	feed(&r, "Login History.pdf", "%PDF-1.7\n");
+	run_finish(&r);
+	m = report_build(&r, SEV_ERROR);
+	CHECK(m->verdict.nothing_read);
+	CHECK_STR(flat(&sb, rs, &m->headline),
+		  "Nothing could be read: <text:Login History.pdf> (<text:a PDF document (a "
+		  "printout, not the data): DOWNLOAD>).");
 	report_free(m);
 	run_free(&r);
 
