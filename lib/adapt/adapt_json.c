@@ -865,8 +865,10 @@ static int read_elements(struct jctx *jc, const struct span *el, size_t n, int h
 	return any;
 }
 
-/* 1 when one of obj's keys maps to the status field: a login record
- * (LoginHistory, LoginEvent, or ELF Login with LOGIN_STATUS). */
+/* 1 when one of obj's keys maps to the status field and holds text: a login
+ * record (LoginHistory, LoginEvent, or ELF Login with LOGIN_STATUS).  A
+ * number there is some other document's status (the sf CLI's --json error
+ * output says "status": 1). */
 static int has_status_key(const struct jctx *jc, const cJSON *obj)
 {
 	const struct ruleset *rs = jc->ac->rs;
@@ -876,7 +878,8 @@ static int has_status_key(const struct jctx *jc, const cJSON *obj)
 		return 0;
 	cJSON_ArrayForEach(it, obj)
 	{
-		if (it->string && record_key_field(rs, jc->kc, pos++, it->string) == rs->f.status)
+		if (it->string && record_key_field(rs, jc->kc, pos++, it->string) == rs->f.status &&
+		    cJSON_IsString(it))
 			return 1;
 	}
 	return 0;

@@ -226,6 +226,10 @@ static void note_missing(struct csvstate *st, const int *best_col, const struct 
 			 size_t nunused)
 {
 	const struct ruleset *rs = st->ac->rs;
+	/* fields.conf `expect` lines describe login exports, not other CSVs
+	 * such as the Setup Audit Trail. */
+	if (st->ac->csv_kind && st->ac->csv_kind != KIND_LOGIN_HISTORY)
+		return;
 	for (size_t i = 0; i < rs->nexpects; i++) {
 		const struct field_expect *e = &rs->expects[i];
 		int fb = rs->fallback[e->field];

@@ -1198,7 +1198,9 @@ static void text_finish(struct textscan *ts)
 		tx_line_time(ev, rs, t, tn);
 		out(ts, ev);
 	}
-	adapter_note(ac, NOTE_WARNING, ts->fail[0].line,
+	/* Everything was read: the finding says what was not understood, so
+	 * this is information, not an input problem (exit 2). */
+	adapter_note(ac, NOTE_INFO, ts->fail[0].line,
 		     "no known signature, but %lu line%s with failure words (error, failed, "
 		     "denied, ...); %s reported as unrecognized failures%s",
 		     ts->failures, ts->failures == 1 ? "" : "s",
