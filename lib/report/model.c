@@ -16,53 +16,9 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "report/model_test.h"
 
-/* ---- sentences ---- */
-
-static void text_grow(struct report_text *t, size_t n)
-{
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 64;
-		while (t->len + n + 1 > cap)
-			cap *= 2;
-		t->buf = xrealloc(t->buf, cap);
-		t->cap = cap;
-	}
-}
-
-static void text_span(struct report_text *t, const char *s, size_t n, int input, int field)
-{
-	if (!n && !input)
-		return;
-	text_grow(t, n);
-	if (n)
-		memcpy(t->buf + t->len, s, n);
-	/* Adjacent fixed text joins one span. */
-	struct report_span *last = t->nspan ? &t->span[t->nspan - 1] : NULL;
-	if (!input && last && !last->input) {
-		last->len += n;
-	} else {
-		t->span = xgrow(t->span, &t->spancap, t->nspan + 1, sizeof *t->span);
-		t->span[t->nspan++] = (struct report_span){t->len, n, input, input ? field : -1};
-	}
-	t->len += n;
-	t->buf[t->len] = '\0';
-}
-
-void report_text_lit(struct report_text *t, const char *s, size_t n)
-{
-	text_span(t, s, n, 0, -1);
-}
-
-void report_text_lits(struct report_text *t, const char *s)
-{
-	text_span(t, s, strlen(s), 0, -1);
-}
-
-void report_text_input(struct report_text *t, int field, const char *s, size_t n)
-{
-	text_span(t, s, n, 1, field);
-}
+/* ---- small sentence helpers ---- */
 
 static void text_printf(struct report_text *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -97,53 +53,6 @@ static void text_time(struct report_text *t, int64_t ms)
 	char ts[32];
 	time_format_short(ms, ts);
 	report_text_lits(t, ts);
-}
-
-/* Append src's spans to t. */
-static void text_append(struct report_text *t, const struct report_text *src)
-{
-	for (size_t i = 0; i < src->nspan; i++) {
-		const struct report_span *sp = &src->span[i];
-		text_span(t, src->buf + sp->off, sp->len, sp->input, sp->field);
-	}
-}
-
-void report_text_copy(struct report_text *dst, const struct report_text *src)
-{
-	memset(dst, 0, sizeof *dst);
-	text_append(dst, src);
-}
-
-int report_text_equal(const struct report_text *a, const struct report_text *b)
-{
-	if (a->len != b->len || a->nspan != b->nspan)
-		return 0;
-	if (a->len && memcmp(a->buf, b->buf, a->len) != 0)
-		return 0;
-	for (size_t i = 0; i < a->nspan; i++)
-		if (a->span[i].len != b->span[i].len || a->span[i].input != b->span[i].input ||
-		    a->span[i].field != b->span[i].field)
-			return 0;
-	return 1;
-}
-
-void report_text_free(struct report_text *t)
-{
-	free(t->buf);
-	free(t->span);
-	memset(t, 0, sizeof *t);
-}
-
-void report_text_flat(struct strbuf *out, const struct ruleset *rs, const struct report_text *t,
-		      report_value_fn value)
-{
-	for (size_t i = 0; i < t->nspan; i++) {
-		const struct report_span *sp = &t->span[i];
-		if (sp->input)
-			value(out, rs, sp->field, t->buf + sp->off, sp->len);
-		else
-			sb_add(out, t->buf + sp->off, sp->len);
-	}
 }
 
 /* ---- placeholders ---- */
@@ -1168,112 +1077,6 @@ static void build_short(struct report *m)
 		m->nshort++;
 }
 
-/* ---- the next step: testing the settings ---- */
-
-/* v[0..n) as input inside a single-quoted shell word: each ' closes the
- * quote, is given escaped and reopens it ('\''). */
-static void shell_quoted(struct report_text *t, int field, const char *v, size_t n)
-{
-	const char *p = v, *end = v + n;
-	for (;;) {
-		const char *q = memchr(p, '\'', (size_t)(end - p));
-		report_text_input(t, field, p, (size_t)((q ? q : end) - p));
-		if (!q)
-			return;
-		report_text_lits(t, "'\\''");
-		p = q + 1;
-	}
-}
-
-/* A test-intro or test-line template with its placeholders as input (the
- * loader checked the names); returns -1 when a placeholder has no value. */
-static int test_fill(struct report_text *t, const char *tmpl, const struct report_msg_def *def,
-		     const char *const *val, const size_t *len, const int *field, int shell)
-{
-	for (const char *p = tmpl; *p; p++) {
-		const char *q = p;
-		while (*q && *q != '{')
-			q++;
-		report_text_lit(t, p, (size_t)(q - p));
-		p = q;
-		if (!*p)
-			break;
-		if (p[1] == '{') {
-			report_text_lits(t, "{");
-			p++;
-			continue;
-		}
-		const char *end = strchr(p, '}');
-		int k = end ? report_placeholder(def, p + 1, (size_t)(end - p - 1)) : -1;
-		if (k < 0 || !val[k] || !len[k])
-			return -1;
-		if (shell)
-			shell_quoted(t, field[k], val[k], len[k]);
-		else
-			report_text_input(t, field[k], val[k], len[k]);
-		p = end;
-	}
-	return 0;
-}
-
-/* A value of the settings, trimmed; NULL when absent or empty. */
-static const char *setting(const struct event *ev, int f, size_t *n)
-{
-	if (f < 0 || !ev->val[f])
-		return NULL;
-	*n = ev->len[f];
-	const char *v = str_trim(ev->val[f], n);
-	return *n ? v : NULL;
-}
-
-static void build_test(struct report *m, const struct run *r)
-{
-	const struct report_conf *rc = m->rs->report;
-	const struct event *ev = &r->settings;
-	const struct engine_fields *rf = &m->rs->f;
-	if (!r->nsettings)
-		return;
-	/* Settings that a finding says are wrong would only fail the test:
-	 * the fix comes first, and no command is offered that repeats the
-	 * mistake (a request to the host a finding calls wrong). */
-	for (size_t i = 0; i < m->nf; i++)
-		if (m->f[i].rule && (m->f[i].rule->kinds & KIND_SETTINGS) &&
-		    m->f[i].rule->severity == SEV_ERROR)
-			return;
-	size_t gn = 0;
-	const char *grant = setting(ev, rf->grant_type, &gn);
-	if (!grant && rc->test_default) {
-		grant = rc->test_default;
-		gn = strlen(grant);
-	}
-	const struct report_test *test = grant ? report_conf_test(rc, grant, gn) : NULL;
-	if (!test)
-		return;
-	const char *lv[2] = {NULL, NULL};
-	size_t ln[2] = {0, 0};
-	const int lf[2] = {rf->host, rf->user};
-	lv[0] = setting(ev, rf->host, &ln[0]);
-	lv[1] = setting(ev, rf->user, &ln[1]);
-	m->test = xcalloc(test->nline, sizeof *m->test);
-	for (size_t i = 0; i < test->nline; i++) {
-		if (test_fill(&m->test[i], test->line[i], &report_test_line_def, lv, ln, lf, 1) <
-		    0) {
-			for (size_t k = 0; k <= i; k++)
-				report_text_free(&m->test[k]);
-			free(m->test);
-			m->test = NULL;
-			return;
-		}
-	}
-	m->ntest = test->nline;
-	const char *file = r->settings_file, *slash = strrchr(file, '/');
-	const char *iv[1] = {slash ? slash + 1 : file};
-	size_t in[1] = {strlen(iv[0])};
-	const int ifd[1] = {-1};
-	if (test_fill(&m->test_intro, test->intro, &report_test_intro_def, iv, in, ifd, 0) < 0)
-		report_text_lits(&m->test_intro, test->intro); /* an empty file name */
-}
-
 /* ---- the run ---- */
 
 /* "Read 2 inputs: 56 logins (15 succeeded, 41 failed), 1 token response, 3
@@ -1347,7 +1150,7 @@ static void unread_item(struct report_text *t, const struct report_unread *u)
 	if (u->in_part)
 		report_text_lits(t, "only in part: ");
 	if (u->has_why)
-		text_append(t, &u->why);
+		report_text_append(t, &u->why);
 	else
 		report_text_lits(t, "not read");
 	report_text_lits(t, ")");
@@ -1475,7 +1278,7 @@ struct report *report_build(const struct run *r, enum severity fail_on)
 	free(k);
 	free(v);
 	build_short(m);
-	build_test(m, r);
+	report_build_test(m, r);
 
 	m->nnotes = r->nnotes;
 	m->notes = xcalloc(r->nnotes ? r->nnotes : 1, sizeof *m->notes);

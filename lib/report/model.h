@@ -292,6 +292,8 @@ void report_text_lit(struct report_text *t, const char *s, size_t n);
 void report_text_lits(struct report_text *t, const char *s);
 void report_text_input(struct report_text *t, int field, const char *s, size_t n);
 /* A deep copy (dst is overwritten), equality of content, release. */
+/* Append src (its text and spans) to t. */
+void report_text_append(struct report_text *t, const struct report_text *src);
 void report_text_copy(struct report_text *dst, const struct report_text *src);
 int report_text_equal(const struct report_text *a, const struct report_text *b);
 void report_text_free(struct report_text *t);
