@@ -236,6 +236,35 @@ static void test_record_elements(void)
 	CHECK_INT(g->ev.kind, KIND_API_ERROR);
 }
 
+/* JSON Lines of login records: one per line, plain or wrapped one level
+ * down by a log shipper; a numeric "status" is no login status. */
+static void test_login_lines(void)
+{
+	struct grab *g = read_json("{\"EventDate\":\"2026-11-03T10:00:00Z\",\"Status\":"
+				   "\"Invalid Password\",\"Username\":\"ann@example.com\"}\n"
+				   "{\"EventDate\":\"2026-11-03T10:01:00Z\",\"Status\":\"Success\","
+				   "\"Username\":\"ann@example.com\"}\n");
+	CHECK_INT(g->n, 2);
+	CHECK_INT(g->ev.kind, KIND_LOGIN_HISTORY);
+	CHECK_STR(field(&g->ev, "status"), "Invalid Password");
+	CHECK_STR(field(&g->ev, "user"), "ann@example.com");
+
+	g = read_json("{\"@timestamp\":\"2026-11-03T10:00:00Z\",\"event\":{\"Status\":"
+		      "\"Restricted IP\",\"Username\":\"bob@example.com\"}}\n");
+	CHECK_INT(g->n, 1);
+	CHECK_STR(field(&g->ev, "status"), "Restricted IP");
+
+	g = read_json("{\"message\":\"{\\\"Status\\\":\\\"Restricted IP\\\"}\"}\n");
+	CHECK_INT(g->n, 1);
+	CHECK_STR(field(&g->ev, "status"), "Restricted IP");
+
+	/* An `sf --json` error: "status" is its exit status, not a login's. */
+	g = read_json("{\"status\":1,\"name\":\"JwtAuthError\",\"message\":\"Error "
+		      "authenticating with JWT config due to: user hasn't approved this "
+		      "consumer\"}");
+	CHECK(g->n == 0 || g->ev.kind != KIND_LOGIN_HISTORY);
+}
+
 static void test_postman(void)
 {
 	/* A v2.1 collection: a folder with one request and two saved responses,
@@ -416,5 +445,5 @@ static void teardown(void)
 }
 
 UNIT_MAIN(setup, test_token_body, test_har, test_long_strings, test_record_elements,
-	  test_array_layouts, test_postman, test_settings, test_bad_json, test_masking,
-	  test_correlation, teardown)
+	  test_login_lines, test_array_layouts, test_postman, test_settings, test_bad_json,
+	  test_masking, test_correlation, teardown)
