@@ -103,4 +103,3 @@ void report_text_flat(struct strbuf *out, const struct ruleset *rs, const struct
 			sb_add(out, t->buf + sp->off, sp->len);
 	}
 }
-
