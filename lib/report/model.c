@@ -108,58 +108,59 @@ static int drop_open_aside(struct report_text *t)
  * with no value drops the aside.  {count}, {first_seen}, {last_seen}: the
  * finding's totals.  "{{" is a literal "{".
  */
+struct expand_ctx {
+	const struct ruleset *rs;
+	const struct finding *fi;
+};
+
+static int expand_one(void *ctx, struct report_text *t, const char *p, size_t n, const char **after)
+{
+	const struct expand_ctx *x = ctx;
+	const struct ruleset *rs = x->rs;
+	const struct finding *fi = x->fi;
+	char name[64];
+	snprintf(name, sizeof name, "%.*s", (int)n, p);
+	int f = rules_field(rs, name);
+	const struct tally *ft = f >= 0 && fi ? fi->tally[f] : NULL;
+	const struct tally_entry *top = f >= 0 ? top_entry(ft) : NULL;
+	if (f >= 0 && !top && **after == ')' && drop_open_aside(t)) {
+		(*after)++; /* "title ({field})" with no value: the aside goes */
+	} else if (f >= 0 && !top) {
+		field_words(t, rs->fields[f].name);
+	} else if (f >= 0) {
+		report_text_input(t, f, top->s, top->n);
+		size_t others = ft->count - 1 + (ft->untracked ? 1 : 0);
+		if (others)
+			text_printf(t, " (+%zu more)", others);
+	} else if (strcmp(name, "count") == 0) {
+		if (fi)
+			text_count(t, fi->count);
+		else
+			report_text_lits(t, "the number of failures");
+	} else if (strcmp(name, "first_seen") == 0 || strcmp(name, "last_seen") == 0) {
+		int64_t when = !fi ? EVENT_NO_TIME : name[0] == 'f' ? fi->first : fi->last;
+		if (when == EVENT_NO_TIME)
+			report_text_lits(t, "an unknown time");
+		else
+			text_time(t, when);
+	} else {
+		report_text_lit(t, p - 1, n + 2);
+	}
+	return 0;
+}
+
+/*
+ * A rule text with its {placeholders} filled from fi (NULL: told without
+ * evidence).  {FIELD} is the field's most frequent value, with "(+N more)"
+ * when there are others, or "the FIELD" when it has none; "TEXT ({FIELD})"
+ * with no value drops the aside.  {count}, {first_seen}, {last_seen}: the
+ * finding's totals.  "{{" is a literal "{".
+ */
 static void expand(struct report_text *t, const struct ruleset *rs, const struct finding *fi,
 		   const char *tmpl)
 {
-	for (const char *p = tmpl; *p; p++) {
-		const char *q = p;
-		while (*q && *q != '{')
-			q++;
-		report_text_lit(t, p, (size_t)(q - p));
-		p = q;
-		if (!*p)
-			break;
-		if (p[1] == '{') {
-			report_text_lits(t, "{");
-			p++;
-			continue;
-		}
-		const char *end = strchr(p, '}');
-		if (!end) {
-			report_text_lits(t, p);
-			return;
-		}
-		char name[64];
-		size_t n = (size_t)(end - p - 1);
-		snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
-		int f = rules_field(rs, name);
-		const struct tally *ft = f >= 0 && fi ? fi->tally[f] : NULL;
-		const struct tally_entry *top = f >= 0 ? top_entry(ft) : NULL;
-		if (f >= 0 && !top && end[1] == ')' && drop_open_aside(t)) {
-			end++; /* "title ({field})" with no value: the aside goes */
-		} else if (f >= 0 && !top) {
-			field_words(t, rs->fields[f].name);
-		} else if (f >= 0) {
-			report_text_input(t, f, top->s, top->n);
-			size_t others = ft->count - 1 + (ft->untracked ? 1 : 0);
-			if (others)
-				text_printf(t, " (+%zu more)", others);
-		} else if (strcmp(name, "count") == 0) {
-			if (fi)
-				text_count(t, fi->count);
-			else
-				report_text_lits(t, "the number of failures");
-		} else if (strcmp(name, "first_seen") == 0 || strcmp(name, "last_seen") == 0) {
-			int64_t when = !fi ? EVENT_NO_TIME : name[0] == 'f' ? fi->first : fi->last;
-			if (when == EVENT_NO_TIME)
-				report_text_lits(t, "an unknown time");
-			else
-				text_time(t, when);
-		} else {
-			report_text_lit(t, p, n + 2);
-		}
-		p = end;
-	}
+	struct expand_ctx x = {rs, fi};
+	report_text_template(t, tmpl, expand_one, &x);
 }
 
 void report_rule_title(struct report_text *out, const struct ruleset *rs, int rule)
@@ -179,36 +180,34 @@ static void message(struct report_text *t, const char *tmpl, const struct report
 	message_in(t, tmpl, def, values, NULL);
 }
 
+struct message_ctx {
+	const struct report_msg_def *def;
+	const char *const *values;
+	const int *from_input;
+};
+
+static int message_one(void *ctx, struct report_text *t, const char *name, size_t n,
+		       const char **after)
+{
+	const struct message_ctx *m = ctx;
+	(void)after;
+	int k = report_placeholder(m->def, name, n);
+	if (k < 0) /* not reached: report_conf_load refuses it */
+		report_text_lit(t, name - 1, n + 2);
+	else if (m->from_input && m->from_input[k])
+		report_text_input(t, -1, m->values[k], strlen(m->values[k]));
+	else
+		report_text_lits(t, m->values[k]);
+	return 0;
+}
+
 /* As message(); from_input[k] (when given) is 1 for a value read from input,
  * which is kept as an input span to be masked and escaped by each writer. */
 static void message_in(struct report_text *t, const char *tmpl, const struct report_msg_def *def,
 		       const char *const *values, const int *from_input)
 {
-	for (const char *p = tmpl; *p; p++) {
-		const char *q = p;
-		while (*q && *q != '{')
-			q++;
-		report_text_lit(t, p, (size_t)(q - p));
-		p = q;
-		if (!*p)
-			break;
-		if (p[1] == '{') {
-			report_text_lits(t, "{");
-			p++;
-			continue;
-		}
-		const char *end = strchr(p, '}');
-		int k = end ? report_placeholder(def, p + 1, (size_t)(end - p - 1)) : -1;
-		if (k < 0) { /* not reached: report_conf_load refuses it */
-			report_text_lits(t, p);
-			return;
-		}
-		if (from_input && from_input[k])
-			report_text_input(t, -1, values[k], strlen(values[k]));
-		else
-			report_text_lits(t, values[k]);
-		p = end;
-	}
+	struct message_ctx m = {def, values, from_input};
+	report_text_template(t, tmpl, message_one, &m);
 }
 
 /* ---- evidence ---- */

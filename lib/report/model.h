@@ -292,6 +292,17 @@ void report_text_lit(struct report_text *t, const char *s, size_t n);
 void report_text_lits(struct report_text *t, const char *s);
 void report_text_input(struct report_text *t, int field, const char *s, size_t n);
 /* A deep copy (dst is overwritten), equality of content, release. */
+/*
+ * Append the template tmpl to t: its text as fixed spans, "{{" as "{", and
+ * each {NAME} through fill(ctx, t, name, n, &after), where after points
+ * past the '}' and fill may move it on to consume more.  An unclosed '{'
+ * and all that follows is kept as text.  Returns 0, or -1 as soon as fill
+ * does (t then holds what was appended so far).
+ */
+typedef int (*report_fill_fn)(void *ctx, struct report_text *t, const char *name, size_t n,
+			      const char **after);
+int report_text_template(struct report_text *t, const char *tmpl, report_fill_fn fill, void *ctx);
+
 /* Append src (its text and spans) to t. */
 void report_text_append(struct report_text *t, const struct report_text *src);
 void report_text_copy(struct report_text *dst, const struct report_text *src);

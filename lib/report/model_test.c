@@ -25,35 +25,36 @@ static void shell_quoted(struct report_text *t, int field, const char *v, size_t
 	}
 }
 
+struct fill_ctx {
+	const struct report_msg_def *def;
+	const char *const *val;
+	const size_t *len;
+	const int *field;
+	int shell;
+};
+
+static int fill_one(void *ctx, struct report_text *t, const char *name, size_t n,
+		    const char **after)
+{
+	const struct fill_ctx *c = ctx;
+	(void)after;
+	int k = report_placeholder(c->def, name, n);
+	if (k < 0 || !c->val[k] || !c->len[k])
+		return -1;
+	if (c->shell)
+		shell_quoted(t, c->field[k], c->val[k], c->len[k]);
+	else
+		report_text_input(t, c->field[k], c->val[k], c->len[k]);
+	return 0;
+}
+
 /* A test-intro or test-line template with its placeholders as input (the
  * loader checked the names); returns -1 when a placeholder has no value. */
 static int test_fill(struct report_text *t, const char *tmpl, const struct report_msg_def *def,
 		     const char *const *val, const size_t *len, const int *field, int shell)
 {
-	for (const char *p = tmpl; *p; p++) {
-		const char *q = p;
-		while (*q && *q != '{')
-			q++;
-		report_text_lit(t, p, (size_t)(q - p));
-		p = q;
-		if (!*p)
-			break;
-		if (p[1] == '{') {
-			report_text_lits(t, "{");
-			p++;
-			continue;
-		}
-		const char *end = strchr(p, '}');
-		int k = end ? report_placeholder(def, p + 1, (size_t)(end - p - 1)) : -1;
-		if (k < 0 || !val[k] || !len[k])
-			return -1;
-		if (shell)
-			shell_quoted(t, field[k], val[k], len[k]);
-		else
-			report_text_input(t, field[k], val[k], len[k]);
-		p = end;
-	}
-	return 0;
+	struct fill_ctx c = {def, val, len, field, shell};
+	return report_text_template(t, tmpl, fill_one, &c);
 }
 
 /* A value of the settings, trimmed; NULL when absent or empty. */

@@ -103,3 +103,31 @@ void report_text_flat(struct strbuf *out, const struct ruleset *rs, const struct
 			sb_add(out, t->buf + sp->off, sp->len);
 	}
 }
+
+int report_text_template(struct report_text *t, const char *tmpl, report_fill_fn fill, void *ctx)
+{
+	const char *p = tmpl;
+	while (*p) {
+		const char *q = strchr(p, '{');
+		if (!q) {
+			report_text_lits(t, p);
+			break;
+		}
+		report_text_lit(t, p, (size_t)(q - p));
+		if (q[1] == '{') {
+			report_text_lits(t, "{");
+			p = q + 2;
+			continue;
+		}
+		const char *end = strchr(q, '}');
+		if (!end) {
+			report_text_lits(t, q);
+			break;
+		}
+		const char *after = end + 1;
+		if (fill(ctx, t, q + 1, (size_t)(end - q - 1), &after) < 0)
+			return -1;
+		p = after;
+	}
+	return 0;
+}
