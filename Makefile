@@ -163,6 +163,7 @@ test-release: build/sfdiag $(REL_UNIT)
 	SFDIAG=./build/sfdiag tests/schema/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/secrets/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/triage/run || fail=1; \
+	SFDIAG=./build/sfdiag tests/draft/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/html/run || fail=1; \
 	tests/install/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/limits/run || fail=1; \

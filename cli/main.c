@@ -12,6 +12,27 @@
 
 #include "cli.h"
 
+static void rules_usage(FILE *fp)
+{
+	fputs("usage: sfdiag rules check|test|list [--rules PATH] [--no-jit]\n"
+	      "\n"
+	      "  check   load and compile the rules; report FILE:LINE errors\n"
+	      "  test    run every rule's examples and counter-examples\n"
+	      "  list    one line per rule: id, severity, applies, title; then the\n"
+	      "          named patterns and shared steps, with how often each is used\n"
+	      "\n"
+	      "options:\n"
+	      "      --rules PATH    rules directory (default: $SFDIAG_RULES, then the\n"
+	      "                      installed rules, then rules/ in the source tree)\n"
+	      "      --no-jit        compile without the PCRE2 JIT\n"
+	      "  -h, --help          this help\n"
+	      "\n"
+	      "exit status: 0 when the rules load (and, for test, every example\n"
+	      "passes), 1 when a test fails, 2 when the rules do not load.\n"
+	      "The rule language: man 5 sfdiag-rules.\n",
+	      fp);
+}
+
 static void usage(FILE *fp)
 {
 	fputs("usage: sfdiag [options] FILE|FOLDER|ARCHIVE...\n"
@@ -152,11 +173,14 @@ int main(int argc, char **argv)
 		char **sub_argv = argv + optind;
 		optind = 0; /* GNU getopt: 0 re-initialises its state */
 		opterr = 0;
-		while ((c = getopt_long(sub_argc, sub_argv, ":", longopts, NULL)) != -1) {
+		while ((c = getopt_long(sub_argc, sub_argv, ":h", longopts, NULL)) != -1) {
 			if (c == OPT_RULES) {
 				o.com.rules_opt = optarg;
 			} else if (c == OPT_NO_JIT) {
 				o.com.use_jit = 0;
+			} else if (c == 'h') {
+				rules_usage(stdout);
+				return cli_close_stdout() ? VERDICT_TROUBLE : VERDICT_CLEAN;
 			} else {
 				cli_bad_option("sfdiag rules", sub_argv, longopts, c == ':');
 				return VERDICT_TROUBLE;

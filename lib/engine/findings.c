@@ -8,6 +8,7 @@
 
 #include "base/util.h"
 #include "engine/matcher.h"
+#include "rules/report_conf.h"
 
 /* ---- tally ---- */
 
@@ -484,6 +485,9 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 
 	struct finding *fi = finding_for(f, verdict >= 0 ? (size_t)verdict : rs->nrules);
 	fi->count++;
+	for (unsigned k = 0; k < KIND_COUNT; k++)
+		if (ev->kind & kind_table[k].bit)
+			fi->kind_count[k]++;
 	if (rs->f.user >= 0 && (ev->fell_back >> rs->f.user & 1))
 		fi->user_fell_back++;
 	widen(&fi->first, &fi->last, ev->time_ms);
@@ -507,6 +511,11 @@ void findings_add(struct findings *f, const struct event *ev, int verdict)
 	if (verdict >= 0)
 		for (size_t i = 0; i < rs->nfields; i++)
 			want[i] |= rs->rules[verdict].placeholders[i];
+	else if (rs->report)
+		/* what the draft rule of report.conf may test (report/model.c) */
+		for (size_t i = 0; i < rs->report->ndraft_fields; i++)
+			if (rs->report->draft_fields[i].kind & ev->kind)
+				want[rs->report->draft_fields[i].field] = 1;
 	for (size_t i = 0; i < rs->nfields; i++)
 		if (want[i] && (int)i != rs->f.time)
 			track(fi, (int)i, ev);
@@ -698,6 +707,8 @@ void findings_merge(struct findings *dst, const struct findings *src)
 		df->count += sf->count;
 		df->untimed += sf->untimed;
 		df->user_fell_back += sf->user_fell_back;
+		for (unsigned k = 0; k < KIND_COUNT; k++)
+			df->kind_count[k] += sf->kind_count[k];
 		df->ungrouped += sf->ungrouped;
 		widen(&df->first, &df->last, sf->first);
 		widen(&df->first, &df->last, sf->last);

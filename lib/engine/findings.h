@@ -72,7 +72,8 @@ struct finding {
 	uint64_t count;
 	int64_t first, last; /* EVENT_NO_TIME when no event had a time */
 	uint64_t untimed;
-	uint64_t user_fell_back; /* events whose user is really a user id (fallback) */
+	uint64_t user_fell_back;	 /* events whose user is really a user id (fallback) */
+	uint64_t kind_count[KIND_COUNT]; /* events per kind bit 0.. */
 	struct tally *tally[SFDIAG_MAX_FIELDS]; /* fields kept as evidence */
 	struct tally said;			/* responses and errors: what they said */
 	struct group *groups;

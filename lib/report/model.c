@@ -599,23 +599,51 @@ static void literal_pattern(struct strbuf *out, const char *s, size_t n, const c
 	}
 }
 
-/* The draft rule: its condition is the most frequent status (or error). */
+/* {pattern}: the value, made literal, between the draft-field's anchors. */
+static void draft_pattern(struct report_text *t, const struct report_draft_field *df,
+			  const struct strbuf *pat)
+{
+	if (!df->contains)
+		report_text_lits(t, "^");
+	if (df->optional) {
+		report_text_lits(t, "(");
+		report_text_lits(t, df->optional);
+		report_text_lits(t, ")?");
+	}
+	report_text_input(t, -1, sb_str(pat), pat->len);
+	if (!df->contains)
+		report_text_lits(t, "$");
+}
+
+/* The draft rule for the kind with the most of these failures that
+ * report.conf gives a draft-field for: its condition tests the first such
+ * field that the failures carry, with the field's most frequent value. */
 static void build_draft(struct report_finding *rf, const struct ruleset *rs)
 {
 	const struct report_conf *rc = rs->report;
-	const char *field = "status";
-	const struct tally_entry *e = top_entry(rf->fi->tally[rs->f.status]);
-	if (!e) {
-		field = "error_code";
-		e = top_entry(rf->fi->tally[rs->f.error_code]);
-		if (!e)
-			return;
+	const struct report_draft_field *df = NULL;
+	const struct tally_entry *e = NULL;
+	uint64_t best = 0;
+	for (size_t i = 0; i < rc->ndraft_fields; i++) {
+		const struct report_draft_field *d = &rc->draft_fields[i];
+		unsigned k = 0;
+		while (k + 1 < KIND_COUNT && kind_table[k].bit != d->kind)
+			k++;
+		const struct tally_entry *top = top_entry(rf->fi->tally[d->field]);
+		if (top && rf->fi->kind_count[k] > best) {
+			best = rf->fi->kind_count[k];
+			df = d;
+			e = top;
+		}
 	}
+	if (!df)
+		return;
+	const char *field = rs->fields[df->field].name;
 	/* Masked before it becomes a pattern, whose escapes (a JWT's "\.")
 	 * would hide a secret from the writers' masking. */
 	struct strbuf pat = {0}, raw = {0};
 	mask_apply(&rs->mask, &raw, e->s, e->n);
-	literal_pattern(&pat, sb_str(&raw), raw.len, rc->draft_optional);
+	literal_pattern(&pat, sb_str(&raw), raw.len, df->optional);
 	sb_free(&raw);
 	rf->ndraft = rc->ndraft;
 	rf->draft = xcalloc(rc->ndraft, sizeof *rf->draft);
@@ -639,9 +667,13 @@ static void build_draft(struct report_finding *rf, const struct ruleset *rs)
 			if (k == 0)
 				report_text_lits(t, field);
 			else if (k == 1)
-				report_text_input(t, -1, sb_str(&pat), pat.len);
-			else
+				draft_pattern(t, df, &pat);
+			else if (k == 2)
 				report_text_input(t, -1, e->s, e->n);
+			else if (k == 3)
+				report_text_lits(t, kind_name(df->kind));
+			else
+				report_text_lits(t, df->counter);
 			p = end;
 		}
 	}

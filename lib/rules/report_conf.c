@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "rules/kinds.h"
 
 const struct report_msg_def report_msg_table[REPORT_MSG_COUNT] = {
     [REPORT_MSG_COVERAGE_GAP] = {"coverage-gap",
@@ -54,7 +55,7 @@ const struct report_msg_def report_msg_table[REPORT_MSG_COUNT] = {
 const struct report_msg_def report_draft_def = {
     "draft",
     "the rule stanza offered for failures no rule explains (text)",
-    {"field", "pattern", "value", NULL}};
+    {"field", "pattern", "value", "kind", "counter", NULL}};
 
 const struct report_msg_def report_test_line_def = {
     "test-line", "the request that tests connection settings", {"host", "username", NULL}};
@@ -71,7 +72,7 @@ struct rcloader {
 	int line;
 	int nerrors;
 	int msg_line[REPORT_MSG_COUNT]; /* where each message was given, 0: not yet */
-	size_t evcap, draftcap, intercap, testcap;
+	size_t evcap, draftcap, dfcap, intercap, testcap;
 	int default_line; /* where test-default-grant was given, 0: not */
 };
 
@@ -244,27 +245,6 @@ static void parse_message(struct rcloader *ld, char *rest)
 	ld->rc->msg[m] = xstrdup(rest);
 }
 
-/* A draft line that writes "(X)?{pattern}" names the optional prefix X. */
-static void note_optional(struct rcloader *ld, const char *text)
-{
-	const char *ph = strstr(text, ")?{pattern}");
-	if (!ph)
-		return;
-	const char *open = ph;
-	while (open > text && open[-1] != '(')
-		open--;
-	if (open == text || open == ph)
-		return;
-	for (const char *p = open; p < ph; p++) {
-		if (strchr("\\^$.|?*+()[]{}/", *p)) {
-			rcerror(ld, "draft: the optional text before {pattern} must be literal");
-			return;
-		}
-	}
-	free(ld->rc->draft_optional);
-	ld->rc->draft_optional = xstrndup(open, (size_t)(ph - open));
-}
-
 static void parse_draft(struct rcloader *ld, char *rest)
 {
 	struct report_conf *rc = ld->rc;
@@ -273,9 +253,56 @@ static void parse_draft(struct rcloader *ld, char *rest)
 		return;
 	}
 	check_placeholders(ld, &report_draft_def, rest);
-	note_optional(ld, rest);
 	rc->draft = xgrow(rc->draft, &ld->draftcap, rc->ndraft + 1, sizeof *rc->draft);
 	rc->draft[rc->ndraft++] = xstrdup(rest);
+}
+
+/* draft-field KIND FIELD [contains] [optional "TEXT"] COUNTER */
+static void parse_draft_field(struct rcloader *ld, char *rest)
+{
+	struct report_conf *rc = ld->rc;
+	char *kind = str_take_word(rest, &rest);
+	char *name = str_take_word(rest, &rest);
+	char *optional = NULL;
+	int contains = strncmp(rest, "contains ", 9) == 0;
+	if (contains)
+		str_take_word(rest, &rest);
+	if (strncmp(rest, "optional ", 9) == 0) {
+		char *open = strchr(rest, '"');
+		char *close = open ? strchr(open + 1, '"') : NULL;
+		if (!close || close == open + 1) {
+			rcerror(ld, "draft-field: optional needs a text in double quotes");
+			return;
+		}
+		for (const char *p = open + 1; p < close; p++) {
+			if (strchr("\\^$.|?*+()[]{}/", *p)) {
+				rcerror(ld, "draft-field: the optional text must be literal");
+				return;
+			}
+		}
+		optional = xstrndup(open + 1, (size_t)(close - open - 1));
+		rest = close + 1;
+	}
+	size_t cn = strlen(rest);
+	const char *counter = str_trim(rest, &cn);
+	unsigned bit = kind_parse(kind);
+	int field = rules_field(ld->rs, name);
+	const char *why = NULL;
+	if (!*kind || !*name || !cn)
+		why = "draft-field needs KIND FIELD [contains] [optional \"TEXT\"] COUNTER";
+	else if (!bit || (bit & (KIND_CHECKLIST | KIND_CHANGE)))
+		why = "draft-field: not a kind of failures";
+	else if (field < 0)
+		why = "draft-field: unknown field (declare it in fields.conf)";
+	if (why) {
+		rcerror(ld, "%s: '%s %s'", why, kind, name);
+		free(optional);
+		return;
+	}
+	rc->draft_fields =
+	    xgrow(rc->draft_fields, &ld->dfcap, rc->ndraft_fields + 1, sizeof *rc->draft_fields);
+	rc->draft_fields[rc->ndraft_fields++] =
+	    (struct report_draft_field){bit, field, xstrndup(counter, cn), optional, contains};
 }
 
 /* interactive-login-type VALUE [| VALUE...] */
@@ -387,6 +414,8 @@ void report_conf_line(void *ctx, const char *file, int line, char *text)
 		parse_message(ld, rest);
 	else if (strcmp(kw, "draft") == 0)
 		parse_draft(ld, rest);
+	else if (strcmp(kw, "draft-field") == 0)
+		parse_draft_field(ld, rest);
 	else if (strcmp(kw, "interactive-login-type") == 0)
 		parse_interactive(ld, rest);
 	else if (strcmp(kw, "test-intro") == 0 || strcmp(kw, "test-line") == 0)
@@ -395,7 +424,7 @@ void report_conf_line(void *ctx, const char *file, int line, char *text)
 		parse_test_default(ld, rest);
 	else
 		rcerror(ld,
-			"unknown directive '%s' (expected evidence, message, draft, "
+			"unknown directive '%s' (expected evidence, message, draft, draft-field, "
 			"interactive-login-type, test-intro, test-line or test-default-grant)",
 			kw);
 }
@@ -430,6 +459,10 @@ int report_conf_end(struct report_conf **rcp, int missing, int read_errors)
 		if (!rc->ndraft)
 			rcerror(ld, "no draft lines (%s): give them with `draft LINE`",
 				report_draft_def.needed_by);
+		if (!rc->ndraft_fields)
+			rcerror(ld,
+				"no draft-field lines (the field the draft rule tests, per kind): "
+				"give them with `draft-field KIND FIELD COUNTER`");
 		for (size_t i = 0; i < rc->ntests; i++)
 			if (!rc->tests[i].intro || !rc->tests[i].nline)
 				rcerror(ld,
@@ -468,7 +501,11 @@ void report_conf_free(struct report_conf *rc)
 	for (size_t i = 0; i < rc->ndraft; i++)
 		free(rc->draft[i]);
 	free(rc->draft);
-	free(rc->draft_optional);
+	for (size_t i = 0; i < rc->ndraft_fields; i++) {
+		free(rc->draft_fields[i].counter);
+		free(rc->draft_fields[i].optional);
+	}
+	free(rc->draft_fields);
 	for (size_t i = 0; i < rc->ntests; i++) {
 		free(rc->tests[i].grant);
 		free(rc->tests[i].intro);

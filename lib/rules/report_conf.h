@@ -79,7 +79,8 @@ struct report_msg_def {
 };
 
 extern const struct report_msg_def report_msg_table[REPORT_MSG_COUNT];
-/* The placeholders a `draft` line may use: {field}, {pattern}, {value}. */
+/* The placeholders a `draft` line may use: {field}, {pattern}, {value},
+ * {kind}, {counter}. */
 extern const struct report_msg_def report_draft_def;
 /* Those of a `test-line` ({host}, {username}) and a `test-intro` ({file}). */
 extern const struct report_msg_def report_test_line_def, report_test_intro_def;
@@ -94,6 +95,19 @@ struct report_test {
 	size_t nline;
 };
 
+/* `draft-field KIND FIELD [contains] [optional "X"] COUNTER`: the draft for
+ * failures of KIND tests FIELD and offers COUNTER ("field=value; ...") as
+ * its counter-example.  {pattern} is the value, anchored at both ends unless
+ * `contains` is given.  X, when given, is a prefix some values are written
+ * with: {pattern} leaves it out and makes it optional ("^(X)?VALUE$"). */
+struct report_draft_field {
+	unsigned kind; /* one kind bit */
+	int field;
+	char *counter;
+	char *optional; /* or NULL */
+	int contains;	/* the pattern is not anchored */
+};
+
 struct report_conf {
 	char *file; /* the path it was read from */
 	/* `interactive-login-type`: Login Type values of a person at a browser,
@@ -105,10 +119,8 @@ struct report_conf {
 	char *msg[REPORT_MSG_COUNT]; /* every one set once loaded */
 	char **draft;		     /* the draft rule's lines, in order */
 	size_t ndraft;
-	/* X when a draft line writes "(X)?{pattern}": a value that starts with X
-	 * (ignoring case) is given as {pattern} without it, so that the draft
-	 * matches the value with and without it. */
-	char *draft_optional;
+	struct report_draft_field *draft_fields; /* in the file's order */
+	size_t ndraft_fields;
 	/* The settings test requests, and the grant type assumed when the
 	 * settings name none (`test-default-grant`, NULL: none assumed). */
 	struct report_test *tests;

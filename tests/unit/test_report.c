@@ -119,8 +119,10 @@ static const char *report_conf =
     "message advice-download  DOWNLOAD\n"
     "message advice-rtf    RTF\n"
     "message advice-ods    ODS\n"
+    "draft-field login-history status optional \"failed: \" status=Success\n"
+    "draft-field api-error error_code contains error_code=X\n"
     "draft rule local-x\n"
-    "draft when {field} ~ /^(failed: )?{pattern}$/i\n"
+    "draft when {field} ~ /{pattern}/i\n"
     "draft example {field}={value}\n"
     "draft end\n";
 
@@ -455,6 +457,7 @@ static void test_load_errors(void)
 			   "message unknown-draft x\n"
 			   "message page-title    x\n"
 			   "draft rule x\n"
+			   "draft-field login-history status status=Success\n"
 			   "message change-trigger  x\n"
 			   "message change-fixed  x\n"
 			   "message no-audit-trail  x\n"
@@ -465,10 +468,10 @@ static void test_load_errors(void)
 	struct strbuf sb = {0};
 
 	sb_printf(&sb, "%sevidence nosuch things list Things\n", base);
-	expect_error(sb_str(&sb), "report.conf:13: evidence: unknown field 'nosuch'");
+	expect_error(sb_str(&sb), "report.conf:14: evidence: unknown field 'nosuch'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users of the org\n", base);
-	expect_error(sb_str(&sb), "report.conf:13: evidence: label 'Users of the org' is wider");
+	expect_error(sb_str(&sb), "report.conf:14: evidence: label 'Users of the org' is wider");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users of the org | Users\n", base);
 	setup(sb_str(&sb));
@@ -482,14 +485,14 @@ static void test_load_errors(void)
 	teardown();
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users sideways Users\n", base);
-	expect_error(sb_str(&sb), "report.conf:13: evidence: layout must be list, table or data");
+	expect_error(sb_str(&sb), "report.conf:14: evidence: layout must be list, table or data");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence host hosts data Hosts\n", base);
-	expect_error(sb_str(&sb), "report.conf:13: evidence: a data row has no label");
+	expect_error(sb_str(&sb), "report.conf:14: evidence: a data row has no label");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users\nevidence user people list People\n",
 		  base);
-	expect_error(sb_str(&sb), "report.conf:14: evidence: 'user' is already a row");
+	expect_error(sb_str(&sb), "report.conf:15: evidence: 'user' is already a row");
 	expect_error("message coverage-gap  {history_first} {nosuch}\n",
 		     "report.conf:1: unknown placeholder {nosuch} in coverage-gap");
 	expect_error("message page-title  T\n",
@@ -498,13 +501,25 @@ static void test_load_errors(void)
 	sb_reset(&sb);
 	sb_printf(&sb, "%smessage page-title  again\n", base);
 	expect_error(sb_str(&sb),
-		     "report.conf:13: message page-title given twice (first on line 4)");
+		     "report.conf:14: message page-title given twice (first on line 4)");
 	sb_reset(&sb);
 	sb_printf(&sb, "%smessage greeting  hello\n", base);
-	expect_error(sb_str(&sb), "report.conf:13: unknown message 'greeting'");
+	expect_error(sb_str(&sb), "report.conf:14: unknown message 'greeting'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sdraft when {nosuch}\n", base);
-	expect_error(sb_str(&sb), "report.conf:13: unknown placeholder {nosuch} in draft");
+	expect_error(sb_str(&sb), "report.conf:14: unknown placeholder {nosuch} in draft");
+	sb_reset(&sb);
+	sb_printf(&sb, "%sdraft-field settings status status=Success\n", base);
+	expect_error(sb_str(&sb),
+		     "report.conf:14: draft-field: not a kind of failures: 'settings status'");
+	sb_reset(&sb);
+	sb_printf(&sb, "%sdraft-field api-error nosuch x=y\n", base);
+	expect_error(sb_str(&sb), "report.conf:14: draft-field: unknown field (declare it in "
+				  "fields.conf): 'api-error nosuch'");
+	sb_reset(&sb);
+	sb_printf(&sb, "%sdraft-field login-history status optional \"a.b\" status=Success\n",
+		  base);
+	expect_error(sb_str(&sb), "report.conf:14: draft-field: the optional text must be literal");
 	expect_error("message coverage-gap  x\nmessage unknown-fix  x\nmessage unknown-draft  x\n"
 		     "message page-title  x\nmessage change-trigger  x\nmessage change-fixed  x\n"
 		     "message no-audit-trail  x\nmessage advice-old-workbook x\n"
