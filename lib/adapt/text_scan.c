@@ -95,6 +95,9 @@ struct failure {
 };
 
 /* A document being collected over several lines. */
+/* The longest log prefix a document's lines may carry. */
+#define TEXT_PREFIX_MAX 160
+
 struct doc {
 	int active;
 	int xml;
@@ -108,6 +111,11 @@ struct doc {
 	struct strbuf head; /* the line before it, when it was the wrapper */
 	long owns[2];	    /* failure lines that are its context, uncounted if it says an error */
 	int nowns;
+	/* The log prefix written before its first byte ("2026-11-03 14:00:02
+	 * ERROR c.a.Token - "), taken off each later line that starts with a
+	 * prefix of the same shape; empty when it started a line. */
+	char prefix[TEXT_PREFIX_MAX];
+	size_t prefix_len;
 };
 
 struct textscan {
@@ -830,9 +838,43 @@ static int xml_closes(const char *s, size_t n, const char *root)
 	return p && (p + k == s + n || p[k] == '>' || tx_is_space(p[k]));
 }
 
+static int opens_doc_at(const char *s, size_t n, size_t *at, int *xml);
+
+/* An XML document written after a log prefix: "<?xml" or a namespaced root
+ * ("<soapenv:Envelope", "<Fault xmlns=...") after a space, so that a word in
+ * angle brackets inside a sentence does not open one. */
+static int opens_xml_after_prefix(const char *s, size_t n, size_t *at, int *xml)
+{
+	size_t lim = n < TEXT_PREFIX_MAX ? n : TEXT_PREFIX_MAX;
+	for (size_t a = 1; a + 1 < lim; a++) {
+		if (s[a] != '<' || s[a - 1] != ' ' || !(s[a + 1] == '?' || letter(s[a + 1])))
+			continue;
+		size_t e = a + 1;
+		while (e < n && s[e] != '>' && !tx_is_space(s[e]))
+			e++;
+		int namespaced = s[a + 1] == '?' || memchr(s + a, ':', e - a) ||
+				 tx_find(s + a, n - a, "xmlns") != NULL;
+		if (!namespaced)
+			return 0;
+		size_t rel;
+		if (!opens_doc_at(s + a, n - a, &rel, xml) || !*xml)
+			return 0;
+		*at = a + rel;
+		return 1;
+	}
+	return 0;
+}
+
 /* Does s[0..n) open a document it does not close?  *at gets where it
  * starts, *xml whether it is XML. */
 static int opens_doc(const char *s, size_t n, size_t *at, int *xml)
+{
+	if (opens_doc_at(s, n, at, xml))
+		return 1;
+	return opens_xml_after_prefix(s, n, at, xml);
+}
+
+static int opens_doc_at(const char *s, size_t n, size_t *at, int *xml)
 {
 	size_t a = 0, b = n;
 	while (a < n && tx_is_space(s[a]))
@@ -894,7 +936,12 @@ static void doc_add_line(struct doc *d, const char *s, size_t n, long lineno)
 	sb_addc(&d->lines, '\n');
 }
 
-static void doc_start(struct textscan *ts, const char *s, size_t n, size_t at, int xml)
+/* A document opens on the current line.  prev_failure is the last failure
+ * line before it, and this_fails whether the current line is one: a failure
+ * line just before it, or its own, is its context, and goes uncounted if
+ * the document says an error. */
+static void doc_start(struct textscan *ts, const char *s, size_t n, size_t at, int xml,
+		      long prev_failure, int this_fails)
 {
 	struct doc *d = &ts->doc;
 	kv_flush(ts);
@@ -907,9 +954,9 @@ static void doc_start(struct textscan *ts, const char *s, size_t n, size_t at, i
 	sb_reset(&d->head);
 	memset(&d->depth, 0, sizeof d->depth);
 	d->root[0] = '\0';
-	if (ts->prev_failure == ts->lineno - 1 && ts->prev_lineno == ts->lineno - 1)
+	if (prev_failure == ts->lineno - 1 && ts->prev_lineno == ts->lineno - 1)
 		d->owns[d->nowns++] = ts->lineno - 1;
-	if (ts->prev_failure == ts->lineno)
+	if (this_fails)
 		d->owns[d->nowns++] = ts->lineno;
 	if (ts->prev_lineno == ts->lineno - 1) {
 		sb_add(&d->head, ts->prev.buf, ts->prev.len);
@@ -917,6 +964,14 @@ static void doc_start(struct textscan *ts, const char *s, size_t n, size_t at, i
 	doc_add_line(d, s, n, ts->lineno);
 	sb_add(&d->text, s + at, n - at);
 	sb_addc(&d->text, '\n');
+	d->prefix_len = 0;
+	for (size_t i = 0; i < at && at <= sizeof d->prefix; i++) {
+		if (!tx_is_space(s[i])) {
+			memcpy(d->prefix, s, at);
+			d->prefix_len = at;
+			break;
+		}
+	}
 	if (xml) {
 		const char *r = s + at;
 		size_t rn = n - at;
@@ -954,8 +1009,11 @@ static void doc_finish(struct textscan *ts)
 	struct doc *d = &ts->doc;
 	long line = ts->lineno;
 	ts->lineno = d->lineno[0];
-	ts->line = d->head.len ? d->head.buf : "";
-	ts->line_len = d->head.len;
+	/* The wrapper line before it gives the context (and time); else its
+	 * own first line, whose log prefix may hold the time. */
+	ts->line = d->head.len ? d->head.buf : d->lines.buf;
+	ts->line_len =
+	    d->head.len ? d->head.len : (d->nlines > 1 ? d->off[1] - 1 : d->lines.len - 1);
 	ts->wrapper = NULL;
 	ts->wrap_state = -1;
 	ts->nseen = 0;
@@ -981,11 +1039,30 @@ static void doc_finish(struct textscan *ts)
 	doc_replay(ts);
 }
 
+/* Does s start with a log prefix of the same shape as the document's first
+ * (the same bytes, any digit for a digit: the time stamp moves on)?  Its
+ * length, or 0. */
+static size_t same_prefix(const struct doc *d, const char *s, size_t n)
+{
+	if (!d->prefix_len || n < d->prefix_len)
+		return 0;
+	for (size_t i = 0; i < d->prefix_len; i++) {
+		int pd = d->prefix[i] >= '0' && d->prefix[i] <= '9';
+		int sd = s[i] >= '0' && s[i] <= '9';
+		if (pd ? !sd : s[i] != d->prefix[i])
+			return 0;
+	}
+	return d->prefix_len;
+}
+
 /* A line while a document is open. */
 static void doc_line(struct textscan *ts, const char *s, size_t n)
 {
 	struct doc *d = &ts->doc;
 	doc_add_line(d, s, n, ts->lineno);
+	size_t cut = same_prefix(d, s, n);
+	s += cut;
+	n -= cut;
 	if (d->xml) {
 		if (!d->root[0]) {
 			size_t a = 0;
@@ -1102,20 +1179,23 @@ static void text_line(struct textscan *ts, const char *s, size_t n, long lineno)
 	if (!ts->cls && !ts->held.active && !ts->unfiltered) {
 		kv_flush(ts);
 		if (!ts->replaying && opens_doc(s, n, &at, &xml))
-			doc_start(ts, s, n, at, xml);
+			doc_start(ts, s, n, at, xml, ts->prev_failure, 0);
 		return;
 	}
+	long prev_failure = ts->prev_failure;
 	int got = line_slow(ts, s, n);
-	if (!got && failure_vocabulary(ts, s, n))
+	int fails = !got && failure_vocabulary(ts, s, n);
+	if (fails)
 		failure_line(ts, s, n);
 	if (!got) {
 		if (ts->held.active && ts->wrap_state < 0)
 			hold_flush(ts, &ts->held);
+		/* before this line becomes prev: the line before is the head */
+		if (!ts->replaying && opens_doc(s, n, &at, &xml))
+			doc_start(ts, s, n, at, xml, prev_failure, fails);
 		sb_reset(&ts->prev);
 		sb_add(&ts->prev, s, n);
 		ts->prev_lineno = lineno;
-		if (!ts->replaying && opens_doc(s, n, &at, &xml))
-			doc_start(ts, s, n, at, xml);
 	}
 }
 

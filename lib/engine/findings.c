@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/util.h"
 #include "engine/matcher.h"
@@ -749,11 +750,18 @@ void findings_signature(const struct ruleset *rs, const struct event *ev, struct
 		int a = pairs[i][0], b = pairs[i][1];
 		if (a < 0 || !ev->val[a] || ev->len[a] == 0)
 			continue;
-		sb_add(out, ev->val[a], ev->len[a]);
-		if (b >= 0 && ev->val[b] && ev->len[b]) {
-			sb_adds(out, ": ");
-			sb_add(out, ev->val[b], ev->len[b] > 300 ? 300 : ev->len[b]);
+		const char *bv = b >= 0 && ev->len[b] ? ev->val[b] : NULL;
+		size_t bn = bv ? ev->len[b] : 0;
+		/* A SOAP faultstring repeats its code: "INVALID_LOGIN: Invalid ..." */
+		int repeats = bv && bn > ev->len[a] && bv[ev->len[a]] == ':' &&
+			      strncasecmp(bv, ev->val[a], ev->len[a]) == 0;
+		if (!repeats) {
+			sb_add(out, ev->val[a], ev->len[a]);
+			if (bv)
+				sb_adds(out, ": ");
 		}
+		if (bv)
+			sb_add(out, bv, bn > 300 ? 300 : bn);
 		return;
 	}
 	int st = rs->f.http_status, bk = rs->f.body_kind;

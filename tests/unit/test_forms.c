@@ -90,6 +90,13 @@ static const char *const oauth_forms[] = {
     /* pretty JSON on the lines after the message */
     "token request failed, response body:\n{\n  \"error\" : \"invalid_grant\",\n"
     "  \"error_description\" : \"authentication failure\"\n}\n",
+    /* pretty JSON with the log prefix on every line */
+    "2026-11-03 14:02:11.118 [main] ERROR c.a.Token - body:\n"
+    "2026-11-03 14:02:11.118 [main] ERROR c.a.Token - {\n"
+    "2026-11-03 14:02:11.118 [main] ERROR c.a.Token -   \"error\" : \"invalid_grant\",\n"
+    "2026-11-03 14:02:11.119 [main] ERROR c.a.Token -   \"error_description\" : "
+    "\"authentication failure\"\n"
+    "2026-11-03 14:02:11.119 [main] ERROR c.a.Token - }\n",
     /* Python repr of a dict */
     "ERROR sync: {'error': 'invalid_grant', 'error_description': 'authentication failure'}\n",
     /* Ruby inspect of a hash, and a symbol-keyed one */
@@ -139,6 +146,15 @@ static const char *const soap_forms[] = {
     "    <sf:exceptionMessage>Invalid username, password, security token; or user locked "
     "out.</sf:exceptionMessage></sf:LoginFault></detail>\n"
     "  </soapenv:Fault>\n </soapenv:Body>\n</soapenv:Envelope>\n",
+    /* a SOAP fault over lines, each with a syslog prefix */
+    "Nov 03 14:02:11 host app[7]: <soapenv:Envelope "
+    "xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">\n"
+    "Nov 03 14:02:11 host app[7]:  <soapenv:Body><soapenv:Fault>\n"
+    "Nov 03 14:02:11 host app[7]:   <faultcode>sf:INVALID_LOGIN</faultcode>\n"
+    "Nov 03 14:02:11 host app[7]:   <faultstring>INVALID_LOGIN: Invalid username, password, "
+    "security token; or user locked out.</faultstring>\n"
+    "Nov 03 14:02:11 host app[7]:  </soapenv:Fault></soapenv:Body>\n"
+    "Nov 03 14:02:11 host app[7]: </soapenv:Envelope>\n",
     "[Error: INVALID_LOGIN: Invalid username, password, security token; or user locked out.]\n",
     "{\"faultcode\":\"sf:INVALID_LOGIN\",\"exceptionCode\":\"INVALID_LOGIN\"}\n",
 };
