@@ -128,6 +128,9 @@ static void test_keys(void)
 	check_masks("{'password': 'it\\'s Example'}", "s Example", NULL);
 	check_masks("password: correct horse battery user=jane", "horse", "user=jane");
 	check_masks("password=correct horse battery", "battery", NULL);
+	/* An error code's prefix does not exempt a key that merely starts
+	 * with "login". */
+	check_masks("loginPassword: Hunter2Hunter2", "Hunter2", NULL);
 	check_masks("Authorization: Bearer ExampleBearer.Token-123", "ExampleBearer", "Bearer ");
 	/* Shape: length and classes of the whole value. */
 	char *m = masked("password=\"ab cd\"");
@@ -142,6 +145,9 @@ static void test_not_secrets(void)
 {
 	check_unchanged("INVALID_SESSION_ID: Session expired or invalid");
 	check_unchanged("INVALID_OPERATION_WITH_EXPIRED_PASSWORD: The users password expired");
+	check_unchanged("LOGIN_MUST_USE_SECURITY_TOKEN: Invalid username, password, security token");
+	check_unchanged("LOGIN_ERROR_INVALID_PASSWORD: Invalid password");
+	check_unchanged("LOGIN_SAML_INVALID_SIGNATURE: the signature is not valid");
 	check_unchanged("{\"error\":\"invalid_grant\",\"error_description\":\"authentication "
 			"failure\"}");
 	check_unchanged("\"token_type\":\"Bearer\"");
