@@ -1,7 +1,8 @@
 /*
- * adapt_xlsx.c - Excel workbooks (.xlsx, Office Open XML, ECMA-376 Part 1):
- * every sheet that holds a login export, its rows handed to the login CSV
- * reader, so one column mapping (fields.conf) serves CSV and Excel alike.
+ * adapt_xlsx.c - Excel workbooks (.xlsx, Office Open XML, ECMA-376 Part 1)
+ * and OpenDocument spreadsheets (.ods, ODF 1.2): every sheet that holds a
+ * login export, its rows handed to the login CSV reader, so one column
+ * mapping (fields.conf) serves CSV and spreadsheets alike.
  *
  * The workbook is a zip (read from memory with libarchive) of XML parts
  * (read with expat, which refuses entity expansion bombs and loads no
@@ -16,6 +17,11 @@
  * are written as "YYYY-MM-DD HH:MM:SS", which the time reader takes as UTC
  * and counts as a time without zone (a workbook stores none).
  *
+ * An .ods keeps every sheet (table:table) in content.xml; a cell's typed
+ * value is an attribute (office:date-value, office:value), a string is its
+ * text:p paragraphs; repeated cells and rows (number-columns-repeated,
+ * number-rows-repeated) are expanded, empty ones only counted.
+ *
  * Memory is bounded: the file (SFDIAG_MAX_XLSX_BYTES), the XML inflated
  * from it (SFDIAG_MAX_XLSX_INFLATED), the shared strings
  * (SFDIAG_MAX_XLSX_STRINGS), one cell (SFDIAG_MAX_FIELD) and the columns of
@@ -24,6 +30,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <expat.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +76,7 @@ struct book {
 	size_t nrels, rels_cap;
 	int is_ods; /* an OpenDocument spreadsheet, not OOXML */
 	int is_ooxml;
+	size_t ods_exports; /* its tables that held a login export */
 };
 
 /* The local name of an element or attribute: "x:row" -> "row". */
@@ -361,6 +369,7 @@ struct sheet_reader {
 	size_t off[SFDIAG_MAX_COLUMNS], len[SFDIAG_MAX_COLUMNS];
 	unsigned char set[SFDIAG_MAX_COLUMNS];
 	size_t ncols;
+	size_t hdr_cols; /* the header row's columns */
 	int too_wide;
 	/* the current cell */
 	int in_cell, in_v, in_is, in_t, in_rph;
@@ -370,6 +379,13 @@ struct sheet_reader {
 	struct strbuf val;
 	uint64_t rows_fed;
 	struct strbuf line;
+	/* OpenDocument: every sheet is one table of content.xml */
+	int ods;
+	struct sheet ods_sheet; /* the current table's name */
+	int in_p;		/* inside a text:p of the current cell */
+	long col_repeat;	/* table:number-columns-repeated of the cell */
+	long row_repeat;	/* table:number-rows-repeated of the row, capped */
+	long row_asked;		/* the same as written */
 };
 
 /* Column of a cell reference "AB12" (0-based), or -1. */
@@ -462,10 +478,13 @@ static void end_row(struct sheet_reader *sr)
 	if (sr->ncols == 0)
 		return;
 	sb_reset(l);
-	for (size_t c = 0; c < sr->ncols; c++) {
+	/* A spreadsheet leaves empty cells out: a row shorter than the header
+	 * has empty fields at its end, as its CSV export would. */
+	size_t width = sr->csv && sr->hdr_cols > sr->ncols ? sr->hdr_cols : sr->ncols;
+	for (size_t c = 0; c < width; c++) {
 		if (c)
 			sb_addc(l, ',');
-		if (!sr->set[c])
+		if (c >= sr->ncols || !sr->set[c])
 			continue;
 		sb_addc(l, '"');
 		const char *p = sr->cells.buf + sr->off[c];
@@ -477,19 +496,18 @@ static void end_row(struct sheet_reader *sr)
 		sb_addc(l, '"');
 	}
 	sb_addc(l, '\n');
+	if (sr->not_export)
+		return; /* an .ods table that is no export: its other rows */
 	if (!sr->csv) {
 		char delim;
-		if (sr->too_wide || !login_csv_sniff(b->ac->rs, l->buf, l->len, &delim)) {
+		if (sr->too_wide || !login_csv_sniff(b->ac->rs, l->buf, l->len, &delim) ||
+		    !(sr->csv = login_csv_new(',', b->ac))) {
 			sr->not_export = 1;
-			XML_StopParser(sr->xp, XML_FALSE);
+			if (!sr->ods) /* the other tables of an .ods follow */
+				XML_StopParser(sr->xp, XML_FALSE);
 			return;
 		}
-		sr->csv = login_csv_new(',', b->ac);
-		if (!sr->csv) {
-			sr->not_export = 1;
-			XML_StopParser(sr->xp, XML_FALSE);
-			return;
-		}
+		sr->hdr_cols = sr->ncols;
 	} else {
 		sr->rows_fed++;
 	}
@@ -624,6 +642,197 @@ static int read_sheet(struct book *b, struct archive *a, const struct sheet *sh)
 	return rc;
 }
 
+/* ---- OpenDocument spreadsheets (.ods, OASIS ODF 1.2 Part 1, 9.1) ---- */
+
+/* The end of one table: what it was, as for an .xlsx sheet. */
+static int ods_table_end(struct sheet_reader *sr)
+{
+	int rc = 0;
+	if (sr->csv) {
+		login_csv_finish(sr->csv);
+		adapter_note(sr->b->ac, NOTE_INFO, 0,
+			     "sheet \"%s\": a login export, %llu row%s read", sr->ods_sheet.name,
+			     (unsigned long long)sr->rows_fed, sr->rows_fed == 1 ? "" : "s");
+		login_csv_free(sr->csv);
+		sr->csv = NULL;
+		rc = 1;
+	} else {
+		adapter_note(sr->b->ac, NOTE_INFO, 0,
+			     "sheet \"%s\" is not a login export (no column of its first row maps "
+			     "to the status field); not read",
+			     sr->ods_sheet.name);
+	}
+	free(sr->ods_sheet.name);
+	sr->ods_sheet.name = NULL;
+	return rc;
+}
+
+/* A repeat count attribute: at least 1, at most cap. */
+static long repeat(const char **atts, const char *name, long cap)
+{
+	const char *v = attr(atts, name);
+	long n = v ? strtol(v, NULL, 10) : 1;
+	return n < 1 ? 1 : n > cap ? cap : n;
+}
+
+static void ods_start(void *ud, const char *name, const char **atts)
+{
+	struct sheet_reader *sr = ud;
+	const char *n = local(name);
+	if (strcmp(n, "table") == 0) {
+		const char *nm = attr(atts, "name");
+		sr->ods_sheet.name = xstrdup(nm ? nm : "?");
+		sr->sh = &sr->ods_sheet;
+		sr->not_export = 0;
+		sr->rows_fed = 0;
+		sr->row = 0;
+	} else if (strcmp(n, "table-row") == 0 && sr->sh) {
+		sr->row_repeat = repeat(atts, "number-rows-repeated", SFDIAG_MAX_ODS_REPEAT);
+		sr->row_asked = repeat(atts, "number-rows-repeated", LONG_MAX);
+		sr->row++;
+		sb_reset(&sr->cells);
+		memset(sr->set, 0, sr->ncols);
+		sr->ncols = 0;
+		sr->too_wide = 0;
+		sr->col = 0;
+	} else if ((strcmp(n, "table-cell") == 0 || strcmp(n, "covered-table-cell") == 0) &&
+		   sr->sh) {
+		sr->in_cell = 1;
+		sr->col_repeat = repeat(atts, "number-columns-repeated", SFDIAG_MAX_COLUMNS + 1L);
+		sb_reset(&sr->val);
+		/* A typed value is in an attribute; a string is the cell's text. */
+		const char *type = attr(atts, "value-type");
+		const char *v = !type			       ? NULL
+				: strcmp(type, "date") == 0    ? attr(atts, "date-value")
+				: strcmp(type, "time") == 0    ? NULL
+				: strcmp(type, "boolean") == 0 ? attr(atts, "boolean-value")
+				: strcmp(type, "string") == 0  ? attr(atts, "string-value")
+							       : attr(atts, "value");
+		sr->type = v ? CELL_NUMBER : CELL_TEXT;
+		sr->date = 0;
+		if (v) {
+			sb_adds(&sr->val, v);
+			/* "2026-11-03T14:02:00" as the workbook reader writes dates */
+			for (size_t i = 0; i < sr->val.len; i++)
+				if (sr->val.buf[i] == 'T')
+					sr->val.buf[i] = ' ';
+		}
+	} else if (sr->in_cell && sr->type == CELL_TEXT) {
+		if (strcmp(n, "p") == 0) {
+			if (sr->val.len)
+				sb_addc(&sr->val, '\n');
+			sr->in_p = 1;
+		} else if (sr->in_p && strcmp(n, "s") == 0) {
+			for (long k = repeat(atts, "c", SFDIAG_MAX_FIELD); k-- > 0;)
+				if (sr->val.len < SFDIAG_MAX_FIELD)
+					sb_addc(&sr->val, ' ');
+		} else if (sr->in_p && (strcmp(n, "tab") == 0 || strcmp(n, "line-break") == 0)) {
+			sb_addc(&sr->val, n[0] == 't' ? '\t' : '\n');
+		}
+	}
+}
+
+static void ods_end(void *ud, const char *name)
+{
+	struct sheet_reader *sr = ud;
+	const char *n = local(name);
+	if (strcmp(n, "p") == 0) {
+		sr->in_p = 0;
+	} else if ((strcmp(n, "table-cell") == 0 || strcmp(n, "covered-table-cell") == 0) &&
+		   sr->in_cell) {
+		sr->in_cell = 0;
+		long first = sr->col;
+		sr->col += sr->col_repeat;
+		if (!sr->val.len)
+			return; /* empty cells only move the column on */
+		for (long c = first; c < sr->col; c++) {
+			if (c >= SFDIAG_MAX_COLUMNS) {
+				sr->too_wide = 1;
+				return;
+			}
+			size_t at = sr->cells.len;
+			sb_add(&sr->cells, sr->val.buf, sr->val.len);
+			if ((size_t)c >= sr->ncols) {
+				memset(sr->set + sr->ncols, 0, (size_t)c + 1 - sr->ncols);
+				sr->ncols = (size_t)c + 1;
+			}
+			sr->set[c] = 1;
+			sr->off[c] = at;
+			sr->len[c] = sr->cells.len - at;
+		}
+	} else if (strcmp(n, "table-row") == 0 && sr->sh) {
+		/* A repeated row with cells is that many rows; empty ones (the
+		 * sheet's unused rest) are only counted. */
+		long first = sr->row;
+		for (long k = 0; k < sr->row_repeat && sr->ncols; k++) {
+			end_row(sr);
+			if (k + 1 < sr->row_repeat)
+				sr->row++;
+		}
+		if (sr->ncols && sr->row_asked > sr->row_repeat) {
+			adapter_note(sr->b->ac, NOTE_WARNING, first,
+				     "sheet \"%s\": row repeated %ld times; only the first "
+				     "SFDIAG_MAX_ODS_REPEAT (%d) read",
+				     sr->ods_sheet.name, sr->row_asked, SFDIAG_MAX_ODS_REPEAT);
+			sr->b->ac->records += (uint64_t)(sr->row_asked - sr->row_repeat);
+			sr->b->ac->skipped += (uint64_t)(sr->row_asked - sr->row_repeat);
+		}
+		sr->row = first + sr->row_asked - 1;
+	} else if (strcmp(n, "table") == 0 && sr->sh) {
+		sr->b->ods_exports += (size_t)ods_table_end(sr);
+		sr->sh = NULL;
+	}
+}
+
+static void ods_text(void *ud, const char *s, int len)
+{
+	struct sheet_reader *sr = ud;
+	if (sr->in_cell && sr->in_p && sr->type == CELL_TEXT &&
+	    sr->val.len + (size_t)len <= SFDIAG_MAX_FIELD)
+		sb_add(&sr->val, s, (size_t)len);
+}
+
+/* Every table of content.xml; the number that held a login export. */
+static size_t read_ods(struct book *b)
+{
+	struct archive *a = open_zip(b);
+	struct archive_entry *e;
+	if (!a)
+		return 0;
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		const char *nm = archive_entry_pathname(e);
+		if (!nm || strcmp(nm, "content.xml") != 0)
+			continue;
+		struct sheet_reader *sr = xcalloc(1, sizeof *sr);
+		sr->b = b;
+		sr->ods = 1;
+		sr->xp = XML_ParserCreate(NULL);
+		if (!sr->xp) {
+			adapter_note(b->ac, NOTE_ERROR, 0, "out of memory");
+			free(sr);
+			break;
+		}
+		XML_SetUserData(sr->xp, sr);
+		XML_SetElementHandler(sr->xp, ods_start, ods_end);
+		XML_SetCharacterDataHandler(sr->xp, ods_text);
+		parse_member(b, a, sr->xp, nm);
+		if (sr->sh) /* the document ended inside a table */
+			b->ods_exports += (size_t)ods_table_end(sr);
+		if (sr->csv) {
+			login_csv_finish(sr->csv);
+			login_csv_free(sr->csv);
+		}
+		XML_ParserFree(sr->xp);
+		sb_free(&sr->cells);
+		sb_free(&sr->val);
+		sb_free(&sr->line);
+		free(sr);
+		break;
+	}
+	archive_read_free(a);
+	return b->ods_exports;
+}
+
 /* Pass 2: the sheets, in workbook order (a second walk of the zip each,
  * since the zip's order need not be the workbook's). */
 static size_t read_sheets(struct book *b)
@@ -667,8 +876,9 @@ static void book_free(struct book *b)
 	free(b->rels);
 }
 
-int xlsx_read(struct input *in, struct adapter_ctx *ac)
+int xlsx_read(struct input *in, struct adapter_ctx *ac, const char **what)
 {
+	*what = NULL;
 	struct strbuf mem = {0};
 	char chunk[65536], err[256];
 	long got;
@@ -691,11 +901,23 @@ int xlsx_read(struct input *in, struct adapter_ctx *ac)
 	}
 	struct book b = {.ac = ac, .mem = mem.buf, .len = mem.len};
 	int rc = read_meta(&b);
-	if (rc == 0 && !b.nsheets) {
-		if (b.is_ods)
-			adapter_note(ac, NOTE_ERROR, 0, "an OpenDocument spreadsheet (.ods): %s",
-				     ac->rs->report->msg[REPORT_MSG_ADVICE_ODS]);
-		else if (b.is_ooxml)
+	if (b.is_ooxml && b.nsheets)
+		*what = "Excel workbook";
+	else if (b.is_ods && !b.is_ooxml)
+		*what = "OpenDocument spreadsheet";
+	if (rc == 0 && !b.nsheets && b.is_ods && !b.is_ooxml) {
+		if (read_ods(&b) == 0 && !b.over) {
+			adapter_note(
+			    ac, NOTE_ERROR, 0,
+			    "no sheet of this OpenDocument spreadsheet (.ods) holds a login "
+			    "export (a first row with a Status column): %s",
+			    ac->rs->report->msg[REPORT_MSG_ADVICE_ODS]);
+			rc = -1;
+		} else if (b.over) {
+			rc = -1;
+		}
+	} else if (rc == 0 && !b.nsheets) {
+		if (b.is_ooxml)
 			adapter_note(ac, NOTE_ERROR, 0,
 				     "an Office document that is not an Excel workbook (no sheet)");
 		else

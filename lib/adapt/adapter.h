@@ -117,14 +117,17 @@ unsigned json_response_event(const struct ruleset *rs, const struct cJSON *obj, 
 unsigned json_response_kind(const struct ruleset *rs, const struct cJSON *obj, int errors_only);
 
 /*
- * Excel workbooks (adapt_xlsx.c): xlsx_sniff() says whether head starts a
- * zip; xlsx_read() reads every sheet whose first row is a login export
- * header, each row through the login CSV reader (line = row number), dates
- * as UTC times without zone.  Returns 0, or -1 when nothing could be read
- * (after a note that says what to do: an .ods or a zip that is no workbook).
+ * Spreadsheets (adapt_xlsx.c): xlsx_sniff() says whether head starts a
+ * zip; xlsx_read() reads every sheet of an Excel workbook (.xlsx) or
+ * OpenDocument spreadsheet (.ods) whose first row is a login export header,
+ * each row through the login CSV reader (line = row number), dates as UTC
+ * times without zone.  *what gets which of the two it was ("Excel
+ * workbook", "OpenDocument spreadsheet"), or NULL.  Returns 0, or -1 when
+ * nothing could be read (after a note that says what to do: a zip that is
+ * no workbook, a workbook with no export).
  */
 int xlsx_sniff(const char *head, size_t n);
-int xlsx_read(struct input *in, struct adapter_ctx *ac);
+int xlsx_read(struct input *in, struct adapter_ctx *ac, const char **what);
 
 /*
  * HTTP transcripts (transcript.c) and pasted text (text_scan.c).  transcript_sniff() says

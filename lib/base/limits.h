@@ -49,6 +49,10 @@
 #define SFDIAG_MAX_XLSX_BYTES	 (64u << 20)  /* 64 MiB */
 #define SFDIAG_MAX_XLSX_INFLATED (2ull << 30) /* 2 GiB */
 #define SFDIAG_MAX_XLSX_STRINGS	 (256u << 20) /* 256 MiB */
+/* OpenDocument spreadsheets (read under the same limits): most times one
+ * row with cells is repeated (table:number-rows-repeated), so that a small
+ * file cannot claim millions of copies of a row. */
+#define SFDIAG_MAX_ODS_REPEAT 1024
 
 /* Normalized fields one event can carry (size of the field registry). */
 #define SFDIAG_MAX_FIELDS 64

@@ -253,10 +253,17 @@ void run_input(struct run *r, struct input *in)
 		goto done;
 	}
 	if (xlsx_sniff(head, n)) {
-		int ok = xlsx_read(in, &ac) == 0;
-		sum->kind = ok || fc.kinds ? (fc.kinds ? "Excel workbook: login history"
-						       : "Excel workbook: nothing to diagnose")
-					   : NULL;
+		const char *what;
+		int ok = xlsx_read(in, &ac, &what) == 0;
+		int ods = what && what[0] == 'O';
+		if (ok || fc.kinds)
+			sum->kind = fc.kinds
+					? (ods ? "OpenDocument spreadsheet: login history"
+					       : "Excel workbook: login history")
+					: (ods ? "OpenDocument spreadsheet: nothing to diagnose"
+					       : "Excel workbook: nothing to diagnose");
+		else
+			sum->kind = NULL;
 		goto done;
 	}
 	const struct file_magic *fm = magic_identify(head, n);

@@ -145,7 +145,8 @@ static void test_not_secrets(void)
 {
 	check_unchanged("INVALID_SESSION_ID: Session expired or invalid");
 	check_unchanged("INVALID_OPERATION_WITH_EXPIRED_PASSWORD: The users password expired");
-	check_unchanged("LOGIN_MUST_USE_SECURITY_TOKEN: Invalid username, password, security token");
+	check_unchanged(
+	    "LOGIN_MUST_USE_SECURITY_TOKEN: Invalid username, password, security token");
 	check_unchanged("LOGIN_ERROR_INVALID_PASSWORD: Invalid password");
 	check_unchanged("LOGIN_SAML_INVALID_SIGNATURE: the signature is not valid");
 	check_unchanged("{\"error\":\"invalid_grant\",\"error_description\":\"authentication "

@@ -117,7 +117,8 @@ static int read_book(const struct part *p, size_t n, struct seen *s)
 	char err[128];
 	CHECK(input_peek(in, &head, &hn, err, sizeof err) == 0);
 	CHECK(xlsx_sniff(head, hn));
-	int rc = xlsx_read(in, &ac);
+	const char *what;
+	int rc = xlsx_read(in, &ac, &what);
 	input_close(in);
 	free(zip);
 	return rc;
@@ -221,7 +222,9 @@ static void test_refused(void)
 	const struct part ods[] = {{"mimetype", "application/vnd.oasis.opendocument.spreadsheet"},
 				   {"content.xml", "<office:document-content/>"}};
 	CHECK_INT(read_book(ods, 2, &s), -1);
-	CHECK(strstr(sb_str(&s.notes), "E:0:an OpenDocument spreadsheet (.ods)") != NULL);
+	CHECK(strstr(sb_str(&s.notes),
+		     "E:0:no sheet of this OpenDocument spreadsheet (.ods) holds a login export") !=
+	      NULL);
 	seen_free(&s);
 
 	const struct part plain[] = {{"LoginHistory.csv", "Status\nSuccess\n"}};
@@ -242,6 +245,71 @@ static void test_refused(void)
 	seen_free(&s);
 }
 
+/* An .ods: a cover table, then the export with a date cell, a float, a
+ * spanning empty cell, a cell repeated over two columns, a two-paragraph
+ * cell, rows shorter than the header, a row repeated three times, a repeated
+ * empty row, and a row repeated more than SFDIAG_MAX_ODS_REPEAT allows. */
+static const char *const ods_content =
+    "<office:document-content xmlns:office=\"o\" xmlns:table=\"t\" xmlns:text=\"x\">"
+    "<office:body><office:spreadsheet>"
+    "<table:table table:name=\"Cover\"><table:table-row><table:table-cell "
+    "office:value-type=\"string\"><text:p>Ticket 5120</text:p></table:table-cell>"
+    "</table:table-row></table:table>"
+    "<table:table table:name=\"Export\">"
+    "<table:table-row><table:table-cell><text:p>Username</text:p></table:table-cell>"
+    "<table:table-cell><text:p>Login Time</text:p></table:table-cell>"
+    "<table:table-cell table:number-columns-repeated=\"1\"/>"
+    "<table:table-cell><text:p>Status</text:p></table:table-cell>"
+    "<table:table-cell><text:p>Source IP</text:p></table:table-cell>"
+    "<table:table-cell><text:p>Login URL</text:p></table:table-cell></table:table-row>"
+    "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>ann@"
+    "example.com</text:p></table:table-cell><table:table-cell office:value-type=\"date\" "
+    "office:date-value=\"2026-11-03T12:00:00\"><text:p>03/11/2026</text:p>"
+    "</table:table-cell><table:table-cell office:value-type=\"float\" office:value=\"62\">"
+    "<text:p>62</text:p></table:table-cell><table:table-cell><text:p>Invalid</text:p>"
+    "<text:p>Password</text:p></table:table-cell><table:table-cell "
+    "table:number-columns-repeated=\"2\"><text:p>192.0.2.1</text:p></table:table-cell>"
+    "</table:table-row>"
+    "<table:table-row table:number-rows-repeated=\"3\"><table:table-cell><text:p>bo"
+    "<text:s text:c=\"2\"/>x</text:p></table:table-cell><table:table-cell/>"
+    "<table:covered-table-cell/><table:table-cell><text:p>Success</text:p>"
+    "</table:table-cell></table:table-row>"
+    "<table:table-row table:number-rows-repeated=\"1048000\"><table:table-cell/>"
+    "</table:table-row>"
+    "<table:table-row table:number-rows-repeated=\"2000\"><table:table-cell><text:p>cy"
+    "</text:p></table:table-cell><table:table-cell/><table:table-cell/><table:table-cell>"
+    "<text:p>Success</text:p></table:table-cell></table:table-row>"
+    "</table:table></office:spreadsheet></office:body></office:document-content>";
+
+static void test_ods(void)
+{
+	const struct part book[] = {
+	    {"mimetype", "application/vnd.oasis.opendocument.spreadsheet"},
+	    {"content.xml", ods_content},
+	};
+	struct seen s;
+	CHECK_INT(read_book(book, 2, &s), 0);
+	const char *ev = sb_str(&s.ev);
+	CHECK(strncmp(ev,
+		      "2|ann@example.com|2026-11-03 12:00:00|192.0.2.1|Invalid\nPassword;"
+		      "3|bo  x|||Success;4|bo  x|||Success;5|bo  x|||Success;"
+		      "1048006|cy|||Success;1048007|cy|||Success;",
+		      strlen("2|ann@example.com|2026-11-03 12:00:00|192.0.2.1|Invalid\nPassword;"
+			     "3|bo  x|||Success;4|bo  x|||Success;5|bo  x|||Success;"
+			     "1048006|cy|||Success;1048007|cy|||Success;")) == 0);
+	/* 1 + 3 + SFDIAG_MAX_ODS_REPEAT events */
+	size_t n = 0;
+	for (const char *p = ev; *p; p++)
+		n += *p == ';';
+	CHECK_INT(n, 4 + SFDIAG_MAX_ODS_REPEAT);
+	const char *notes = sb_str(&s.notes);
+	CHECK(strstr(notes, "W:1048006:sheet \"Export\": row repeated 2000 times; only the "
+			    "first SFDIAG_MAX_ODS_REPEAT (1024) read;") != NULL);
+	CHECK(strstr(notes, "I:0:sheet \"Export\": a login export, 1028 rows read;") != NULL);
+	CHECK(strstr(notes, "I:0:sheet \"Cover\" is not a login export") != NULL);
+	seen_free(&s);
+}
+
 static void setup(void)
 {
 	rs = rules_load(SFDIAG_SRCDIR "/rules", 1, quiet, NULL);
@@ -255,4 +323,4 @@ static void cleanup(void)
 	rules_free(rs);
 }
 
-UNIT_MAIN(setup, test_workbook, test_date1904, test_refused, cleanup)
+UNIT_MAIN(setup, test_workbook, test_date1904, test_ods, test_refused, cleanup)
