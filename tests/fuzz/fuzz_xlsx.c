@@ -24,9 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *head;
 	size_t n;
 	char err[256];
+	const char *what;
 	if (input_peek(in, &head, &n, err, sizeof err) == 0 && xlsx_sniff(head, n))
-		const char *what;
-	xlsx_read(in, &ac, &what);
+		xlsx_read(in, &ac, &what);
 	input_close(in);
 	return 0;
 }
