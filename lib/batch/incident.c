@@ -76,9 +76,9 @@ void incident_keep(struct summary_finding *sf, const struct ruleset *rs,
 		unsigned long ip;
 		if (ipv4_parse(v->s, v->n, &ip) != 0)
 			continue;
-		unsigned long mask = key->prefix == 32 ? 0xFFFFFFFFul
-						       : (0xFFFFFFFFul << (32 - key->prefix)) &
-							     0xFFFFFFFFul;
+		unsigned long mask = key->prefix == 32
+					 ? 0xFFFFFFFFul
+					 : (0xFFFFFFFFul << (32 - key->prefix)) & 0xFFFFFFFFul;
 		ip &= mask;
 		char buf[32];
 		snprintf(buf, sizeof buf, "%lu.%lu.%lu.%lu/%d", ip >> 24, ip >> 16 & 255,
@@ -176,7 +176,8 @@ static void last_good(struct fill_ctx *c, struct report_text *t, int *any_same)
 		const char *ip = f->last_good_ip;
 		if (!ip)
 			continue;
-		if (f->key[c->inc->key] && c->key->prefix == 0 && strcmp(ip, f->key[c->inc->key]) == 0)
+		if (f->key[c->inc->key] && c->key->prefix == 0 &&
+		    strcmp(ip, f->key[c->inc->key]) == 0)
 			*any_same = 1;
 		int seen = 0;
 		for (size_t k = 0; k < nnamed; k++)
@@ -309,7 +310,8 @@ size_t incidents_find(const struct ruleset *rs, const struct summary_ticket *con
 			x->last = cv[e - 1].f->first;
 			x->m = xcalloc(e - s, sizeof *x->m);
 			for (size_t j = s; j < e; j++) {
-				x->m[x->nm++] = (struct summary_member){cv[j].ticket, cv[j].finding};
+				x->m[x->nm++] =
+				    (struct summary_member){cv[j].ticket, cv[j].finding};
 				x->count += cv[j].f->count;
 				used[base[cv[j].ticket] + cv[j].finding] = 1;
 			}

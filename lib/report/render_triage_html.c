@@ -73,8 +73,9 @@ static void incidents(struct strbuf *o, const struct summary *sm)
 	sb_adds(o, "<ol>\n");
 	for (size_t i = 0; i < sm->ninc; i++) {
 		const struct summary_incident *x = &sm->inc[i];
-		sb_printf(o, "<li class=\"finding %s\" id=\"incident-%zu\"><p><span class=\"sw\" "
-			     "style=\"background:%s\"></span><strong>",
+		sb_printf(o,
+			  "<li class=\"finding %s\" id=\"incident-%zu\"><p><span class=\"sw\" "
+			  "style=\"background:%s\"></span><strong>",
 			  severity_name(x->sev), i + 1, inc_color[i % INC_COLORS]);
 		html_rtext(o, sm->rs, &x->headline);
 		sb_printf(o, "</strong></p>\n<p class=\"muted\">Cause <code>%s</code>; ", x->id);
@@ -128,9 +129,9 @@ static void chart_time(char out[32], int64_t t, int64_t width)
 
 static void onsets(struct strbuf *o, const struct summary *sm)
 {
-	static const int64_t widths[] = {MIN_MS,	  5 * MIN_MS,  10 * MIN_MS, 15 * MIN_MS,
-					 30 * MIN_MS,	  HOUR_MS,     3 * HOUR_MS, 6 * HOUR_MS,
-					 12 * HOUR_MS,	  DAY_MS,      7 * DAY_MS,  30 * DAY_MS,
+	static const int64_t widths[] = {MIN_MS,       5 * MIN_MS, 10 * MIN_MS, 15 * MIN_MS,
+					 30 * MIN_MS,  HOUR_MS,	   3 * HOUR_MS, 6 * HOUR_MS,
+					 12 * HOUR_MS, DAY_MS,	   7 * DAY_MS,	30 * DAY_MS,
 					 365 * DAY_MS};
 	int64_t lo = 0, hi = 0;
 	size_t n = 0;
@@ -204,17 +205,19 @@ static void onsets(struct strbuf *o, const struct summary *sm)
 	/* Incident bands, under the bars. */
 	for (size_t x = 0; x < sm->ninc; x++) {
 		const struct summary_incident *inc = &sm->inc[x];
-		size_t b0 = (size_t)((inc->first - from) / w), b1 = (size_t)((inc->last - from) / w);
+		size_t b0 = (size_t)((inc->first - from) / w),
+		       b1 = (size_t)((inc->last - from) / w);
 		b0 = b0 < nb ? b0 : nb - 1;
 		b1 = b1 < nb ? b1 : nb - 1;
 		double x0 = PL + (double)b0 * bw, x1 = PL + (double)(b1 + 1) * bw;
-		sb_printf(o,
-			  "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-			  "fill=\"%s\" fill-opacity=\"0.12\"><title>Incident %zu</title></rect>\n"
-			  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\" "
-			  "font-weight=\"700\">%zu</text>\n",
-			  x0, PT, x1 - x0, ph, inc_color[x % INC_COLORS], x + 1, (x0 + x1) / 2,
-			  PT - 3, inc_color[x % INC_COLORS], x + 1);
+		sb_printf(
+		    o,
+		    "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		    "fill=\"%s\" fill-opacity=\"0.12\"><title>Incident %zu</title></rect>\n"
+		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\" "
+		    "font-weight=\"700\">%zu</text>\n",
+		    x0, PT, x1 - x0, ph, inc_color[x % INC_COLORS], x + 1, (x0 + x1) / 2, PT - 3,
+		    inc_color[x % INC_COLORS], x + 1);
 	}
 	/* Axes and the count scale. */
 	sb_printf(o,
@@ -282,7 +285,8 @@ static void causes(struct strbuf *o, const struct summary *sm)
 		sb_adds(o, "<p class=\"muted\">None: no failure in any ticket.</p>\n</section>\n");
 		return;
 	}
-	sb_adds(o, "<div class=\"wide\"><table>\n<thead><tr><th class=\"n\">Tickets</th><th>Cause</th><th>Severity"
+	sb_adds(o, "<div class=\"wide\"><table>\n<thead><tr><th "
+		   "class=\"n\">Tickets</th><th>Cause</th><th>Severity"
 		   "</th><th class=\"n\">Events</th><th>First seen</th><th>Tickets</th></tr>"
 		   "</thead>\n<tbody>\n");
 	for (size_t i = 0; i < sm->nc; i++) {
@@ -308,7 +312,8 @@ static void causes(struct strbuf *o, const struct summary *sm)
 
 static void tickets(struct strbuf *o, const struct summary *sm)
 {
-	sb_adds(o, "<section>\n<h2>Tickets</h2>\n<div class=\"wide\"><table>\n<thead><tr><th>Ticket</th><th "
+	sb_adds(o, "<section>\n<h2>Tickets</h2>\n<div "
+		   "class=\"wide\"><table>\n<thead><tr><th>Ticket</th><th "
 		   "class=\"n\">Files</th><th class=\"n\">Rows</th><th class=\"n\">Findings</th>"
 		   "<th>Top cause</th><th>Input errors</th></tr></thead>\n<tbody>\n");
 	for (size_t k = 0; k < sm->n; k++) {
@@ -321,8 +326,9 @@ static void tickets(struct strbuf *o, const struct summary *sm)
 		cell_count(o, tk->nf);
 		sb_adds(o, "<td>");
 		if (tk->nf) {
-			sb_printf(o, "<span class=\"badge\" style=\"background:var(--%s)\">%s</span>"
-				     "<code>%s</code> ",
+			sb_printf(o,
+				  "<span class=\"badge\" style=\"background:var(--%s)\">%s</span>"
+				  "<code>%s</code> ",
 				  severity_name(tk->f[0].sev), severity_name(tk->f[0].sev),
 				  tk->f[0].id);
 			html_rtext(o, sm->rs, &tk->f[0].title);
@@ -358,16 +364,20 @@ void summary_html(struct strbuf *o, const struct summary *sm)
 		   "content=\"sfdiag\">\n<title>sfdiag triage: ");
 	sb_printf(o, "%zu ticket%s, %zu incident%s", sm->n, sm->n == 1 ? "" : "s", sm->ninc,
 		  sm->ninc == 1 ? "" : "s");
-	sb_printf(o, "</title>\n<style>\n%s.incidents ol{padding-left:1.2em}"
-		     ".incidents li{padding-left:.6em;margin:.8em 0}.incidents p{margin:.2em 0}"
-		     ".onsets svg{min-width:0!important;max-width:640px}"
-		     ".wide{overflow-x:auto}.wide table{min-width:520px}"
-		     "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>sfdiag triage ",
+	sb_printf(o,
+		  "</title>\n<style>\n%s.incidents ol{padding-left:1.2em}"
+		  ".incidents li{padding-left:.6em;margin:.8em 0}.incidents p{margin:.2em 0}"
+		  ".onsets svg{min-width:0!important;max-width:640px}"
+		  ".wide{overflow-x:auto}.wide table{min-width:520px}"
+		  "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>sfdiag triage ",
 		  render_html_css);
 	html_name(o, sm->rs, sm->dir);
 	sb_printf(o, "</h1>\n<p class=\"verdict %s\">%zu ticket%s, %zu incident%s, %zu cause%s",
-		  sm->ninc ? "error" : sm->nc ? "warning" : "ok", sm->n, sm->n == 1 ? "" : "s",
-		  sm->ninc, sm->ninc == 1 ? "" : "s", sm->nc, sm->nc == 1 ? "" : "s");
+		  sm->ninc ? "error"
+		  : sm->nc ? "warning"
+			   : "ok",
+		  sm->n, sm->n == 1 ? "" : "s", sm->ninc, sm->ninc == 1 ? "" : "s", sm->nc,
+		  sm->nc == 1 ? "" : "s");
 	sb_adds(o, "</p>\n<p class=\"muted\">");
 	sb_printf(o, "%zu file%s, ", sm->files, sm->files == 1 ? "" : "s");
 	render_count(o, sm->records);
