@@ -18,7 +18,8 @@ static void usage(FILE *fp)
 	fputs("usage: sfdiag triage DIR [-j N] [--out DIR [--force]] [--format FMT]\n"
 	      "                         [--fail-on SEV] [--quiet] [--rules PATH] [--no-jit]\n"
 	      "\n"
-	      "Diagnose many tickets at once and show which ones share a cause.  Each\n"
+	      "Diagnose many tickets at once and show which ones share a cause, and\n"
+	      "which broke at once (incidents: rules/report.conf).  Each\n"
 	      "folder directly under DIR is one ticket (all its files, recursively); each\n"
 	      ".zip, .tar, .tar.gz or .tgz there is one ticket, read without unpacking it;\n"
 	      "the loose files at the top form the ticket \"(loose files)\".  Symbolic\n"
@@ -27,13 +28,14 @@ static void usage(FILE *fp)
 	      "options:\n"
 	      "  -j, --jobs N        tickets diagnosed in parallel (default: online CPUs)\n"
 	      "  -o, --out DIR       also write DIR/TICKET.json (and DIR/TICKET.txt unless\n"
-	      "                      the format is json or jsonl), DIR/summary.csv and\n"
-	      "                      DIR/summary.json; DIR must be new or empty.  Each\n"
+	      "                      the format is json or jsonl), DIR/summary.csv,\n"
+	      "                      DIR/summary.json, DIR/summary.html and\n"
+	      "                      DIR/incidents.csv; DIR must be new or empty.  Each\n"
 	      "                      file appears only once written completely\n"
 	      "      --force         write into a --out DIR that is not empty, replacing\n"
 	      "                      the files of the same names\n"
 	      "  -f, --format FMT    text (default), json, jsonl (one line per ticket, in\n"
-	      "                      ticket order, as they finish), csv or md\n"
+	      "                      ticket order, as they finish), csv, md or html\n"
 	      "      --fail-on SEV   exit 1 when a finding is at least SEV:\n"
 	      "                      info, warning, error (default) or never\n"
 	      "  -q, --quiet         no progress line on a terminal\n"
@@ -124,10 +126,10 @@ int cmd_triage(int argc, char **argv, const struct cli_common *com)
 			break;
 		case 'f':
 			if (triage_format_parse(optarg, &o.fmt) != 0) {
-				fprintf(
-				    stderr,
-				    "sfdiag: unknown format '%s' (text, json, jsonl, csv or md)\n",
-				    optarg);
+				fprintf(stderr,
+					"sfdiag: unknown format '%s' (text, json, jsonl, csv, md "
+					"or html)\n",
+					optarg);
 				return VERDICT_TROUBLE;
 			}
 			break;

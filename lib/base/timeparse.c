@@ -300,7 +300,7 @@ static int scan_elf(struct scan *sc, int *y, int *mo, int *d, int *h, int *mi, i
  * A locale date: d/m/yyyy or m/d/yyyy with '/', d.m.yyyy with '.'.  Slash
  * dates are month first unless the first number is over 12.
  */
-static int scan_locale_date(struct scan *sc, int *y, int *m, int *d, int *flags)
+static int scan_locale_date(struct scan *sc, int *y, int *m, int *d, int *flags, int day_first)
 {
 	int a, b;
 	if (scan_num(sc, 1, 2, &a) < 0)
@@ -313,19 +313,35 @@ static int scan_locale_date(struct scan *sc, int *y, int *m, int *d, int *flags)
 		return -1;
 	if (is_digit(peek(sc)))
 		return -1;
-	if (sep == '.' || a > 12) {
+	if (sep == '/' && a > 12)
+		*flags |= TIME_DAY_FIRST;
+	if (sep == '/' && b > 12)
+		*flags |= TIME_MONTH_FIRST;
+	if (sep == '/' && a <= 12 && b <= 12 && a != b)
+		*flags |= TIME_AMBIGUOUS_DMY;
+	if (sep == '.' || a > 12 || (day_first && b <= 12)) {
 		*d = a;
 		*m = b;
 	} else {
 		*m = a;
 		*d = b;
-		if (b <= 12 && a != b)
-			*flags |= TIME_AMBIGUOUS_DMY;
 	}
 	return 0;
 }
 
+static int parse(const char *s, size_t n, int day_first, struct parsed_time *out);
+
 int time_parse(const char *s, size_t n, struct parsed_time *out)
+{
+	return parse(s, n, 0, out);
+}
+
+int time_parse_day_first(const char *s, size_t n, struct parsed_time *out)
+{
+	return parse(s, n, 1, out);
+}
+
+static int parse(const char *s, size_t n, int day_first, struct parsed_time *out)
 {
 	struct scan sc;
 	int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0, off = 0, flags = 0;
@@ -353,7 +369,7 @@ int time_parse(const char *s, size_t n, struct parsed_time *out)
 			if (!accept(&sc, 'T') && !accept(&sc, 't') && skip_blank(&sc) == 0)
 				return -1;
 		} else if (lead == 1 || lead == 2) {
-			if (scan_locale_date(&sc, &y, &mo, &d, &flags) < 0)
+			if (scan_locale_date(&sc, &y, &mo, &d, &flags, day_first) < 0)
 				return -1;
 			/* "11/28/2026, 1:57 PM" is what JavaScript's toLocaleString gives. */
 			int comma = accept(&sc, ',');

@@ -14,7 +14,10 @@
  *
  * Slash dates are read month first (the en_US form Salesforce defaults to)
  * unless the first number is over 12; a date where both readings are possible
- * and they differ sets TIME_AMBIGUOUS_DMY.
+ * and they differ sets TIME_AMBIGUOUS_DMY.  A slash date whose first number
+ * is over 12 sets TIME_DAY_FIRST (it can only be day first), one whose
+ * second is over 12 TIME_MONTH_FIRST, so that a caller can settle the order
+ * of a whole file from its rows (time_parse_day_first).
  */
 #ifndef SFDIAG_TIMEPARSE_H
 #define SFDIAG_TIMEPARSE_H
@@ -28,7 +31,7 @@ enum time_zone {
 	TIME_ZONE_UNKNOWN,  /* a zone word we do not know: taken as UTC */
 };
 
-enum { TIME_AMBIGUOUS_DMY = 1 };
+enum { TIME_AMBIGUOUS_DMY = 1, TIME_DAY_FIRST = 2, TIME_MONTH_FIRST = 4 };
 
 struct parsed_time {
 	int64_t ms; /* milliseconds since 1970-01-01T00:00:00Z */
@@ -38,6 +41,9 @@ struct parsed_time {
 
 /* Returns 0 and fills *out, or -1 when s[0..n) is not a time we know. */
 int time_parse(const char *s, size_t n, struct parsed_time *out);
+/* The same, reading a slash date that could be either day first (the
+ * flags are those time_parse gives). */
+int time_parse_day_first(const char *s, size_t n, struct parsed_time *out);
 
 /* "2026-11-03T14:02:05Z" (seconds precision); buf must hold 32 bytes. */
 void time_format_iso(int64_t ms, char *buf);

@@ -26,6 +26,7 @@
 
 #include "base/mask.h"
 #include "base/util.h"
+#include "batch/incident.h"
 #include "input/ticket.h"
 #include "report/model.h"
 #include "report/render.h"
@@ -124,6 +125,7 @@ static void keep_summary(struct ticket *tk, const struct report *m)
 		t->first = rf->fi->first;
 		t->last = rf->fi->last;
 		report_text_copy(&t->title, &rf->title);
+		incident_keep(t, m->rs, rf);
 	}
 	/* Every file not read is an input of the run too (run_ticket_note). */
 	st->files = m->ninputs;
@@ -497,7 +499,8 @@ static void free_rollup(struct summary_cause *c, size_t n)
 	free(c);
 }
 
-/* The summary model over the finished tickets. */
+/* The summary model over the finished tickets (t filled here); the
+ * incidents are found by the caller once t is. */
 static void summary_of(const struct triage *tr, const struct summary_ticket **t,
 		       const struct summary_cause *c, size_t nc, struct summary *s)
 {
@@ -663,6 +666,9 @@ static int print_summary(struct triage *tr)
 	int rc = 0;
 
 	summary_of(tr, t, c, nc, &sm);
+	struct summary_incident *inc;
+	sm.ninc = incidents_find(tr->rs, t, tr->n, &inc);
+	sm.inc = inc;
 	for (size_t k = 0; k < tr->n; k++)
 		json[k] = tr->t[k].json;
 	switch (tr->fmt) {
@@ -678,6 +684,9 @@ static int print_summary(struct triage *tr)
 	case TRIAGE_MD:
 		summary_md(&b, &sm);
 		break;
+	case TRIAGE_HTML:
+		summary_html(&b, &sm);
+		break;
 	case TRIAGE_JSONL:
 		break;
 	}
@@ -692,8 +701,17 @@ static int print_summary(struct triage *tr)
 		summary_json(&b, &sm, json);
 		if (write_summary_file(tr, "summary.json", &b) != 0)
 			rc = -2;
+		sb_reset(&b);
+		summary_html(&b, &sm);
+		if (write_summary_file(tr, "summary.html", &b) != 0)
+			rc = -2;
+		sb_reset(&b);
+		summary_incidents_csv(&b, &sm);
+		if (write_summary_file(tr, "incidents.csv", &b) != 0)
+			rc = -2;
 	}
 	sb_free(&b);
+	incidents_free(inc, sm.ninc);
 	free(json);
 	free(t);
 	free_rollup(c, nc);
@@ -716,8 +734,10 @@ static void free_tickets(struct triage *tr)
 		}
 		free(tk->pre);
 		free(tk->outname);
-		for (size_t i = 0; i < st->nf; i++)
+		for (size_t i = 0; i < st->nf; i++) {
 			report_text_free(&st->f[i].title);
+			incident_keep_free(&st->f[i]);
+		}
 		free(st->f);
 		for (size_t i = 0; i < st->nnotes; i++) {
 			free(st->notes[i].file);
@@ -734,7 +754,7 @@ static void free_tickets(struct triage *tr)
 
 int triage_format_parse(const char *s, enum triage_format *f)
 {
-	static const char *const names[] = {"text", "json", "jsonl", "csv", "md"};
+	static const char *const names[] = {"text", "json", "jsonl", "csv", "md", "html"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		if (strcmp(s, names[i]) == 0) {
 			*f = (enum triage_format)i;

@@ -31,8 +31,10 @@ void changes_free(struct changes *ch)
 		free(ch->c[i].display);
 		free(ch->c[i].action);
 		free(ch->c[i].section);
+		free(ch->c[i].time_text);
 	}
 	free(ch->c);
+	free(ch->files);
 	free(ch->trigger);
 	free(ch->fixed);
 	memset(ch, 0, sizeof *ch);
@@ -53,10 +55,35 @@ static char *copy_field(const struct event *ev, int f, size_t max)
 	return xstrndup(ev->val[f], n);
 }
 
+/* The date-order tally of ev's file. */
+static struct change_file *file_of(struct changes *ch, const struct event *ev)
+{
+	if (ch->nfiles && ch->files[ch->nfiles - 1].file_seq == ev->file_seq)
+		return &ch->files[ch->nfiles - 1];
+	for (size_t i = 0; i < ch->nfiles; i++)
+		if (ch->files[i].file_seq == ev->file_seq)
+			return &ch->files[i];
+	ch->files = xgrow(ch->files, &ch->files_cap, ch->nfiles + 1, sizeof *ch->files);
+	struct change_file *f = &ch->files[ch->nfiles++];
+	memset(f, 0, sizeof *f);
+	f->file = ev->file;
+	f->file_seq = ev->file_seq;
+	return f;
+}
+
 void changes_add(struct changes *ch, struct matcher *m, const struct event *ev)
 {
 	const struct ruleset *rs = ch->rs;
 	ch->seen++;
+	struct change_file *cf = file_of(ch, ev);
+	if (ev->time_ms == EVENT_NO_TIME)
+		cf->unreadable++;
+	else if (ev->time_flags & TIME_AMBIGUOUS_DMY)
+		cf->ambiguous++;
+	if (ev->time_ms != EVENT_NO_TIME && (ev->time_flags & TIME_DAY_FIRST))
+		cf->day_first++;
+	if (ev->time_ms != EVENT_NO_TIME && (ev->time_flags & TIME_MONTH_FIRST))
+		cf->month_first++;
 	int rule = matcher_classify(m, ev);
 	if (rule < 0) {
 		ch->unrelated++;
@@ -81,8 +108,37 @@ void changes_add(struct changes *ch, struct matcher *m, const struct event *ev)
 	c->file = ev->file;
 	c->file_seq = ev->file_seq;
 	c->line = ev->line;
+	c->time_flags = ev->time_flags;
+	c->time_text = NULL;
+	if (c->time_ms != EVENT_NO_TIME && (ev->time_flags & TIME_AMBIGUOUS_DMY) &&
+	    rs->f.time >= 0 && ev->val[rs->f.time])
+		c->time_text = xstrndup(ev->val[rs->f.time], ev->len[rs->f.time]);
 	if (c->time_ms == EVENT_NO_TIME)
 		ch->untimed++;
+}
+
+void changes_settle_dates(struct changes *ch)
+{
+	for (size_t i = 0; i < ch->nfiles; i++) {
+		struct change_file *f = &ch->files[i];
+		f->read_day_first = f->day_first > 0 && f->month_first == 0;
+	}
+	for (size_t k = 0; k < ch->n; k++) {
+		struct change *c = &ch->c[k];
+		if (!c->time_text)
+			continue;
+		const struct change_file *f = NULL;
+		for (size_t i = 0; i < ch->nfiles && !f; i++)
+			if (ch->files[i].file_seq == c->file_seq)
+				f = &ch->files[i];
+		struct parsed_time t;
+		if (f && f->read_day_first &&
+		    time_parse_day_first(c->time_text, strlen(c->time_text), &t) == 0) {
+			c->time_ms = t.ms;
+			c->zone = t.zone;
+			ch->files[(size_t)(f - ch->files)].reread++;
+		}
+	}
 }
 
 /* Does hay contain needle[0..n), ignoring ASCII case? */

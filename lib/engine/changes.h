@@ -39,16 +39,32 @@ struct change {
 	const char *file; /* borrowed from the run */
 	unsigned file_seq;
 	long line;
+	char *time_text; /* the date as written, when it could be day or month first */
+	int time_flags;	 /* TIME_AMBIGUOUS_DMY ... (base/timeparse.h) */
+};
+
+/* How one audit-trail file writes its slash dates, from all its rows
+ * (classified or not): rows that can only be day first (14/11/2026), only
+ * month first (11/14/2026), or either (03/11/2026); and what was decided. */
+struct change_file {
+	const char *file; /* borrowed from the run */
+	unsigned file_seq;
+	uint64_t day_first, month_first, ambiguous;
+	uint64_t unreadable; /* rows whose date could not be read */
+	int read_day_first;  /* the file's ambiguous dates were read day first */
+	uint64_t reread;     /* kept changes whose time that changed */
 };
 
 struct changes {
 	const struct ruleset *rs;
 	struct change *c; /* in the order read */
 	size_t n, cap;
-	uint64_t seen;	    /* audit-trail rows read */
-	uint64_t unrelated; /* rows no rule classified (not kept) */
-	uint64_t dropped;   /* classified rows beyond SFDIAG_MAX_CHANGES */
-	uint64_t untimed;   /* kept rows whose time could not be read */
+	uint64_t seen;		   /* audit-trail rows read */
+	uint64_t unrelated;	   /* rows no rule classified (not kept) */
+	uint64_t dropped;	   /* classified rows beyond SFDIAG_MAX_CHANGES */
+	uint64_t untimed;	   /* kept rows whose time could not be read */
+	struct change_file *files; /* one per audit-trail input, in the order read */
+	size_t nfiles, files_cap;
 	/* By finding (rule index, nrules for unrecognized failures): the
 	 * change that likely began it, and the one that reversed it; -1. */
 	int *trigger, *fixed;
@@ -59,6 +75,14 @@ void changes_free(struct changes *ch);
 
 /* Classify one audit-trail event with m and keep it when a rule does. */
 void changes_add(struct changes *ch, struct matcher *m, const struct event *ev);
+
+/*
+ * Settle the date order of each file once all its rows are read: when some
+ * row can only be day first and none only month first, the file's
+ * ambiguous dates are read again day first (ch->files[i].read_day_first);
+ * otherwise they stay month first.  Call once, before changes_link().
+ */
+void changes_settle_dates(struct changes *ch);
 
 /*
  * Link every finding of f that no other explains to its likely trigger and

@@ -113,6 +113,22 @@ static void on_event(void *ctx, const struct event *ev)
 	struct run *r = fc->r;
 	fc->kinds |= ev->kind;
 	if (ev->kind & KIND_CHANGE) {
+		if (ev->time_ms == EVENT_NO_TIME) {
+			/* Named here, counted in changes (nothing lost silently). */
+			int tf = r->rs->f.time;
+			struct strbuf msg = {0};
+			if (tf >= 0 && ev->val[tf] && ev->len[tf])
+				sb_printf(&msg,
+					  "Setup Audit Trail row with a date sfdiag cannot read "
+					  "('%.*s'): its change has no time",
+					  (int)(ev->len[tf] > 80 ? 80 : ev->len[tf]), ev->val[tf]);
+			else
+				sb_adds(
+				    &msg,
+				    "Setup Audit Trail row with no date: its change has no time");
+			run_note(r, NOTE_INFO, fc->sum->file, ev->line, sb_str(&msg));
+			sb_free(&msg);
+		}
 		changes_add(&r->changes, r->m, ev);
 		return;
 	}
@@ -421,6 +437,47 @@ struct ticket_sink run_ticket_sink(struct run *r)
 	return s;
 }
 
+/* How each Setup Audit Trail file's slash dates were read (changes.h). */
+static void date_notes(struct run *r)
+{
+	for (size_t i = 0; i < r->changes.nfiles; i++) {
+		const struct change_file *f = &r->changes.files[i];
+		char msg[320];
+		if (!f->ambiguous)
+			continue;
+		if (f->read_day_first)
+			snprintf(msg, sizeof msg,
+				 "dates read day first (dd/mm/yyyy) in the whole file: %llu row(s) "
+				 "such as 14/11/2026 can only be day first and none only month "
+				 "first, so the %llu date(s) that could be either (such as "
+				 "03/11/2026) were read day first too",
+				 (unsigned long long)f->day_first,
+				 (unsigned long long)f->ambiguous);
+		else if (f->day_first && f->month_first)
+			snprintf(msg, sizeof msg,
+				 "this file mixes dates that can only be day first (%llu) and only "
+				 "month first (%llu); the %llu date(s) such as 03/11/2026 that "
+				 "could be either were read month first",
+				 (unsigned long long)f->day_first,
+				 (unsigned long long)f->month_first,
+				 (unsigned long long)f->ambiguous);
+		else if (f->month_first)
+			snprintf(
+			    msg, sizeof msg,
+			    "dates read month first (mm/dd/yyyy) in the whole file: %llu row(s) "
+			    "such as 11/14/2026 can only be month first",
+			    (unsigned long long)f->month_first);
+		else
+			snprintf(
+			    msg, sizeof msg,
+			    "%llu date(s) such as 03/11/2026 could be day/month or month/day and "
+			    "no row of this file settles it (a day over 12); they were read "
+			    "month first",
+			    (unsigned long long)f->ambiguous);
+		run_note(r, NOTE_INFO, f->file, 0, msg);
+	}
+}
+
 void run_finish(struct run *r)
 {
 	fill_context(r);
@@ -445,6 +502,8 @@ void run_finish(struct run *r)
 	r->held = NULL;
 	r->nheld = r->held_cap = 0;
 	correlate(&r->f);
+	changes_settle_dates(&r->changes);
+	date_notes(r);
 	changes_link(&r->changes, &r->f);
 	if (r->changes.dropped) {
 		char msg[200];

@@ -49,6 +49,14 @@ void render_shape(struct strbuf *out, const char *s, size_t n);
  * s opens a block, where "-" or "1." would start a list. */
 void render_md_text(struct strbuf *o, const char *s, int at_start);
 
+/* ---- HTML (render_html.c), shared with the triage page ---- */
+
+/* Append s with the five HTML specials (& < > " ') as entities; s is text
+ * already masked and escaped for a terminal. */
+void render_html_text(struct strbuf *o, const char *s);
+/* The style sheet of the HTML pages (a <style> element's content). */
+extern const char render_html_css[];
+
 /* ---- layout ---- */
 
 /* "1,234" */

@@ -28,8 +28,8 @@ static const char *const palette[MAX_SERIES + 1] = {
 };
 #define SUCCESS_COLOR "#66bb6a"
 
-/* Append s with the five HTML specials as entities. */
-static void html_text(struct strbuf *o, const char *s)
+/* Append s with the five HTML specials as entities (render.h). */
+void render_html_text(struct strbuf *o, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -52,6 +52,11 @@ static void html_text(struct strbuf *o, const char *s)
 			sb_addc(o, *s);
 		}
 	}
+}
+
+static void html_text(struct strbuf *o, const char *s)
+{
+	render_html_text(o, s);
 }
 
 /* The one place input becomes HTML: masked, escaped for a terminal; the
@@ -90,7 +95,7 @@ static void html_file(struct strbuf *o, const struct ruleset *rs, const char *pa
 	sb_free(&t);
 }
 
-static const char *const css =
+const char render_html_css[] =
     ":root{--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--bg:#fff;--soft:#f6f8fa;"
     "--error:#c62828;--warning:#b26a00;--info:#0b6bcb}\n"
     "*{box-sizing:border-box}\n"
@@ -140,6 +145,8 @@ static const char *const css =
     "h2,h3,.chart{break-after:avoid;break-inside:avoid}a{color:inherit}"
     "a[href^=\"http\"]::after{content:\" <\" attr(href) \">\";font-size:.8em;"
     "color:var(--muted)}footer{display:none}}\n";
+
+static const char *const css = render_html_css;
 
 /* ---- timeline ---- */
 

@@ -1,6 +1,7 @@
 /*
  * render_triage.c - the writers of the triage summary (see summary.h):
- * text, JSON and JSON lines, CSV, Markdown.
+ * text, JSON and JSON lines, CSV, Markdown (HTML: render_triage_html.c).
+ * Incidents across tickets come before the rollup by cause in each.
  *
  * Every name and message that came from input goes through value() (masked,
  * escaped for a terminal, which also makes it valid UTF-8) before the
@@ -113,6 +114,31 @@ void summary_text(struct strbuf *o, const struct summary *sm)
 		more += tk->notes_dropped;
 		if (more)
 			sb_printf(o, "  (+%llu more input notes)\n", (unsigned long long)more);
+	}
+
+	sb_adds(o, "\nIncidents across tickets (tickets that broke at once):\n");
+	if (!sm->ninc)
+		sb_adds(o, "  none\n");
+	for (size_t i = 0; i < sm->ninc; i++) {
+		const struct summary_incident *x = &sm->inc[i];
+		sb_reset(&s);
+		sb_printf(&s, "%zu. ", i + 1);
+		flat(&s, sm->rs, &x->headline);
+		sb_adds(o, "  ");
+		wrap(o, sb_str(&s), 2, 5);
+		sb_reset(&s);
+		sb_printf(&s, "Cause: %s, %s; ", x->id, severity_name(x->sev));
+		render_count(&s, x->count);
+		sb_printf(&s, " %s; tickets: ", report_noun(sm->rs, x->rule, x->count != 1));
+		for (size_t j = 0; j < x->nm; j++) {
+			if (j)
+				sb_adds(&s, ", ");
+			escaped(&s, sm->rs, sm->t[x->m[j].ticket]->name);
+		}
+		sb_adds(o, "     ");
+		wrap(o, sb_str(&s), 5, 5);
+		sb_adds(o, "     ");
+		wrap(o, sm->rs->report->ikeys[x->key].advice, 5, 5);
 	}
 
 	sb_adds(o, "\nCauses across tickets, most tickets first:\n");
@@ -250,6 +276,37 @@ char *summary_ticket_json(const struct ruleset *rs, const struct summary_ticket 
 	return b.buf; /* text is never empty, so b owns a buffer */
 }
 
+static void summary_incidents_json(cJSON *root, const struct summary *sm)
+{
+	cJSON *arr = cJSON_AddArrayToObject(root, "incidents");
+	for (size_t i = 0; i < sm->ninc; i++) {
+		const struct summary_incident *x = &sm->inc[i];
+		const struct report_incident_key *key = &sm->rs->report->ikeys[x->key];
+		cJSON *io = cJSON_CreateObject();
+		json_text(io, "headline", sm->rs, &x->headline);
+		cJSON_AddStringToObject(io, "id", x->id);
+		cJSON_AddStringToObject(io, "severity", severity_name(x->sev));
+		cJSON_AddStringToObject(io, "key", key->name);
+		struct strbuf b = {0};
+		value(&b, sm->rs, key->prefix ? -1 : key->field, x->value, strlen(x->value));
+		cJSON_AddStringToObject(io, "value", sb_str(&b));
+		sb_free(&b);
+		cJSON_AddNumberToObject(io, "tickets", (double)x->nm);
+		cJSON_AddNumberToObject(io, "count", (double)x->count);
+		json_time(io, "first_onset", x->first);
+		json_time(io, "last_onset", x->last);
+		cJSON_AddStringToObject(io, "advice", key->advice);
+		cJSON *names = cJSON_AddArrayToObject(io, "ticket_names");
+		for (size_t j = 0; j < x->nm; j++) {
+			struct strbuf n = {0};
+			escaped(&n, sm->rs, sm->t[x->m[j].ticket]->name);
+			cJSON_AddItemToArray(names, cJSON_CreateString(sb_str(&n)));
+			sb_free(&n);
+		}
+		cJSON_AddItemToArray(arr, io);
+	}
+}
+
 void summary_json(struct strbuf *out, const struct summary *sm, char *const *json)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -262,6 +319,7 @@ void summary_json(struct strbuf *out, const struct summary *sm, char *const *jso
 	cJSON *ts = cJSON_AddArrayToObject(root, "tickets");
 	for (size_t k = 0; k < sm->n; k++)
 		cJSON_AddItemToArray(ts, cJSON_CreateRaw(json[k]));
+	summary_incidents_json(root, sm);
 	cJSON *ro = cJSON_AddArrayToObject(root, "rollup");
 	for (size_t i = 0; i < sm->nc; i++) {
 		const struct summary_cause *c = &sm->c[i];
@@ -325,9 +383,9 @@ static void csv_name(struct strbuf *o, const struct ruleset *rs, const char *nam
 
 void summary_csv(struct strbuf *o, const struct summary *sm)
 {
-	static const char *const head[] = {"ticket",   "files",	       "records",
-					   "findings", "severity",     "top_cause",
-					   "title",    "input_errors", "first_error"};
+	static const char *const head[] = {"ticket",	  "files",     "records", "findings",
+					   "severity",	  "top_cause", "title",	  "input_errors",
+					   "first_error", "incidents"};
 	size_t nh = sizeof head / sizeof head[0];
 	for (size_t i = 0; i < nh; i++)
 		csv_cell(o, head[i], i + 1 == nh);
@@ -353,6 +411,62 @@ void summary_csv(struct strbuf *o, const struct summary *sm)
 		sb_reset(&s);
 		if (tk->nnotes)
 			summary_note_text(&s, sm->rs, &tk->notes[0]);
+		csv_cell(o, sb_str(&s), 0);
+		/* The incidents the ticket is part of, by number and headline. */
+		sb_reset(&s);
+		for (size_t i = 0; i < sm->ninc; i++) {
+			for (size_t j = 0; j < sm->inc[i].nm; j++) {
+				if (sm->inc[i].m[j].ticket != k)
+					continue;
+				if (s.len)
+					sb_adds(&s, " | ");
+				sb_printf(&s, "%zu: ", i + 1);
+				flat(&s, sm->rs, &sm->inc[i].headline);
+			}
+		}
+		csv_cell(o, sb_str(&s), 1);
+		sb_free(&s);
+	}
+}
+
+void summary_incidents_csv(struct strbuf *o, const struct summary *sm)
+{
+	static const char *const head[] = {"incident",	 "tickets",  "cause",  "severity",
+					   "key",	 "value",    "count",  "first_onset",
+					   "last_onset", "headline", "advice", "ticket_names"};
+	size_t nh = sizeof head / sizeof head[0];
+	for (size_t i = 0; i < nh; i++)
+		csv_cell(o, head[i], i + 1 == nh);
+	for (size_t i = 0; i < sm->ninc; i++) {
+		const struct summary_incident *x = &sm->inc[i];
+		const struct report_incident_key *key = &sm->rs->report->ikeys[x->key];
+		char num[32];
+		struct strbuf s = {0};
+		snprintf(num, sizeof num, "%zu", i + 1);
+		csv_cell(o, num, 0);
+		snprintf(num, sizeof num, "%zu", x->nm);
+		csv_cell(o, num, 0);
+		csv_cell(o, x->id, 0);
+		csv_cell(o, severity_name(x->sev), 0);
+		csv_cell(o, key->name, 0);
+		value(&s, sm->rs, key->prefix ? -1 : key->field, x->value, strlen(x->value));
+		csv_cell(o, sb_str(&s), 0);
+		snprintf(num, sizeof num, "%llu", (unsigned long long)x->count);
+		csv_cell(o, num, 0);
+		time_format_iso(x->first, num);
+		csv_cell(o, num, 0);
+		time_format_iso(x->last, num);
+		csv_cell(o, num, 0);
+		sb_reset(&s);
+		flat(&s, sm->rs, &x->headline);
+		csv_cell(o, sb_str(&s), 0);
+		csv_cell(o, key->advice, 0);
+		sb_reset(&s);
+		for (size_t j = 0; j < x->nm; j++) {
+			if (j)
+				sb_adds(&s, ", ");
+			escaped(&s, sm->rs, sm->t[x->m[j].ticket]->name);
+		}
 		csv_cell(o, sb_str(&s), 1);
 		sb_free(&s);
 	}
@@ -380,7 +494,30 @@ void summary_md(struct strbuf *o, const struct summary *sm)
 {
 	char ts[32], num[32];
 	struct strbuf s = {0};
-	sb_adds(o, "# sfdiag triage\n\n## Causes across tickets\n\n");
+	sb_adds(o, "# sfdiag triage\n\n## Incidents across tickets\n\n");
+	if (!sm->ninc)
+		sb_adds(o, "None: no cause began in several tickets at once.\n");
+	for (size_t i = 0; i < sm->ninc; i++) {
+		const struct summary_incident *x = &sm->inc[i];
+		sb_reset(&s);
+		flat(&s, sm->rs, &x->headline);
+		sb_printf(o, "%zu. **", i + 1);
+		render_md_text(o, sb_str(&s), 0);
+		sb_adds(o, "**  \n   Cause: `");
+		sb_adds(o, x->id);
+		sb_adds(o, "`; tickets: ");
+		sb_reset(&s);
+		for (size_t j = 0; j < x->nm; j++) {
+			if (j)
+				sb_adds(&s, ", ");
+			escaped(&s, sm->rs, sm->t[x->m[j].ticket]->name);
+		}
+		render_md_text(o, sb_str(&s), 0);
+		sb_adds(o, "  \n   ");
+		render_md_text(o, sm->rs->report->ikeys[x->key].advice, 0);
+		sb_addc(o, '\n');
+	}
+	sb_adds(o, "\n## Causes across tickets\n\n");
 	sb_adds(o,
 		"| Tickets | Cause | Severity | Failed logins | First seen | Title | Ticket names "
 		"|\n|---:|---|---|---:|---|---|---|\n");

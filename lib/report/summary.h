@@ -21,6 +21,7 @@
 
 #include "base/util.h"
 #include "report/model.h"
+#include "rules/report_conf.h"
 
 /* What is kept of one finding once its run is freed. */
 struct summary_finding {
@@ -30,6 +31,14 @@ struct summary_finding {
 	uint64_t count;
 	int64_t first, last;
 	struct report_text title; /* placeholders filled */
+	/* For incidents across tickets (batch/incident.c): the most frequent
+	 * status (else what was said), the source IP the integration last logged
+	 * in fine from, and the value each report.conf incident-key compares
+	 * (its field's most frequent value, or its IPv4 network); NULL: none. */
+	char *what;
+	int what_field;
+	char *last_good_ip;
+	char *key[REPORT_MAX_INCIDENT_KEYS];
 };
 
 /* An input error or warning of a ticket (info notes are not kept). */
@@ -67,6 +76,26 @@ struct summary_cause {
 	size_t *which; /* ticket indexes, in ticket order */
 };
 
+/* Tickets whose findings of one rule began within the incident window of
+ * each other and share a key's value (report.conf incident-key). */
+struct summary_member {
+	size_t ticket;	/* index in struct summary t */
+	size_t finding; /* index in that ticket's f */
+};
+
+struct summary_incident {
+	size_t key; /* in rs->report->ikeys */
+	int rule;
+	const char *id;
+	enum severity sev;
+	struct summary_member *m; /* in ticket order */
+	size_t nm;		  /* tickets, >= incident_min_tickets */
+	uint64_t count;		  /* their events */
+	int64_t first, last;	  /* the earliest and the latest onset */
+	const char *value;	  /* the shared value (a member's key) */
+	struct report_text headline;
+};
+
 struct summary {
 	const struct ruleset *rs;
 	const char *dir; /* the folder of tickets, as given */
@@ -75,6 +104,8 @@ struct summary {
 	size_t n;
 	const struct summary_cause *c; /* most tickets first */
 	size_t nc;
+	const struct summary_incident *inc; /* most tickets first */
+	size_t ninc;
 	size_t files, trouble; /* totals over the tickets */
 	uint64_t records;
 };
@@ -84,6 +115,10 @@ struct summary {
 void summary_text(struct strbuf *out, const struct summary *s);
 void summary_csv(struct strbuf *out, const struct summary *s);
 void summary_md(struct strbuf *out, const struct summary *s);
+/* One row per incident (--out DIR/incidents.csv). */
+void summary_incidents_csv(struct strbuf *out, const struct summary *s);
+/* One self-contained HTML page (render_triage_html.c). */
+void summary_html(struct strbuf *out, const struct summary *s);
 /* The whole summary as one JSON document; each ticket's part is the text
  * that summary_ticket_json(t, 1) gave, in ticket order (json[k]). */
 void summary_json(struct strbuf *out, const struct summary *s, char *const *json);

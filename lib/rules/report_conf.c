@@ -50,7 +50,16 @@ const struct report_msg_def report_msg_table[REPORT_MSG_COUNT] = {
 				    {NULL}},
     [REPORT_MSG_ADVICE_RTF] = {"advice-rtf", "what to do with an RTF document", {NULL}},
     [REPORT_MSG_ADVICE_ODS] = {"advice-ods", "what to do with an OpenDocument spreadsheet", {NULL}},
+    [REPORT_MSG_INCIDENT_NEW] = {"incident-new",
+				 "what an incident headline's {new} says when its source IP is "
+				 "not the one that last logged in fine",
+				 {"last_good", NULL}},
 };
+
+const struct report_msg_def report_incident_headline_def = {
+    "incident-headline",
+    "the headline of an incident across tickets (triage)",
+    {"tickets", "since", "what", "value", "new", "cause", NULL}};
 
 const struct report_msg_def report_draft_def = {
     "draft",
@@ -73,7 +82,8 @@ struct rcloader {
 	int nerrors;
 	int msg_line[REPORT_MSG_COUNT]; /* where each message was given, 0: not yet */
 	size_t evcap, draftcap, dfcap, intercap, testcap;
-	int default_line; /* where test-default-grant was given, 0: not */
+	int default_line;	   /* where test-default-grant was given, 0: not */
+	int window_line, min_line; /* where incident-window, -min-tickets were given */
 };
 
 static void rcerror(struct rcloader *ld, const char *fmt, ...)
@@ -393,6 +403,118 @@ static void parse_test_default(struct rcloader *ld, char *rest)
 	ld->rc->test_default = lower_dup(grant);
 }
 
+static struct report_incident_key *ikey_find(struct report_conf *rc, const char *name)
+{
+	for (size_t i = 0; i < rc->nikeys; i++)
+		if (strcmp(rc->ikeys[i].name, name) == 0)
+			return &rc->ikeys[i];
+	return NULL;
+}
+
+/* incident-key NAME FIELD[/PREFIX] */
+static void parse_incident_key(struct rcloader *ld, char *rest)
+{
+	struct report_conf *rc = ld->rc;
+	char *name = str_take_word(rest, &rest);
+	char *spec = str_take_word(rest, &rest);
+	if (!*name || !*spec || *rest) {
+		rcerror(ld, "incident-key needs NAME FIELD or NAME FIELD/PREFIX (source_ip/24)");
+		return;
+	}
+	if (ikey_find(rc, name)) {
+		rcerror(ld, "incident-key %s given twice", name);
+		return;
+	}
+	if (rc->nikeys >= REPORT_MAX_INCIDENT_KEYS) {
+		rcerror(ld, "more than %d incident keys", REPORT_MAX_INCIDENT_KEYS);
+		return;
+	}
+	int prefix = 0;
+	char *slash = strchr(spec, '/');
+	if (slash) {
+		char *end;
+		long v = strtol(slash + 1, &end, 10);
+		if (end == slash + 1 || *end || v < 8 || v > 32) {
+			rcerror(ld,
+				"incident-key %s: /%s is not an IPv4 prefix length from 8 to 32",
+				name, slash + 1);
+			return;
+		}
+		prefix = (int)v;
+		*slash = '\0';
+	}
+	int field = rules_field(ld->rs, spec);
+	if (field < 0) {
+		rcerror(ld, "incident-key %s: unknown field '%s' (declare it in fields.conf)", name,
+			spec);
+		return;
+	}
+	rc->ikeys[rc->nikeys++] = (struct report_incident_key){
+	    .name = xstrdup(name), .field = field, .prefix = prefix, .line = ld->line};
+}
+
+/* incident-headline NAME TEXT, incident-advice NAME TEXT */
+static void parse_incident_text(struct rcloader *ld, const char *kw, char *rest)
+{
+	char *name = str_take_word(rest, &rest);
+	struct report_incident_key *k = ikey_find(ld->rc, name);
+	if (!*name || !*rest) {
+		rcerror(ld, "%s needs a key name and a text", kw);
+		return;
+	}
+	if (!k) {
+		rcerror(ld, "%s %s: no incident-key %s before it", kw, name, name);
+		return;
+	}
+	int headline = strcmp(kw, "incident-headline") == 0;
+	char **slot = headline ? &k->headline : &k->advice;
+	if (*slot) {
+		rcerror(ld, "%s %s given twice", kw, name);
+		return;
+	}
+	if (headline) {
+		check_placeholders(ld, &report_incident_headline_def, rest);
+	} else {
+		static const struct report_msg_def none = {
+		    "incident-advice", "what an incident means", {NULL}};
+		check_placeholders(ld, &none, rest);
+	}
+	*slot = xstrdup(rest);
+}
+
+static void parse_incident_number(struct rcloader *ld, const char *kw, char *rest)
+{
+	struct report_conf *rc = ld->rc;
+	int window = strcmp(kw, "incident-window") == 0;
+	int *seen = window ? &ld->window_line : &ld->min_line;
+	if (*seen) {
+		rcerror(ld, "%s given twice (first on line %d)", kw, *seen);
+		return;
+	}
+	if (window) {
+		if (rules_duration(rest, &rc->incident_window_ms) != 0) {
+			rcerror(ld,
+				"incident-window must be a duration such as 90s, 30m, 2h or 1d, "
+				"not '%s'",
+				rest);
+			return;
+		}
+	} else {
+		char *end;
+		long v = strtol(rest, &end, 10);
+		if (end == rest || *end || v < 2 || v > 1000000) {
+			rcerror(
+			    ld,
+			    "incident-min-tickets must be a number of tickets of at least 2 (one "
+			    "ticket is never an incident), not '%s'",
+			    rest);
+			return;
+		}
+		rc->incident_min_tickets = (size_t)v;
+	}
+	*seen = ld->line;
+}
+
 int report_conf_interactive(const struct report_conf *rc, const char *s, size_t n)
 {
 	for (size_t i = 0; i < rc->ninteractive; i++)
@@ -422,10 +544,18 @@ void report_conf_line(void *ctx, const char *file, int line, char *text)
 		parse_test(ld, kw, rest);
 	else if (strcmp(kw, "test-default-grant") == 0)
 		parse_test_default(ld, rest);
+	else if (strcmp(kw, "incident-key") == 0)
+		parse_incident_key(ld, rest);
+	else if (strcmp(kw, "incident-headline") == 0 || strcmp(kw, "incident-advice") == 0)
+		parse_incident_text(ld, kw, rest);
+	else if (strcmp(kw, "incident-window") == 0 || strcmp(kw, "incident-min-tickets") == 0)
+		parse_incident_number(ld, kw, rest);
 	else
 		rcerror(ld,
 			"unknown directive '%s' (expected evidence, message, draft, draft-field, "
-			"interactive-login-type, test-intro, test-line or test-default-grant)",
+			"interactive-login-type, test-intro, test-line, test-default-grant, "
+			"incident-key, incident-headline, incident-advice, incident-window or "
+			"incident-min-tickets)",
 			kw);
 }
 
@@ -473,6 +603,31 @@ int report_conf_end(struct report_conf **rcp, int missing, int read_errors)
 		    !report_conf_test(rc, rc->test_default, strlen(rc->test_default)))
 			rcerror(ld, "test-default-grant %s: no test-line gives that grant type",
 				rc->test_default);
+		if (!ld->window_line)
+			rcerror(ld,
+				"no incident-window (how close the first failures of tickets must "
+				"be to form an incident): give it with `incident-window 30m`");
+		if (!ld->min_line)
+			rcerror(ld, "no incident-min-tickets (how many tickets make an incident): "
+				    "give it with `incident-min-tickets 2`");
+		for (size_t i = 0; i < rc->nikeys; i++) {
+			const struct report_incident_key *k = &rc->ikeys[i];
+			ld->line = k->line;
+			if (!k->headline || !k->advice)
+				rcerror(ld,
+					"incident-key %s needs an incident-headline and an "
+					"incident-advice",
+					k->name);
+			int shown = 0;
+			for (size_t e = 0; e < rc->nevidence; e++)
+				shown |= rc->evidence[e].field == k->field;
+			if (!shown)
+				rcerror(ld,
+					"incident-key %s: its field has no evidence row, so no "
+					"ticket keeps its values (add an `evidence` line)",
+					k->name);
+		}
+		ld->line = 0;
 	}
 	int n = ld->nerrors;
 	free(ld);
@@ -515,6 +670,11 @@ void report_conf_free(struct report_conf *rc)
 	}
 	free(rc->tests);
 	free(rc->test_default);
+	for (size_t i = 0; i < rc->nikeys; i++) {
+		free(rc->ikeys[i].name);
+		free(rc->ikeys[i].headline);
+		free(rc->ikeys[i].advice);
+	}
 	for (size_t i = 0; i < rc->ninteractive; i++)
 		free(rc->interactive[i]);
 	free(rc->interactive);

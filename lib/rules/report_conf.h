@@ -66,6 +66,7 @@ enum report_msg {
 	REPORT_MSG_ADVICE_DOWNLOAD,	/* a PDF print or a screenshot of the page */
 	REPORT_MSG_ADVICE_RTF,		/* an RTF document */
 	REPORT_MSG_ADVICE_ODS,		/* an OpenDocument spreadsheet */
+	REPORT_MSG_INCIDENT_NEW, /* an incident's shared source IP is not its last good one */
 	REPORT_MSG_COUNT
 };
 
@@ -108,6 +109,24 @@ struct report_draft_field {
 	int contains;	/* the pattern is not anchored */
 };
 
+/* Incidents across tickets (sfdiag triage): one `incident-key` with its
+ * `incident-headline` and `incident-advice`.  Tickets whose findings of one
+ * rule begin within the incident window of each other and share the most
+ * frequent value of field (or its IPv4 /prefix) form an incident. */
+#define REPORT_MAX_INCIDENT_KEYS 8
+struct report_incident_key {
+	char *name;	/* as report.conf names it ("ip") */
+	int field;	/* the field whose most frequent value the tickets share */
+	int prefix;	/* 0: the value itself; 8..32: its IPv4 network of that length */
+	char *headline; /* placeholders: report_incident_headline_def */
+	char *advice;	/* what the pattern usually means and what to do */
+	int line;	/* where incident-key was given */
+};
+
+/* The placeholders of an incident headline: {tickets} {since} {what}
+ * {value} {new} {cause}. */
+extern const struct report_msg_def report_incident_headline_def;
+
 struct report_conf {
 	char *file; /* the path it was read from */
 	/* `interactive-login-type`: Login Type values of a person at a browser,
@@ -126,6 +145,12 @@ struct report_conf {
 	struct report_test *tests;
 	size_t ntests;
 	char *test_default;
+	/* Incidents: the onsets' window, the fewest tickets that make one, and
+	 * the keys in the order they are tried (the first that groups wins). */
+	int64_t incident_window_ms;
+	size_t incident_min_tickets;
+	struct report_incident_key ikeys[REPORT_MAX_INCIDENT_KEYS];
+	size_t nikeys;
 	struct rcloader *loading; /* between report_conf_begin and _end only */
 };
 

@@ -237,8 +237,7 @@ static int finish_rule(struct loader *ld, struct rule *r)
 	return lx->nerrors != before;
 }
 
-/* "90s", "30m", "2h", "1d" into milliseconds; -1 for anything else. */
-static int parse_window(const char *s, int64_t *ms)
+int rules_duration(const char *s, int64_t *ms)
 {
 	char *end;
 	long v = strtol(s, &end, 10);
@@ -509,7 +508,7 @@ static void rule_line(struct loader *ld, struct stanza *st, char *kw, char *rest
 		while (*(w = str_take_word(rest, &rest)))
 			add_str(&r->trigger_ids, &r->ntriggers, w);
 	} else if (strcmp(kw, "window") == 0) {
-		if (parse_window(rest, &r->window_ms) != 0)
+		if (rules_duration(rest, &r->window_ms) != 0)
 			lex_error(lx, rest,
 				  "window must be a duration such as 90s, 30m, 2h or 1d, not '%s'",
 				  rest);

@@ -246,6 +246,9 @@ void rules_free(struct ruleset *rs);
 
 /* Field number of name, or -1. */
 int rules_field(const struct ruleset *rs, const char *name);
+/* A duration, "90s", "30m", "2h" or "1d" (1 to 10,000 units), into *ms:
+ * 0, or -1 for anything else. */
+int rules_duration(const char *s, int64_t *ms);
 /* Normalize a header or alias for comparison: lower case, drop ' ', '_', '-', '.'. */
 void rules_normalize_header(const char *s, size_t n, char *out, size_t outlen);
 /* Field whose alias list contains the normalized header h; *rank gets the

@@ -108,6 +108,8 @@ static const char *report_conf = "message coverage-gap  {history_first} {history
 				 "{change} {title}\n"
 				 "message change-fixed  {time} {actor} {change}\n"
 				 "message no-audit-trail  {changes}\n"
+				 "message incident-new  N {last_good}\n"
+				 "incident-window 30m\nincident-min-tickets 2\n"
 				 "message advice-old-workbook  A\n"
 				 "message advice-download  A\n"
 				 "message advice-rtf  A\n"

@@ -28,6 +28,25 @@ static void ok(const char *s, int64_t want, enum time_zone zone, int flags)
 		fprintf(stderr, "  for input \"%s\"\n", s);
 }
 
+/* A file settled day first reads an ambiguous date day first, keeps the
+ * flags, and reads dates that can only be one way that way. */
+static void test_day_first(void)
+{
+	struct parsed_time t;
+	CHECK_INT(time_parse_day_first("03/11/2026, 14:58:00 CET", 24, &t), 0);
+	CHECK_INT(t.ms, INT64_C(1793714280000)); /* 2026-11-03T13:58:00Z */
+	CHECK_INT(t.flags, TIME_AMBIGUOUS_DMY);
+	CHECK_INT(time_parse("03/11/2026, 14:58:00 CET", 24, &t), 0);
+	CHECK_INT(t.ms, INT64_C(1773237480000)); /* 2026-03-11T13:58:00Z */
+	CHECK_INT(time_parse_day_first("14/11/2026 10:00", 16, &t), 0);
+	CHECK_INT(t.flags, TIME_DAY_FIRST);
+	CHECK_INT(time_parse_day_first("11/14/2026 10:00", 16, &t), 0);
+	CHECK_INT(t.flags, TIME_MONTH_FIRST);	 /* only month first: read so */
+	CHECK_INT(t.ms, INT64_C(1794650400000)); /* 2026-11-14T10:00:00Z */
+	CHECK_INT(time_parse_day_first("03.11.2026 10:00", 16, &t), 0);
+	CHECK_INT(t.flags, 0);
+}
+
 static void bad(const char *s)
 {
 	struct parsed_time t;
@@ -94,18 +113,18 @@ static void test_elf(void)
 
 static void test_locale(void)
 {
-	ok("11/28/2026 1:57 PM", T0 - 1000, TIME_ZONE_NONE, 0);
-	ok("11/28/2026 13:57", T0 - 1000, TIME_ZONE_NONE, 0);
-	ok("28/11/2026 13:57:01", T0, TIME_ZONE_NONE, 0);
+	ok("11/28/2026 1:57 PM", T0 - 1000, TIME_ZONE_NONE, TIME_MONTH_FIRST);
+	ok("11/28/2026 13:57", T0 - 1000, TIME_ZONE_NONE, TIME_MONTH_FIRST);
+	ok("28/11/2026 13:57:01", T0, TIME_ZONE_NONE, TIME_DAY_FIRST);
 	ok("28.11.2026 13:57", T0 - 1000, TIME_ZONE_NONE, 0);
 	ok("28.11.2026 13:57:01.5", T0 + 500, TIME_ZONE_NONE, 0);
-	ok("11/28/2026 1:57:01 pm", T0, TIME_ZONE_NONE, 0);
-	ok("11/28/2026 01:57:01PM", T0, TIME_ZONE_NONE, 0);
-	ok("11/28/2026, 1:57:01 PM", T0, TIME_ZONE_NONE, 0);
-	ok("11/28/2026 1:57:01\xe2\x80\xafPM", T0, TIME_ZONE_NONE, 0);
-	ok("11/28/2026 1:57:01\xc2\xa0PM", T0, TIME_ZONE_NONE, 0);
-	ok("11/28/2026 5:57:01 AM PST", T0, TIME_ZONE_EXPLICIT, 0);
-	ok("11/28/2026 13:57:01 GMT", T0, TIME_ZONE_EXPLICIT, 0);
+	ok("11/28/2026 1:57:01 pm", T0, TIME_ZONE_NONE, TIME_MONTH_FIRST);
+	ok("11/28/2026 01:57:01PM", T0, TIME_ZONE_NONE, TIME_MONTH_FIRST);
+	ok("11/28/2026, 1:57:01 PM", T0, TIME_ZONE_NONE, TIME_MONTH_FIRST);
+	ok("11/28/2026 1:57:01\xe2\x80\xafPM", T0, TIME_ZONE_NONE, TIME_MONTH_FIRST);
+	ok("11/28/2026 1:57:01\xc2\xa0PM", T0, TIME_ZONE_NONE, TIME_MONTH_FIRST);
+	ok("11/28/2026 5:57:01 AM PST", T0, TIME_ZONE_EXPLICIT, TIME_MONTH_FIRST);
+	ok("11/28/2026 13:57:01 GMT", T0, TIME_ZONE_EXPLICIT, TIME_MONTH_FIRST);
 	bad("11/28/26 13:57");
 	bad("11-28-2026 13:57");
 	bad("11/28.2026 13:57");
@@ -122,8 +141,8 @@ static void test_ambiguous(void)
 	ok("3/4/2026 10:00", INT64_C(1772618400000), TIME_ZONE_NONE, TIME_AMBIGUOUS_DMY);
 	ok("03/04/2026 10:00", INT64_C(1772618400000), TIME_ZONE_NONE, TIME_AMBIGUOUS_DMY);
 	ok("4/4/2026 10:00", INT64_C(1775296800000), TIME_ZONE_NONE, 0);
-	ok("13/4/2026 10:00", INT64_C(1776074400000), TIME_ZONE_NONE, 0);
-	ok("4/13/2026 10:00", INT64_C(1776074400000), TIME_ZONE_NONE, 0);
+	ok("13/4/2026 10:00", INT64_C(1776074400000), TIME_ZONE_NONE, TIME_DAY_FIRST);
+	ok("4/13/2026 10:00", INT64_C(1776074400000), TIME_ZONE_NONE, TIME_MONTH_FIRST);
 	ok("1/2/2026 12:00 AM", INT64_C(1767312000000), TIME_ZONE_NONE, TIME_AMBIGUOUS_DMY);
 	/* Dotted dates are always day first: not ambiguous. */
 	ok("04.03.2026 10:00", INT64_C(1772618400000), TIME_ZONE_NONE, 0);
@@ -186,7 +205,7 @@ static void test_zones(void)
 	ok("2026-11-28 13:57:01 Mitteleuropaeische", T0, TIME_ZONE_UNKNOWN, 0);
 	ok("2026-11-28 13:57:01 Europe/Paris", T0, TIME_ZONE_UNKNOWN, 0);
 	ok("2026-11-28 13:57:01 America/Port-au-Prince", T0, TIME_ZONE_UNKNOWN, 0);
-	ok("11/28/2026 1:57:01 PM XYZT", T0, TIME_ZONE_UNKNOWN, 0);
+	ok("11/28/2026 1:57:01 PM XYZT", T0, TIME_ZONE_UNKNOWN, TIME_MONTH_FIRST);
 	bad("2026-11-28 13:57:01 GMT+19");
 	bad("2026-11-28 13:57:01 GMT+");
 	bad("2026-11-28 13:57:01 GMT+5:3");
@@ -354,4 +373,4 @@ static void test_round_trip(void)
 }
 
 UNIT_MAIN(test_iso, test_fraction, test_elf, test_locale, test_ambiguous, test_ampm, test_zones,
-	  test_calendar, test_garbage, test_format, test_round_trip)
+	  test_calendar, test_garbage, test_format, test_round_trip, test_day_first)
