@@ -67,7 +67,8 @@ static const char *report_conf =
     "message change-fixed  {time} {actor} {change}\nmessage no-audit-trail  {changes}\n"
     "message incident-new  N {last_good}\nincident-window 30m\nincident-min-tickets 2\n"
     "message advice-old-workbook  A\nmessage advice-download  A\nmessage advice-rtf  A\n"
-    "message advice-ods  A\ndraft rule d\ndraft end\n";
+    "message advice-ods  A\ndraft rule d\ndraft end\n"
+    "draft-field login-history status status=Success\n";
 
 static struct ruleset *load(void)
 {
