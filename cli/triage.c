@@ -26,14 +26,17 @@ static void usage(FILE *fp)
 	      "\n"
 	      "options:\n"
 	      "  -j, --jobs N        tickets diagnosed in parallel (default: online CPUs)\n"
-	      "  -o, --out DIR       also write DIR/TICKET.json (and DIR/TICKET.txt unless\n"
-	      "                      the format is json or jsonl), DIR/summary.csv and\n"
+	      "  -o, --out DIR       also write each ticket's report in the chosen format\n"
+	      "                      (DIR/TICKET.txt for text and csv, .md, .html) and\n"
+	      "                      always DIR/TICKET.json, then DIR/summary.csv and\n"
 	      "                      DIR/summary.json; DIR must be new or empty.  Each\n"
 	      "                      file appears only once written completely\n"
 	      "      --force         write into a --out DIR that is not empty, replacing\n"
 	      "                      the files of the same names\n"
 	      "  -f, --format FMT    text (default), json, jsonl (one line per ticket, in\n"
-	      "                      ticket order, as they finish), csv or md\n"
+	      "                      ticket order, as they finish), csv, md or html\n"
+	      "                      (needs --out: each ticket's HTML page; the summary\n"
+	      "                      printed is then text)\n"
 	      "      --fail-on SEV   exit 1 when a finding is at least SEV:\n"
 	      "                      info, warning, error (default) or never\n"
 	      "  -q, --quiet         no progress line on a terminal\n"
@@ -126,7 +129,8 @@ int cmd_triage(int argc, char **argv, const struct cli_common *com)
 			if (triage_format_parse(optarg, &o.fmt) != 0) {
 				fprintf(
 				    stderr,
-				    "sfdiag: unknown format '%s' (text, json, jsonl, csv or md)\n",
+				    "sfdiag: unknown format '%s' (text, json, jsonl, csv, md or "
+				    "html)\n",
 				    optarg);
 				return VERDICT_TROUBLE;
 			}
@@ -163,6 +167,12 @@ int cmd_triage(int argc, char **argv, const struct cli_common *com)
 		return VERDICT_TROUBLE;
 	}
 	o.dir = argv[optind];
+	if (o.fmt == TRIAGE_HTML && !o.outdir) {
+		fputs("sfdiag: triage --format html writes each ticket's page into --out DIR; "
+		      "give --out DIR\n",
+		      stderr);
+		return VERDICT_TROUBLE;
+	}
 	if (o.outdir && make_outdir(o.outdir, force) != 0)
 		return VERDICT_TROUBLE;
 	struct ruleset *rs = cli_load_rules(rules_opt, use_jit);

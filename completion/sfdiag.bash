@@ -48,7 +48,7 @@ _sfdiag()
 	case $prev in
 	-f | --format)
 		if [[ $sub == triage ]]; then
-			COMPREPLY=($(compgen -W "text json jsonl csv md" -- "$cur"))
+			COMPREPLY=($(compgen -W "text json jsonl csv md html" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "text json md html" -- "$cur"))
 		fi

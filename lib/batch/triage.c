@@ -247,8 +247,12 @@ static void write_report(struct triage *tr, struct ticket *tk, const struct repo
 		return;
 	}
 	errno = 0;
-	int rc =
-	    strcmp(ext, ".json") == 0 ? render_json(of.fp, m, &ro) : render_text(of.fp, m, &ro);
+	int (*render)(FILE *, const struct report *, const struct render_opts *) =
+	    strcmp(ext, ".json") == 0	? render_json
+	    : strcmp(ext, ".md") == 0	? render_md
+	    : strcmp(ext, ".html") == 0 ? render_html
+					: render_text;
+	int rc = render(of.fp, m, &ro);
 	if (out_close(&of, rc == 0) != 0)
 		out_failed(tk, tr->outdir, tk->outname, ext, errno ? errno : EIO);
 }
@@ -276,12 +280,16 @@ static void diagnose(struct triage *tr, struct ticket *tk)
 	run_finish(&r);
 	if (r.ninputs == 0 && tk->open_failed == 0 && r.nnotes == 0)
 		run_note(&r, NOTE_ERROR, tk->path, 0, "no file to diagnose in this ticket");
-	/* One model for the summary and both --out reports. */
+	/* One model for the summary and both --out reports: the report in the
+	 * chosen format (text for csv) and, always, TICKET.json. */
 	struct report *m = report_build(&r, tr->fail_on);
 	keep_summary(tk, m);
 	if (tr->outdir) {
 		if (tr->fmt != TRIAGE_JSON && tr->fmt != TRIAGE_JSONL)
-			write_report(tr, tk, m, ".txt");
+			write_report(tr, tk, m,
+				     tr->fmt == TRIAGE_MD     ? ".md"
+				     : tr->fmt == TRIAGE_HTML ? ".html"
+							      : ".txt");
 		write_report(tr, tk, m, ".json");
 	}
 	report_free(m);
@@ -680,6 +688,11 @@ static int print_summary(struct triage *tr)
 		break;
 	case TRIAGE_JSONL:
 		break;
+	case TRIAGE_HTML:
+		/* Each ticket's page is in --out (cli/triage.c requires it); the
+		 * terminal gets the text summary. */
+		summary_text(&b, &sm);
+		break;
 	}
 	if (write_out(tr->out, &b) != 0)
 		rc = -1;
@@ -734,7 +747,7 @@ static void free_tickets(struct triage *tr)
 
 int triage_format_parse(const char *s, enum triage_format *f)
 {
-	static const char *const names[] = {"text", "json", "jsonl", "csv", "md"};
+	static const char *const names[] = {"text", "json", "jsonl", "csv", "md", "html"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		if (strcmp(s, names[i]) == 0) {
 			*f = (enum triage_format)i;

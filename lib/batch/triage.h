@@ -21,7 +21,7 @@
 #include "engine/verdict.h"
 #include "rules/ruleset.h"
 
-enum triage_format { TRIAGE_TEXT, TRIAGE_JSON, TRIAGE_JSONL, TRIAGE_CSV, TRIAGE_MD };
+enum triage_format { TRIAGE_TEXT, TRIAGE_JSON, TRIAGE_JSONL, TRIAGE_CSV, TRIAGE_MD, TRIAGE_HTML };
 
 struct triage_opts {
 	const struct ruleset *rs;
@@ -35,7 +35,7 @@ struct triage_opts {
 	FILE *err;	   /* input notes, write errors and progress */
 };
 
-/* "text", "json", "jsonl", "csv" or "md": 0 and *f set, else -1. */
+/* "text", "json", "jsonl", "csv", "md" or "html": 0 and *f set, else -1. */
 int triage_format_parse(const char *s, enum triage_format *f);
 
 /* Diagnose every ticket and print the summary; returns the exit status
