@@ -37,7 +37,7 @@ NO_ASLR = setarch $$(uname -m) -R
 # Debian packages the build and the tests need.
 DEB_BUILD = gcc make pkg-config libpcre2-dev libcsv-dev libcjson-dev zlib1g-dev \
             libarchive-dev libexpat1-dev
-DEB_TEST  = python3 python3-jsonschema python3-openpyxl groff-base time binutils
+DEB_TEST  = python3 python3-jsonschema python3-openpyxl groff-base time binutils cmark-gfm
 DEB_LINT  = clang-14 libclang-rt-14-dev cppcheck clang-tidy clang-format
 # make bench compares the text reader with ripgrep (bench/README.md).
 DEB_BENCH = ripgrep
@@ -164,6 +164,7 @@ test-release: build/sfdiag $(REL_UNIT)
 	SFDIAG=./build/sfdiag tests/secrets/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/triage/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/draft/run || fail=1; \
+	SFDIAG=./build/sfdiag tests/md/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/html/run || fail=1; \
 	tests/install/run || fail=1; \
 	SFDIAG=./build/sfdiag tests/limits/run || fail=1; \

@@ -51,7 +51,7 @@ int cli_close_stdout(void);
 /* The commands.  Each returns the exit status (enum verdict_exit); argv[0]
  * is the first operand (diagnose) or the command's name (the others). */
 int cmd_diagnose(int argc, char **argv, const struct cli_common *c, const char *format,
-		 const char *color, enum severity fail_on);
+		 const char *color, enum severity fail_on, int no_details);
 int cmd_triage(int argc, char **argv, const struct cli_common *c);
 int cmd_rules(int argc, char **argv, const struct cli_common *c);
 int cmd_explain(const char *id, const struct cli_common *c);

@@ -30,7 +30,7 @@ static void print_notes(const struct run *r)
 	}
 }
 int cmd_diagnose(int argc, char **argv, const struct cli_common *c, const char *format,
-		 const char *color, enum severity fail_on)
+		 const char *color, enum severity fail_on, int no_details)
 {
 	struct ruleset *rs = cli_load_rules(c->rules_opt, c->use_jit);
 	if (!rs)
@@ -54,6 +54,7 @@ int cmd_diagnose(int argc, char **argv, const struct cli_common *c, const char *
 	    .color = strcmp(color, "always") == 0 ||
 		     (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),
 	    .width = 80,
+	    .no_details = no_details,
 	};
 	int (*render)(FILE *, const struct report *, const struct render_opts *) = render_text;
 	if (strcmp(format, "json") == 0)

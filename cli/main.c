@@ -49,6 +49,8 @@ static void usage(FILE *fp)
 	      "\n"
 	      "options:\n"
 	      "  -f, --format FMT    text (default), json, md (Markdown) or html\n"
+	      "      --no-details    Markdown: leave out the closing \"Details for support\"\n"
+	      "                      (rule ids, inputs read, notes): a reply to paste as is\n"
 	      "  -j, --jobs N        threads for one big input (default: CPUs online)\n"
 	      "      --fail-on SEV   exit 1 when a finding is at least SEV:\n"
 	      "                      info, warning, error (default) or never\n"
@@ -74,7 +76,7 @@ static void usage(FILE *fp)
 	      fp);
 }
 
-enum { OPT_FAIL_ON = 256, OPT_RULES, OPT_COLOR, OPT_NO_JIT, OPT_EXPLAIN };
+enum { OPT_FAIL_ON = 256, OPT_RULES, OPT_COLOR, OPT_NO_JIT, OPT_EXPLAIN, OPT_NO_DETAILS };
 static const struct option longopts[] = {
     {"format", required_argument, NULL, 'f'},
     {"jobs", required_argument, NULL, 'j'},
@@ -84,6 +86,7 @@ static const struct option longopts[] = {
     {"colour", required_argument, NULL, OPT_COLOR},
     {"explain", required_argument, NULL, OPT_EXPLAIN},
     {"no-jit", no_argument, NULL, OPT_NO_JIT},
+    {"no-details", no_argument, NULL, OPT_NO_DETAILS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -93,6 +96,7 @@ struct main_opts {
 	const char *format, *color, *explain;
 	struct cli_common com;
 	enum severity fail_on;
+	int no_details;
 };
 
 /*
@@ -138,6 +142,9 @@ static int parse(int argc, char **argv, const char *opts, struct main_opts *o)
 			break;
 		case OPT_NO_JIT:
 			o->com.use_jit = 0;
+			break;
+		case OPT_NO_DETAILS:
+			o->no_details = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -227,5 +234,5 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return VERDICT_TROUBLE;
 	}
-	return cmd_diagnose(argc, argv, &o.com, o.format, o.color, o.fail_on);
+	return cmd_diagnose(argc, argv, &o.com, o.format, o.color, o.fail_on, o.no_details);
 }

@@ -28,7 +28,7 @@ _sfdiag()
 		cword=$COMP_CWORD
 	fi
 
-	local opts="--format --jobs --fail-on --rules --color --explain --no-jit --help --version"
+	local opts="--format --jobs --fail-on --rules --color --explain --no-jit --no-details --help --version"
 	local triage_opts="--jobs --out --force --format --fail-on --quiet --rules --no-jit --help"
 
 	# The subcommand, if any: the first word that is not an option or its value.

@@ -249,8 +249,12 @@ static void write_report(struct triage *tr, struct ticket *tk, const struct repo
 		return;
 	}
 	errno = 0;
-	int rc =
-	    strcmp(ext, ".json") == 0 ? render_json(of.fp, m, &ro) : render_text(of.fp, m, &ro);
+	int (*render)(FILE *, const struct report *, const struct render_opts *) =
+	    strcmp(ext, ".json") == 0	? render_json
+	    : strcmp(ext, ".md") == 0	? render_md
+	    : strcmp(ext, ".html") == 0 ? render_html
+					: render_text;
+	int rc = render(of.fp, m, &ro);
 	if (out_close(&of, rc == 0) != 0)
 		out_failed(tk, tr->outdir, tk->outname, ext, errno ? errno : EIO);
 }
@@ -278,12 +282,16 @@ static void diagnose(struct triage *tr, struct ticket *tk)
 	run_finish(&r);
 	if (r.ninputs == 0 && tk->open_failed == 0 && r.nnotes == 0)
 		run_note(&r, NOTE_ERROR, tk->path, 0, "no file to diagnose in this ticket");
-	/* One model for the summary and both --out reports. */
+	/* One model for the summary and both --out reports: the report in the
+	 * chosen format (text for csv) and, always, TICKET.json. */
 	struct report *m = report_build(&r, tr->fail_on);
 	keep_summary(tk, m);
 	if (tr->outdir) {
 		if (tr->fmt != TRIAGE_JSON && tr->fmt != TRIAGE_JSONL)
-			write_report(tr, tk, m, ".txt");
+			write_report(tr, tk, m,
+				     tr->fmt == TRIAGE_MD     ? ".md"
+				     : tr->fmt == TRIAGE_HTML ? ".html"
+							      : ".txt");
 		write_report(tr, tk, m, ".json");
 	}
 	report_free(m);

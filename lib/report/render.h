@@ -20,8 +20,9 @@
 #include "report/model.h"
 
 struct render_opts {
-	int color; /* ANSI colour */
-	int width; /* wrap width for text (80) */
+	int color;	/* ANSI colour */
+	int width;	/* wrap width for text (80) */
+	int no_details; /* Markdown: leave out "Details for support" */
 };
 
 int render_text(FILE *fp, const struct report *m, const struct render_opts *o);

@@ -7,7 +7,11 @@
  * (value(): render_value), then HTML-escaped (& < > " ').  Input files are
  * named by their base name only.  The timeline stacks, per hour or per day,
  * the successful logins under each cause's failures, from the model's
- * series over the run's time axis (struct timeline_axis).
+ * series over the run's time axis (struct timeline_axis), and marks when the
+ * first failure began and each Setup change the audit trail holds.  The
+ * chart is drawn in a viewBox that scales to the screen: at phone width its
+ * text grows in chart units and minor labels drop (CSS), so nothing makes
+ * the page scroll sideways; wide tables scroll inside their own box.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,8 @@ static const char *const palette[MAX_SERIES + 1] = {
     "#00838f", "#5d4037", "#9e9d24", "#757575", /* last: other */
 };
 #define SUCCESS_COLOR "#66bb6a"
+#define CHANGE_COLOR  "#0b6bcb"
+#define MAX_BARS      400 /* changes outside a chart this wide are not drawn */
 
 /* Append s with the five HTML specials as entities (render.h). */
 void render_html_text(struct strbuf *o, const char *s)
@@ -130,6 +136,8 @@ const char render_html_css[] =
     "code{font:.9em ui-monospace,'DejaVu Sans Mono',monospace;background:var(--soft);"
     "padding:0 3px;border-radius:3px}\n"
     ".plot{overflow-x:auto}.chart svg{display:block;width:100%;height:auto}\n"
+    ".chart .narrow{display:none}.legend li.change .sw{border-radius:50%}\n"
+    "pre{overflow-x:auto;max-width:100%}\n"
     ".legend{list-style:none;padding:0;margin:.5em 0 0;display:flex;flex-wrap:wrap;"
     "gap:4px 18px;font-size:.9em}\n"
     ".legend li{margin:0}.sw{display:inline-block;width:.8em;height:.8em;border-radius:2px;"
@@ -138,7 +146,9 @@ const char render_html_css[] =
     ".notes li.error{color:var(--error)}.notes li.warning{color:var(--warning)}\n"
     "footer{color:var(--muted);font-size:.85em;text-align:center;padding:8px}\n"
     "@media (max-width:700px){main{padding:8px}section,header{padding:12px}"
-    ".facts th{width:auto}body{font-size:14px}.chart svg{min-width:600px}}\n"
+    ".facts th{width:auto}body{font-size:14px}.chart svg text{font-size:26px}"
+    ".chart svg text.y{font-size:20px}"
+    ".chart .minor,.chart .wide{display:none}.chart .narrow{display:inline}}\n"
     "@media print{body{background:#fff;font-size:11pt}main{max-width:none;padding:0}"
     "section,header{border:none;border-top:1px solid #999;border-radius:0;padding:8px 0;"
     "margin:0 0 8px}.finding{border-left:none;break-inside:auto}"
@@ -165,7 +175,38 @@ struct chart {
 	size_t nbars;
 	struct series s[MAX_SERIES + 2];
 	size_t ns;
+	size_t changes_drawn; /* Setup changes inside the chart's span */
 };
+
+/* Widen the chart to show the Setup changes around its span (a change often
+ * comes minutes before the first failure, outside the events' own range),
+ * as long as it stays at most limit bars wide; a change beyond is left to
+ * the list of changes. */
+static void chart_fit_changes(struct chart *c, const struct report *m, size_t limit)
+{
+	for (size_t i = 0; i < m->nchanges; i++) {
+		int64_t t = m->changes[i].c->time_ms;
+		if (t == EVENT_NO_TIME || t < 0)
+			continue;
+		int64_t bar = t / c->bar_ms - c->start;
+		int64_t lo = bar < 0 ? bar : 0;
+		int64_t hi = bar >= (int64_t)c->nbars ? bar : (int64_t)c->nbars - 1;
+		if ((uint64_t)(hi - lo + 1) > limit)
+			continue;
+		c->start += lo;
+		c->nbars = (size_t)(hi - lo + 1);
+	}
+}
+
+/* Where time t falls on the chart, or -1 outside it. */
+static double chart_x(const struct chart *c, int64_t t, double left, double width)
+{
+	if (t == EVENT_NO_TIME || t < c->start * c->bar_ms ||
+	    t >= (c->start + (int64_t)c->nbars) * c->bar_ms)
+		return -1;
+	double span = (double)c->bar_ms * (double)c->nbars;
+	return left + width * (double)(t - c->start * c->bar_ms) / span;
+}
 
 /* Add a model series (on the run's axis) into a chart series. */
 static void chart_add(struct chart *c, const struct timeline_axis *ax, const uint64_t *v,
@@ -212,6 +253,7 @@ static int chart_build(struct chart *c, const struct report *m)
 		c->start -= (int64_t)(pad / 2);
 		c->nbars = MIN_BARS;
 	}
+	chart_fit_changes(c, m, c->bar_ms < DAY_MS ? HOURLY_SPAN : MAX_BARS);
 	chart_add(c, ax, m->successes, chart_series(c, "successful logins", SUCCESS_COLOR));
 	struct series *other = NULL;
 	for (size_t i = 0; i < m->nf; i++) {
@@ -264,10 +306,91 @@ static uint64_t nice_ceil(uint64_t x)
 
 #define CW 960.0 /* viewBox width */
 #define CH 300.0 /* viewBox height */
-#define PL 56.0	 /* plot left */
+#define PL 64.0	 /* plot left */
 #define PR 12.0	 /* right margin */
-#define PT 28.0	 /* plot top */
+#define PT 40.0	 /* plot top (the marker's label) */
 #define PB 40.0	 /* bottom margin (x labels) */
+
+/* "19 failed logins, 6 token responses": what a finding counts and what it
+ * explains, in the words of its facts table; returns the sum. */
+static uint64_t finding_counts(struct strbuf *o, const struct report_finding *rf)
+{
+	uint64_t sum = rf->fi->count;
+	render_count(o, rf->fi->count);
+	sb_printf(o, " %s", rf->noun);
+	for (size_t k = 0; k < rf->nexplains; k++) {
+		const struct report_finding *x = &rf->explains[k];
+		sb_adds(o, ", ");
+		render_count(o, x->fi->count);
+		sb_printf(o, " %s", x->noun);
+		sum += x->fi->count;
+	}
+	return sum;
+}
+
+static void not_drawn(struct strbuf *o, uint64_t counted, uint64_t drawn)
+{
+	if (counted <= drawn)
+		return;
+	sb_adds(o, "; ");
+	render_count(o, counted - drawn);
+	sb_adds(o, " without a readable time, not drawn");
+}
+
+/*
+ * One entry per series, counting what the findings count (a cause's bars
+ * also hold the responses it explains, so those are named beside its own
+ * events), and saying how many of them have no time to be drawn by; then
+ * the Setup changes on the chart and each likely trigger, linked to the
+ * change and to its finding.
+ */
+static void legend(struct strbuf *o, const struct report *m, const struct chart *c)
+{
+	for (size_t i = 0; i < c->ns; i++) {
+		const struct series *se = &c->s[i];
+		sb_printf(o, "<li><span class=\"sw\" style=\"background:%s\"></span>%s (",
+			  se->color, se->label);
+		uint64_t counted = 0;
+		if (i == 0) {
+			counted = m->counts.successes;
+			render_count(o, counted);
+		} else if (i - 1 < MAX_SERIES) {
+			counted = finding_counts(o, &m->f[i - 1]);
+		} else {
+			for (size_t k = MAX_SERIES; k < m->nf; k++) {
+				struct strbuf ignore = {0};
+				counted += finding_counts(&ignore, &m->f[k]);
+				sb_free(&ignore);
+			}
+			render_count(o, counted);
+			sb_printf(o, " events of %zu more findings", m->nf - MAX_SERIES);
+		}
+		not_drawn(o, counted, se->total);
+		sb_adds(o, ")</li>\n");
+	}
+	if (!c->changes_drawn)
+		return;
+	sb_printf(o,
+		  "<li class=\"change\"><span class=\"sw\" style=\"background:%s\"></span>"
+		  "Setup changes (%zu on the chart",
+		  CHANGE_COLOR, c->changes_drawn);
+	if (c->changes_drawn < m->nchanges)
+		sb_printf(o, ", %zu outside it", m->nchanges - c->changes_drawn);
+	sb_adds(o, ")</li>\n");
+	for (size_t k = 0; k < m->nf; k++) {
+		const struct report_finding *rf = &m->f[k];
+		if (!rf->has_trigger || rf->trigger_change < 0 ||
+		    (size_t)rf->trigger_change >= m->nchanges)
+			continue;
+		sb_printf(o,
+			  "<li class=\"change\"><span class=\"sw\" style=\"background:%s\"></span>"
+			  "<a href=\"#change-%d\">Likely trigger</a> of <a "
+			  "href=\"#finding-%zu\">%s</a>: ",
+			  CHANGE_COLOR, rf->trigger_change + 1, k + 1, rf->id);
+		html_rtext(o, m->rs, &m->changes[rf->trigger_change].line);
+		sb_adds(o, "</li>\n");
+	}
+}
 
 static void timeline(struct strbuf *o, const struct report *m)
 {
@@ -313,11 +436,12 @@ static void timeline(struct strbuf *o, const struct report *m)
 		double y = PT + ph - ph * k / 4.0;
 		struct strbuf lab = {0};
 		render_count(&lab, top * (uint64_t)k / 4);
-		sb_printf(
-		    o,
-		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
-		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#57606a\">%s</text>\n",
-		    PL, y, CW - PR, y, k ? "#e3e7eb" : "#8c959f", PL - 6, y + 4, sb_str(&lab));
+		sb_printf(o,
+			  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
+			  "<text class=\"y\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
+			  "fill=\"#57606a\">%s</text>\n",
+			  PL, y, CW - PR, y, k ? "#e3e7eb" : "#8c959f", PL - 6, y + 4,
+			  sb_str(&lab));
 		sb_free(&lab);
 	}
 	/* Bars: stacked in series order, each segment with a tooltip. */
@@ -339,9 +463,9 @@ static void timeline(struct strbuf *o, const struct report *m)
 			sb_printf(o, " %s</title></rect>\n", c.s[i].label);
 		}
 	}
-	/* X labels: about six, at bar starts. */
-	size_t step = (c.nbars + 5) / 6;
-	for (size_t b = 0; b < c.nbars; b += step) {
+	/* X labels: about six, at bar starts; on a phone every other one. */
+	size_t step = (c.nbars + 5) / 6, nth = 0;
+	for (size_t b = 0; b < c.nbars; b += step, nth++) {
 		char lab[32];
 		bar_label(&c, b, lab, 0);
 		double x = PL + bw * (double)b;
@@ -350,33 +474,61 @@ static void timeline(struct strbuf *o, const struct report *m)
 		sb_printf(
 		    o,
 		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#8c959f\"/>"
-		    "<text x=\"%.1f\" y=\"%.1f\" fill=\"#57606a\">%s</text>\n",
-		    x, PT + ph, x, PT + ph + 5, x + 2, PT + ph + 20, lab);
+		    "<text%s x=\"%.1f\" y=\"%.1f\" fill=\"#57606a\">%s</text>\n",
+		    x, PT + ph, x, PT + ph + 5, nth % 2 ? " class=\"minor\"" : "", x + 2,
+		    PT + ph + 20, lab);
 	}
-	/* When things broke: the first failure of the top finding. */
-	if (m->nf && m->f[0].fi->first != EVENT_NO_TIME) {
-		int64_t first = m->f[0].fi->first;
-		double span = (double)c.bar_ms * (double)c.nbars;
-		double x = PL + pw * (double)(first - c.start * c.bar_ms) / span;
-		char t[32];
-		time_format_short(first, t);
-		int right = x > PL + pw * 0.6;
+	/* When things broke: the first failure of the top finding, named in
+	 * full on a wide screen and by its time alone on a phone. */
+	double x = m->nf ? chart_x(&c, m->f[0].fi->first, PL, pw) : -1;
+	if (x >= 0) {
+		char t[32], brief[32];
+		time_format_short(m->f[0].fi->first, t);
+		snprintf(brief, sizeof brief, "%.*s", c.bar_ms < DAY_MS ? 11 : 10,
+			 c.bar_ms < DAY_MS ? t + 5 : t);
+		int right = x > PL + pw * 0.5;
 		sb_printf(o,
-			  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-			  "stroke-width=\"2\" stroke-dasharray=\"5 4\"/>"
-			  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" fill=\"%s\" "
-			  "font-weight=\"600\">first %s: %s</text>\n",
-			  x, PT - 6, x, PT + ph, palette[0], right ? x - 4 : x + 4, PT - 10,
-			  right ? "end" : "start", palette[0], m->f[0].id, t);
+			  "<g class=\"marker\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			  "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\" stroke-dasharray=\"5 4\" "
+			  "vector-effect=\"non-scaling-stroke\"/>",
+			  x, PT - 6, x, PT + ph, palette[0]);
+		sb_printf(o,
+			  "<text class=\"wide\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" "
+			  "fill=\"%s\" font-weight=\"600\">first %s: %s</text>",
+			  right ? x - 4 : x + 4, PT - 10, right ? "end" : "start", palette[0],
+			  m->f[0].id, t);
+		sb_printf(o,
+			  "<text class=\"narrow\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" "
+			  "fill=\"%s\" font-weight=\"600\">first failure %s</text></g>\n",
+			  right ? x - 4 : x + 4, PT - 10, right ? "end" : "start", palette[0],
+			  brief);
+	}
+	/* The Setup changes: a line and a diamond each, linked to the change
+	 * in the list, who/what/when in its tooltip; the likely trigger of a
+	 * finding filled, the others hollow. */
+	for (size_t i = 0; i < m->nchanges; i++) {
+		const struct report_change *rc = &m->changes[i];
+		double cx = chart_x(&c, rc->c->time_ms, PL, pw);
+		if (cx < 0)
+			continue;
+		c.changes_drawn++;
+		sb_printf(o,
+			  "<a href=\"#change-%zu\"><g class=\"change%s\"><line x1=\"%.1f\" "
+			  "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			  "stroke-width=\"2\" vector-effect=\"non-scaling-stroke\"/>"
+			  "<path d=\"M%.1f %.1fl7 8-7 8-7-8z\" fill=\"%s\" stroke=\"%s\" "
+			  "stroke-width=\"2\" vector-effect=\"non-scaling-stroke\"/><title>",
+			  i + 1, rc->blamed ? " trigger" : "", cx, PT, cx, PT + ph, CHANGE_COLOR,
+			  cx, PT, rc->blamed ? CHANGE_COLOR : "#fff", CHANGE_COLOR);
+		sb_adds(o, "Setup change: ");
+		html_rtext(o, m->rs, &rc->line);
+		for (size_t k = 0; k < m->nf; k++)
+			if (m->f[k].has_trigger && m->f[k].trigger_change == (int)i)
+				sb_printf(o, " (likely trigger of %s)", m->f[k].id);
+		sb_adds(o, "</title></g></a>\n");
 	}
 	sb_adds(o, "</svg></div>\n<ul class=\"legend\">\n");
-	for (size_t i = 0; i < c.ns; i++) {
-		sb_printf(o, "<li><span class=\"sw\" style=\"background:%s\"></span>%s (",
-			  c.s[i].color, c.s[i].label);
-		render_count(o, c.s[i].total);
-		/* A cause's bar also counts the responses it explains. */
-		sb_adds(o, c.s[i].total == 1 ? " event)</li>\n" : " events)</li>\n");
-	}
+	legend(o, m, &c);
 	sb_adds(o, "</ul>\n</section>\n");
 	chart_free(&c);
 }
@@ -639,8 +791,20 @@ static void changes(struct strbuf *o, const struct report *m)
 		html_rtext(o, m->rs, &rc->line);
 		if (rc->blamed)
 			sb_adds(o, "</strong>");
-		sb_printf(o, " <code>%s</code>%s</li>\n", rc->id,
-			  rc->blamed ? " (likely trigger)" : "");
+		sb_printf(o, " <code>%s</code>", rc->id);
+		/* The trigger links to the findings it likely began. */
+		const char *sep = " (likely trigger of ";
+		for (size_t k = 0; k < m->nf; k++) {
+			if (!m->f[k].has_trigger || m->f[k].trigger_change != (int)i)
+				continue;
+			sb_printf(o, "%s<a href=\"#finding-%zu\">%s</a>", sep, k + 1, m->f[k].id);
+			sep = ", ";
+		}
+		if (*sep == ',')
+			sb_adds(o, ")");
+		else if (rc->blamed)
+			sb_adds(o, " (likely trigger)");
+		sb_adds(o, "</li>\n");
 	}
 	sb_adds(o, "</ul>\n</section>\n");
 }
@@ -758,7 +922,7 @@ int render_html(FILE *fp, const struct report *m, const struct render_opts *o)
 		sb_free(&c);
 	}
 	sb_adds(&b, "<p class=\"muted\">");
-	report_text_flat(&b, m->rs, &m->summary, value);
+	html_rtext(&b, m->rs, &m->summary);
 	sb_adds(&b, "</p>\n");
 	if (m->nf > 1) {
 		sb_adds(&b, "<ol>\n");

@@ -2,13 +2,21 @@
  * render_md.c - the report as a ticket reply in Markdown (CommonMark with
  * GitHub tables), to paste into Zendesk, Jira or a GitHub issue unedited.
  *
- * Nothing internal is shown: no rule patterns, no paths (input files by
- * their base name only).  Every value from input is masked and escaped for
- * a terminal first (value(): render_value), then made inert for Markdown by
- * render_md_text: punctuation that forms emphasis, code, links, tables
- * or headings is backslash-escaped, < > & become entities (no raw HTML, no
- * autolinks), a block-opening character at the start of a line is escaped,
- * and "://" and "www." are broken so that no bare URL is linked.
+ * The body is written for the customer: what is wrong, the evidence, the
+ * fix, the references.  What only support needs (rule ids, the causes a
+ * catch-all could be, the inputs read and how, the notes on them) is in one
+ * closing section, "Details for support", that --no-details leaves out.
+ * No rule pattern and no path is shown (input files by their base name).
+ *
+ * Every value from input is masked and escaped for a terminal first
+ * (value(): render_value), then made inert for Markdown by render_md_text,
+ * with as few backslashes as CommonMark needs, so that the text also reads
+ * well where it is not rendered: punctuation that forms emphasis, code,
+ * links or tables is backslash-escaped (an underscore inside a word cannot
+ * emphasise and is left alone), < becomes an entity (no raw HTML, no
+ * autolinks) and so does an & that would start one, a block-opening
+ * character at the start of a block is escaped, and "://" and "www." are
+ * broken so that no bare URL is linked.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,18 +25,36 @@
 #include "base/util.h"
 #include "report/render.h"
 
-/* Backslash-escaped wherever they appear. */
-#define MD_PUNCT "\\`*_[]|#~"
+/* Backslash-escaped wherever they appear ('_' only at a word's edge). */
+#define MD_PUNCT "\\`*[]|~"
+
+static int md_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* An '&' that a renderer would read as the start of an entity. */
+static int md_entity_start(const char *p)
+{
+	const char *q = p + 1;
+	if (*q == '#')
+		q++;
+	const char *w = q;
+	while (md_alnum(*q))
+		q++;
+	return q > w && *q == ';';
+}
 
 /*
  * Append s made inert for Markdown.  at_start: s opens a block (a paragraph,
- * a list item), where "-", "+", "=" or "1." would start a list or a heading.
+ * a list item), where "-", "+", "=", "#", ">" or "1." would start a list, a
+ * heading or a quote.
  */
 void render_md_text(struct strbuf *o, const char *s, int at_start)
 {
 	const char *p = s;
 	if (at_start) {
-		if (*p == '-' || *p == '+' || *p == '=') {
+		if (*p == '-' || *p == '+' || *p == '=' || *p == '#' || *p == '>') {
 			sb_addc(o, '\\');
 			sb_addc(o, *p++);
 		} else if (*p >= '0' && *p <= '9') {
@@ -46,10 +72,10 @@ void render_md_text(struct strbuf *o, const char *s, int at_start)
 	for (; *p; p++) {
 		if (*p == '<') {
 			sb_adds(o, "&lt;");
-		} else if (*p == '>') {
-			sb_adds(o, "&gt;");
-		} else if (*p == '&') {
+		} else if (*p == '&' && md_entity_start(p)) {
 			sb_adds(o, "&amp;");
+		} else if (*p == '_' && !(p > s && md_alnum(p[-1]) && md_alnum(p[1]))) {
+			sb_adds(o, "\\_");
 		} else if (strchr(MD_PUNCT, *p)) {
 			sb_addc(o, '\\');
 			sb_addc(o, *p);
@@ -103,6 +129,16 @@ static void md_file(struct strbuf *o, const struct ruleset *rs, const char *path
 	sb_free(&t);
 }
 
+static void rows(struct strbuf *o, const struct ruleset *rs, const struct finding *fi)
+{
+	for (size_t i = 0; i < fi->nex; i++) {
+		if (i)
+			sb_adds(o, ", ");
+		md_file(o, rs, fi->ex[i].file);
+		sb_printf(o, ":%ld", fi->ex[i].line);
+	}
+}
+
 static void evidence(struct strbuf *o, const struct ruleset *rs, const struct report_finding *rf)
 {
 	const struct finding *fi = rf->fi;
@@ -130,6 +166,11 @@ static void evidence(struct strbuf *o, const struct ruleset *rs, const struct re
 			sb_printf(o, "| %s | %s |\n", row->def->label, sb_str(&s));
 	}
 	sb_free(&s);
+	if (fi->nex) {
+		sb_adds(o, "| Example rows | ");
+		rows(o, rs, fi);
+		sb_adds(o, " |\n");
+	}
 	sb_addc(o, '\n');
 }
 
@@ -153,29 +194,21 @@ static void stories(struct strbuf *o, const struct ruleset *rs, const struct rep
 	sb_addc(o, '\n');
 }
 
-static void rows(struct strbuf *o, const struct ruleset *rs, const struct finding *fi)
-{
-	for (size_t i = 0; i < fi->nex; i++) {
-		if (i)
-			sb_adds(o, ", ");
-		md_file(o, rs, fi->ex[i].file);
-		sb_printf(o, ":%ld", fi->ex[i].line);
-	}
-}
-
-/* The findings that this one explains (correlation), cited as evidence. */
+/* The findings that this one explains (correlation), cited as evidence; their
+ * rule ids are in the details. */
 static void explained(struct strbuf *o, const struct ruleset *rs, const struct report_finding *rf)
 {
 	for (size_t i = 0; i < rf->nexplains; i++) {
 		const struct report_finding *x = &rf->explains[i];
 		sb_adds(o, "Also explains ");
 		render_count(o, x->fi->count);
-		sb_printf(o, " %s (`%s`", x->noun, x->id);
+		sb_printf(o, " %s", x->noun);
 		if (x->said.nv) {
-			sb_adds(o, ": ");
+			sb_adds(o, " (");
 			md_value(o, rs, -1, x->said.v[0].s, x->said.v[0].n);
+			sb_addc(o, ')');
 		}
-		sb_adds(o, ") in ");
+		sb_adds(o, " in ");
 		rows(o, rs, x->fi);
 		sb_adds(o, ": the same cause.\n\n");
 	}
@@ -189,8 +222,8 @@ static void candidates(struct strbuf *o, const struct ruleset *rs, const struct 
 				   : "**Possible causes**, most likely first (nothing else in this "
 				     "data narrows it):\n\n");
 	for (size_t k = 0; k < rf->ncands; k++) {
-		sb_printf(o, "%zu. `%s`: ", k + 1, rf->cands[k].id);
-		md_text(o, rs, &rf->cands[k].title, 0);
+		sb_printf(o, "%zu. ", k + 1);
+		md_text(o, rs, &rf->cands[k].title, 1);
 		sb_addc(o, '\n');
 	}
 	sb_addc(o, '\n');
@@ -240,11 +273,6 @@ static void finding(struct strbuf *o, const struct ruleset *rs, const struct rep
 {
 	sb_printf(o, "### %zu. %s: ", num, render_severity_word(rf->severity));
 	md_text(o, rs, &rf->title, 0);
-	sb_printf(o, "\n\nRule `%s`", rf->id);
-	if (rf->fi->nex) {
-		sb_adds(o, "; example rows: ");
-		rows(o, rs, rf->fi);
-	}
 	sb_adds(o, "\n\n");
 	if (rf->has_cause) {
 		sb_adds(o, "**What is wrong:** ");
@@ -304,17 +332,46 @@ static void changes(struct strbuf *o, const struct report *m)
 	for (size_t i = 0; i < m->nchanges; i++) {
 		const struct report_change *rc = &m->changes[i];
 		sb_adds(o, "- ");
-		md_text(o, m->rs, &rc->line, 0);
-		sb_printf(o, " (`%s`%s)\n", rc->id, rc->blamed ? ", **likely trigger**" : "");
+		md_text(o, m->rs, &rc->line, 1);
+		sb_adds(o, rc->blamed ? " (**likely trigger**)\n" : "\n");
 	}
 	sb_printf(o, "%s%llu change%s read; %llu not related to logins are not listed.\n\n",
 		  m->nchanges ? "\n" : "", (unsigned long long)m->changes_seen,
 		  m->changes_seen == 1 ? "" : "s", (unsigned long long)m->changes_unrelated);
 }
 
-static void inputs(struct strbuf *o, const struct report *m)
+/* The closing section, for support: rule ids (what each finding is, what it
+ * explains, what it could be, what classified each change), then the
+ * inputs as read and the notes on them. */
+static void details(struct strbuf *o, const struct report *m)
 {
-	sb_adds(o, "### Inputs\n\n| File | Read as | Records | Skipped |\n|---|---|---:|---:|\n");
+	sb_adds(o, "### Details for support\n\n");
+	if (m->nf)
+		sb_adds(o, "Rules, by finding:\n\n");
+	for (size_t i = 0; i < m->nf; i++) {
+		const struct report_finding *rf = &m->f[i];
+		sb_printf(o, "%zu. `%s`", i + 1, rf->id);
+		for (size_t k = 0; k < rf->nexplains; k++)
+			sb_printf(o, "%s`%s`", k ? ", " : "; explains ", rf->explains[k].id);
+		for (size_t k = 0; k < rf->ncands; k++)
+			sb_printf(o, "%s`%s`", k ? ", " : "; could be ", rf->cands[k].id);
+		sb_addc(o, '\n');
+	}
+	if (m->nf)
+		sb_addc(o, '\n');
+	if (m->nchanges) {
+		sb_adds(o, "Setup changes, by rule:\n\n");
+		for (size_t i = 0; i < m->nchanges; i++) {
+			const struct report_change *rc = &m->changes[i];
+			char t[32] = "no time";
+			if (rc->c->time_ms != EVENT_NO_TIME)
+				time_format_short(rc->c->time_ms, t);
+			sb_printf(o, "- %s: `%s`%s\n", t, rc->id,
+				  rc->blamed ? " (likely trigger)" : "");
+		}
+		sb_addc(o, '\n');
+	}
+	sb_adds(o, "| File | Read as | Records | Skipped |\n|---|---|---:|---:|\n");
 	for (size_t i = 0; i < m->ninputs; i++) {
 		const struct input_summary *in = &m->inputs[i];
 		sb_adds(o, "| ");
@@ -343,7 +400,7 @@ static void inputs(struct strbuf *o, const struct report *m)
 		sb_addc(o, '\n');
 	}
 	if (m->notes_dropped)
-		sb_printf(o, "- (%llu more notes not shown: SFDIAG\\_MAX\\_NOTES)\n",
+		sb_printf(o, "- (%llu more notes not shown: SFDIAG_MAX_NOTES)\n",
 			  (unsigned long long)m->notes_dropped);
 	if (m->nnotes || m->notes_dropped)
 		sb_addc(o, '\n');
@@ -376,7 +433,6 @@ static void test_block(struct strbuf *o, const struct report *m)
 int render_md(FILE *fp, const struct report *m, const struct render_opts *o)
 {
 	struct strbuf b = {0};
-	(void)o;
 
 	if (!m->complete) {
 		sb_adds(&b, "**");
@@ -412,12 +468,13 @@ int render_md(FILE *fp, const struct report *m, const struct render_opts *o)
 		sb_adds(&b, "\n\n");
 		test_block(&b, m);
 	}
-	report_text_flat(&b, m->rs, &m->summary, value);
+	md_text(&b, m->rs, &m->summary, 1);
 	sb_adds(&b, "\n\n");
 	for (size_t i = 0; i < m->nf; i++)
 		finding(&b, m->rs, &m->f[i], i + 1);
 	changes(&b, m);
-	inputs(&b, m);
+	if (!o->no_details)
+		details(&b, m);
 
 	int rc = b.len && fwrite(b.buf, 1, b.len, fp) != b.len ? -1 : 0;
 	sb_free(&b);

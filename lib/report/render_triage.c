@@ -518,9 +518,8 @@ void summary_md(struct strbuf *o, const struct summary *sm)
 		sb_addc(o, '\n');
 	}
 	sb_adds(o, "\n## Causes across tickets\n\n");
-	sb_adds(o,
-		"| Tickets | Cause | Severity | Failed logins | First seen | Title | Ticket names "
-		"|\n|---:|---|---|---:|---|---|---|\n");
+	sb_adds(o, "| Tickets | Cause | Severity | Evidence | First seen | Title | Ticket names "
+		   "|\n|---:|---|---|---:|---|---|---|\n");
 	for (size_t i = 0; i < sm->nc; i++) {
 		const struct summary_cause *c = &sm->c[i];
 		snprintf(num, sizeof num, "%zu", c->tickets);
@@ -528,8 +527,12 @@ void summary_md(struct strbuf *o, const struct summary *sm)
 		md_cell(o, num);
 		md_cell(o, c->id);
 		md_cell(o, severity_name(c->sev));
-		snprintf(num, sizeof num, "%llu", (unsigned long long)c->count);
-		md_cell(o, num);
+		/* What the cause's events are: a settings file is an input, not
+		 * a failed login. */
+		sb_reset(&s);
+		render_count(&s, c->count);
+		sb_printf(&s, " %s", report_noun(sm->rs, c->rule, c->count != 1));
+		md_cell(o, sb_str(&s));
 		if (c->first != EVENT_NO_TIME)
 			time_format_short(c->first, ts);
 		md_cell(o, c->first != EVENT_NO_TIME ? ts : "");
