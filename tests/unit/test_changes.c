@@ -14,6 +14,7 @@
 #include "engine/classify.h"
 #include "engine/findings.h"
 #include "engine/matcher.h"
+#include "report_fixture.h"
 #include "rules/ruleset.h"
 #include "unit.h"
 
@@ -59,16 +60,7 @@ static const char *rules =
 
 enum { R_FROZEN, R_HOURS };
 
-static const char *report_conf =
-    "message coverage-gap  {history_first} {history_last} {events} "
-    "{is_are} {span} {where} {it_them}\n"
-    "message unknown-fix  none\nmessage unknown-draft  none:\nmessage page-title  T\n"
-    "message change-trigger  {first} {what} {user} {lead} {actor} {change} {title}\n"
-    "message change-fixed  {time} {actor} {change}\nmessage no-audit-trail  {changes}\n"
-    "message incident-new  N {last_good}\nincident-window 30m\nincident-min-tickets 2\n"
-    "message advice-old-workbook  A\nmessage advice-download  A\nmessage advice-rtf  A\n"
-    "message advice-ods  A\ndraft rule d\ndraft end\n"
-    "draft-field login-history status status=Success\n";
+static const char *report_conf = UNIT_REPORT_CONF_REQUIRED;
 
 static struct ruleset *load(void)
 {

@@ -16,6 +16,7 @@
 #include "engine/correlate.h"
 #include "engine/findings.h"
 #include "engine/matcher.h"
+#include "report_fixture.h"
 #include "rules/ruleset.h"
 #include "unit.h"
 
@@ -83,24 +84,7 @@ static const char *rules =
 enum { R_API_PASSWORD, R_PASSWORD, R_LOCKED, R_AUTH, R_HTTP, R_LIGHTNING, R_SLOW };
 
 /* The messages a report needs (report_conf.h), and no evidence rows. */
-static const char *report_conf =
-    "message coverage-gap  {history_first} {history_last} {events} "
-    "{is_are} {span} {where} {it_them}\n"
-    "message unknown-fix  none\n"
-    "message unknown-draft  none:\n"
-    "message page-title  T\n"
-    "message change-trigger  {first} {what} {user} {lead} {actor} {change} {title}\n"
-    "message change-fixed  {time} {actor} {change}\n"
-    "message no-audit-trail  {changes}\n"
-    "message incident-new  N {last_good}\n"
-    "incident-window 30m\nincident-min-tickets 2\n"
-    "message advice-old-workbook  A\n"
-    "message advice-download  A\n"
-    "message advice-rtf  A\n"
-    "message advice-ods  A\n"
-    "draft-field login-history status status=Success\n"
-    "draft rule d\n"
-    "draft end\n";
+static const char *report_conf = UNIT_REPORT_CONF_REQUIRED;
 
 static struct ruleset *load(void)
 {

@@ -16,6 +16,7 @@
 #include "engine/run.h"
 #include "input/input.h"
 #include "report/model.h"
+#include "report_fixture.h"
 #include "rules/ruleset.h"
 #include "unit.h"
 
@@ -79,26 +80,7 @@ static const char *rules_text = RULE("expired", "info", "Expired")
     RULE("bad-password", "warning", "Bad Password") RULE("blocked", "error", "Blocked")
 	RULE("locked", "error", "Locked") RULE("typo", "warning", "Typo");
 
-static const char *report_conf =
-    "evidence status       statuses   list   Status\n"
-    "evidence user         users      list   Users\n"
-    "message coverage-gap  GAP {history_first} {history_last} {events} {is_are} {span} "
-    "{where} {it_them}\n"
-    "message unknown-fix   UNKNOWN\n"
-    "message unknown-draft DRAFT\n"
-    "message page-title    PAGE\n"
-    "message change-trigger  {first} {what} {user} {lead} {actor} {change} {title}\n"
-    "message change-fixed  {time} {actor} {change}\n"
-    "message no-audit-trail  {changes}\n"
-    "message advice-old-workbook  OLD\n"
-    "message advice-download  DOWNLOAD\n"
-    "message advice-rtf    RTF\n"
-    "message advice-ods    ODS\n"
-    "interactive-login-type Application\n"
-    "draft rule local-x\n"
-    "draft when {field} ~ /^{pattern}$/i\n"
-    "draft example {field}={value}\n"
-    "draft end\n";
+static const char *report_conf = UNIT_REPORT_CONF_REQUIRED "interactive-login-type Application\n";
 
 #define HEADER "Username,Login Time,Source IP,Status,Application,Login Type\n"
 #define SVC    "svc@example.com,"

@@ -7,6 +7,7 @@
 
 #include "base/util.h"
 #include "engine/matcher.h"
+#include "report_fixture.h"
 #include "rules/ruleset.h"
 #include "unit.h"
 
@@ -99,24 +100,7 @@ static const char *good_rules = "rule token-required\n"
 				"end\n";
 
 /* The messages a report needs (report_conf.h), and no evidence rows. */
-static const char *report_conf = "message coverage-gap  {history_first} {history_last} {events} "
-				 "{is_are} {span} {where} {it_them}\n"
-				 "message unknown-fix  none\n"
-				 "message unknown-draft  none:\n"
-				 "message page-title  T\n"
-				 "message change-trigger  {first} {what} {user} {lead} {actor} "
-				 "{change} {title}\n"
-				 "message change-fixed  {time} {actor} {change}\n"
-				 "message no-audit-trail  {changes}\n"
-				 "message incident-new  N {last_good}\n"
-				 "incident-window 30m\nincident-min-tickets 2\n"
-				 "message advice-old-workbook  A\n"
-				 "message advice-download  A\n"
-				 "message advice-rtf  A\n"
-				 "message advice-ods  A\n"
-				 "draft-field login-history status status=Success\n"
-				 "draft rule d\n"
-				 "draft end\n";
+static const char *report_conf = UNIT_REPORT_CONF_REQUIRED;
 
 static void setup(const char *rules)
 {
