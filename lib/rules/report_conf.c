@@ -49,6 +49,9 @@ const struct report_msg_def report_msg_table[REPORT_MSG_COUNT] = {
 				    {NULL}},
     [REPORT_MSG_ADVICE_RTF] = {"advice-rtf", "what to do with an RTF document", {NULL}},
     [REPORT_MSG_ADVICE_ODS] = {"advice-ods", "what to do with an OpenDocument spreadsheet", {NULL}},
+    [REPORT_MSG_ADVICE_EMAIL] = {"advice-email",
+				 "what to ask for when an email holds nothing to diagnose",
+				 {NULL}},
 };
 
 const struct report_msg_def report_draft_def = {

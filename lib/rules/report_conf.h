@@ -66,6 +66,7 @@ enum report_msg {
 	REPORT_MSG_ADVICE_DOWNLOAD,	/* a PDF print or a screenshot of the page */
 	REPORT_MSG_ADVICE_RTF,		/* an RTF document */
 	REPORT_MSG_ADVICE_ODS,		/* an OpenDocument spreadsheet */
+	REPORT_MSG_ADVICE_EMAIL,	/* an email with nothing sfdiag can diagnose */
 	REPORT_MSG_COUNT
 };
 

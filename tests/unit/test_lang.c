@@ -80,6 +80,7 @@ static const char *report_conf =
     "message advice-download  A\n"
     "message advice-rtf  A\n"
     "message advice-ods  A\n"
+    "message advice-email  A\n"
     "draft rule d\n"
     "draft end\n";
 

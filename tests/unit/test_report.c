@@ -119,6 +119,7 @@ static const char *report_conf =
     "message advice-download  DOWNLOAD\n"
     "message advice-rtf    RTF\n"
     "message advice-ods    ODS\n"
+    "message advice-email  EMAIL\n"
     "draft rule local-x\n"
     "draft when {field} ~ /^(failed: )?{pattern}$/i\n"
     "draft example {field}={value}\n"
@@ -461,14 +462,14 @@ static void test_load_errors(void)
 			   "message advice-old-workbook x\n"
 			   "message advice-download x\n"
 			   "message advice-rtf x\n"
-			   "message advice-ods x\n";
+			   "message advice-ods x\nmessage advice-email x\n";
 	struct strbuf sb = {0};
 
 	sb_printf(&sb, "%sevidence nosuch things list Things\n", base);
-	expect_error(sb_str(&sb), "report.conf:13: evidence: unknown field 'nosuch'");
+	expect_error(sb_str(&sb), "report.conf:14: evidence: unknown field 'nosuch'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users of the org\n", base);
-	expect_error(sb_str(&sb), "report.conf:13: evidence: label 'Users of the org' is wider");
+	expect_error(sb_str(&sb), "report.conf:14: evidence: label 'Users of the org' is wider");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users of the org | Users\n", base);
 	setup(sb_str(&sb));
@@ -482,14 +483,14 @@ static void test_load_errors(void)
 	teardown();
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users sideways Users\n", base);
-	expect_error(sb_str(&sb), "report.conf:13: evidence: layout must be list, table or data");
+	expect_error(sb_str(&sb), "report.conf:14: evidence: layout must be list, table or data");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence host hosts data Hosts\n", base);
-	expect_error(sb_str(&sb), "report.conf:13: evidence: a data row has no label");
+	expect_error(sb_str(&sb), "report.conf:14: evidence: a data row has no label");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users\nevidence user people list People\n",
 		  base);
-	expect_error(sb_str(&sb), "report.conf:14: evidence: 'user' is already a row");
+	expect_error(sb_str(&sb), "report.conf:15: evidence: 'user' is already a row");
 	expect_error("message coverage-gap  {history_first} {nosuch}\n",
 		     "report.conf:1: unknown placeholder {nosuch} in coverage-gap");
 	expect_error("message page-title  T\n",
@@ -498,17 +499,18 @@ static void test_load_errors(void)
 	sb_reset(&sb);
 	sb_printf(&sb, "%smessage page-title  again\n", base);
 	expect_error(sb_str(&sb),
-		     "report.conf:13: message page-title given twice (first on line 4)");
+		     "report.conf:14: message page-title given twice (first on line 4)");
 	sb_reset(&sb);
 	sb_printf(&sb, "%smessage greeting  hello\n", base);
-	expect_error(sb_str(&sb), "report.conf:13: unknown message 'greeting'");
+	expect_error(sb_str(&sb), "report.conf:14: unknown message 'greeting'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sdraft when {nosuch}\n", base);
-	expect_error(sb_str(&sb), "report.conf:13: unknown placeholder {nosuch} in draft");
+	expect_error(sb_str(&sb), "report.conf:14: unknown placeholder {nosuch} in draft");
 	expect_error("message coverage-gap  x\nmessage unknown-fix  x\nmessage unknown-draft  x\n"
 		     "message page-title  x\nmessage change-trigger  x\nmessage change-fixed  x\n"
 		     "message no-audit-trail  x\nmessage advice-old-workbook x\n"
-		     "message advice-download x\nmessage advice-rtf x\nmessage advice-ods x\n",
+		     "message advice-download x\nmessage advice-rtf x\nmessage advice-ods "
+		     "x\nmessage advice-email x\n",
 		     "report.conf: no draft lines");
 
 	/* No report.conf at all. */

@@ -112,6 +112,7 @@ static const char *report_conf = "message coverage-gap  {history_first} {history
 				 "message advice-download  A\n"
 				 "message advice-rtf  A\n"
 				 "message advice-ods  A\n"
+				 "message advice-email  A\n"
 				 "draft rule d\n"
 				 "draft end\n";
 
