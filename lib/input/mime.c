@@ -12,10 +12,10 @@
 #include "input/mime.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <gmime/gmime.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,15 +45,33 @@ static int name_in(const char *name, size_t n, const char *const *list)
 int mime_sniff(const char *head, size_t n)
 {
 	/* Header fields of email (RFC 5322, RFC 2045, RFC 5321 trace fields). */
-	static const char *const known[] = {
-	    "from",	    "to",	 "cc",	    "bcc",	   "date",
-	    "subject",	    "mime-version", "content-type", "content-transfer-encoding",
-	    "message-id",   "received",	    "return-path",  "reply-to",	   "sender",
-	    "delivered-to", "x-mailer",	    "user-agent",   "thread-topic", "thread-index",
-	    "in-reply-to",  "references",   "dkim-signature", "authentication-results",
-	    "importance",   NULL};
+	static const char *const known[] = {"from",
+					    "to",
+					    "cc",
+					    "bcc",
+					    "date",
+					    "subject",
+					    "mime-version",
+					    "content-type",
+					    "content-transfer-encoding",
+					    "message-id",
+					    "received",
+					    "return-path",
+					    "reply-to",
+					    "sender",
+					    "delivered-to",
+					    "x-mailer",
+					    "user-agent",
+					    "thread-topic",
+					    "thread-index",
+					    "in-reply-to",
+					    "references",
+					    "dkim-signature",
+					    "authentication-results",
+					    "importance",
+					    NULL};
 	/* Those an HTTP response or a log never starts with. */
-	static const char *const key[] = {"from",	"subject",     "mime-version", "message-id",
+	static const char *const key[] = {"from",     "subject",     "mime-version", "message-id",
 					  "received", "return-path", "delivered-to", NULL};
 	size_t i = 0, lines = 0;
 	int nknown = 0, nkey = 0;
@@ -121,9 +139,9 @@ static void h_put(struct html *h, struct strbuf *out, char c)
 
 static void h_tag_end(struct html *h, struct strbuf *out)
 {
-	static const char *const block[] = {"br", "p",	"div", "tr", "li", "h1", "h2", "h3",
-					    "h4", "h5", "h6", "pre", "table", "blockquote", "hr",
-					    NULL};
+	static const char *const block[] = {"br",    "p",	   "div", "tr", "li", "h1",
+					    "h2",    "h3",	   "h4",  "h5", "h6", "pre",
+					    "table", "blockquote", "hr",  NULL};
 	const char *name = h->tag;
 	size_t n = h->tag_len;
 	int closing = n && name[0] == '/';
@@ -137,8 +155,8 @@ static void h_tag_end(struct html *h, struct strbuf *out)
 		h->skip = !closing;
 	} else if (!h->skip && name_in(name, n, block)) {
 		h_put(h, out, '\n');
-	} else if (!h->skip && !closing && n == 2 && (memcmp(name, "td", 2) == 0 ||
-						      memcmp(name, "th", 2) == 0)) {
+	} else if (!h->skip && !closing && n == 2 &&
+		   (memcmp(name, "td", 2) == 0 || memcmp(name, "th", 2) == 0)) {
 		if (h->last != '\n' && h->last != 0)
 			h_put(h, out, '\t');
 	}
@@ -183,12 +201,12 @@ static void h_entity_end(struct html *h, struct strbuf *out, int terminated)
 	static const struct {
 		const char *name;
 		unsigned long cp;
-	} names[] = {{"amp", '&'},  {"lt", '<'},   {"gt", '>'},	  {"quot", '"'},
-		     {"apos", '\''}, {"nbsp", ' '}, {"copy", 0xA9}, {"ndash", 0x2013},
-		     {"mdash", 0x2014}, {"laquo", 0xAB}, {"raquo", 0xBB}, {"auml", 0xE4},
-		     {"ouml", 0xF6},	 {"uuml", 0xFC}, {"Auml", 0xC4}, {"Ouml", 0xD6},
-		     {"Uuml", 0xDC},	 {"szlig", 0xDF}, {"eacute", 0xE9}, {"egrave", 0xE8},
-		     {"agrave", 0xE0}, {"ccedil", 0xE7}, {"hellip", 0x2026}};
+	} names[] = {{"amp", '&'},	{"lt", '<'},	  {"gt", '>'},	     {"quot", '"'},
+		     {"apos", '\''},	{"nbsp", ' '},	  {"copy", 0xA9},    {"ndash", 0x2013},
+		     {"mdash", 0x2014}, {"laquo", 0xAB},  {"raquo", 0xBB},   {"auml", 0xE4},
+		     {"ouml", 0xF6},	{"uuml", 0xFC},	  {"Auml", 0xC4},    {"Ouml", 0xD6},
+		     {"Uuml", 0xDC},	{"szlig", 0xDF},  {"eacute", 0xE9},  {"egrave", 0xE8},
+		     {"agrave", 0xE0},	{"ccedil", 0xE7}, {"hellip", 0x2026}};
 	h->mode = H_TEXT;
 	const char *e = h->ent;
 	size_t n = h->ent_len;
@@ -200,9 +218,10 @@ static void h_entity_end(struct html *h, struct strbuf *out, int terminated)
 		ok = k < n;
 		for (; k < n && ok && cp <= 0x10FFFF; k++) {
 			char c = e[k];
-			int d = c >= '0' && c <= '9'		     ? c - '0'
-				: hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
-										: -1;
+			int d = c >= '0' && c <= '9' ? c - '0'
+				: hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f'
+				    ? (c | 0x20) - 'a' + 10
+				    : -1;
 			ok = d >= 0;
 			cp = cp * (hex ? 16u : 10u) + (unsigned long)(d >= 0 ? d : 0);
 		}
@@ -242,8 +261,8 @@ static void html_text(struct html *h, const char *p, size_t n, struct strbuf *ou
 					h->quote = 0;
 			} else if (c == '>') {
 				h_tag_end(h, out);
-			} else if (!h->tag_named && (c == ' ' || c == '\t' || c == '\n' ||
-						     c == '\r' || c == '/') &&
+			} else if (!h->tag_named &&
+				   (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/') &&
 				   !(c == '/' && h->tag_len == 0)) {
 				h->tag_named = 1;
 			} else if (!h->tag_named) {
@@ -285,8 +304,7 @@ static void html_text(struct html *h, const char *p, size_t n, struct strbuf *ou
 				h->mode = H_ENTITY;
 				h->ent_len = 0;
 			} else if (!h->skip) {
-				h_put(h, out,
-				      c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+				h_put(h, out, c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
 			}
 			break;
 		}
@@ -437,8 +455,8 @@ static int part_open(struct part *p, GMimePart *part, struct budget *b, int text
 	g_object_ref(s);
 	g_mime_stream_reset(s);
 	p->raw = s;
-	GMimeContentEncoding enc = w ? g_mime_data_wrapper_get_encoding(w)
-				     : GMIME_CONTENT_ENCODING_DEFAULT;
+	GMimeContentEncoding enc =
+	    w ? g_mime_data_wrapper_get_encoding(w) : GMIME_CONTENT_ENCODING_DEFAULT;
 	if (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
 	    enc == GMIME_CONTENT_ENCODING_UUENCODE)
 		p->codec = g_mime_filter_basic_new(enc, FALSE);
@@ -474,9 +492,9 @@ struct walk {
 	struct mime_stats *st;
 	struct strset names; /* member names given, to keep them apart */
 	unsigned long unnamed;
-	int transcoded; /* input.c turned the whole message into UTF-8 */
-	int truncated;	/* GMime: the message ends inside a part */
-	int stop;	/* a limit that ends the email was hit */
+	int transcoded;	 /* input.c turned the whole message into UTF-8 */
+	int truncated;	 /* GMime: the message ends inside a part */
+	int stop;	 /* a limit that ends the email was hit */
 	char *last_part; /* the name of the last part read, for a truncation */
 };
 
@@ -532,10 +550,11 @@ static void part_verdict(struct walk *w, struct part *p, const char *name)
 		      "%llu characters in its base64 content are not base64; they were skipped",
 		      (unsigned long long)p->b64_bad);
 	if (p->over == PART_ENTRY)
-		wnote(w, NOTE_ERROR, name,
-		      "attachment decodes to more than SFDIAG_MAX_ARCHIVE_ENTRY_BYTES (%llu bytes): "
-		      "the rest was not read",
-		      (unsigned long long)w->b.lim->max_entry_bytes);
+		wnote(
+		    w, NOTE_ERROR, name,
+		    "attachment decodes to more than SFDIAG_MAX_ARCHIVE_ENTRY_BYTES (%llu bytes): "
+		    "the rest was not read",
+		    (unsigned long long)w->b.lim->max_entry_bytes);
 	if (p->over == PART_TOTAL) {
 		wnote(w, NOTE_ERROR, name,
 		      "the email's parts decode to more than SFDIAG_MAX_ARCHIVE_BYTES (%llu "
@@ -646,9 +665,10 @@ static void walk_leaf(struct walk *w, GMimePart *part, const char *prefix, unsig
 			struct arc_visitor av = {w, arc_member, arc_note, depth + 1};
 			arc_read_source(name, src, w->b.lim, &av);
 		} else if (kind == ARC_NONE && arc_needs_seek(p->head, p->head_len)) {
-			wnote(w, NOTE_ERROR, name,
-			      "a 7z archive keeps its index at its end and cannot be read inside an "
-			      "email: save the attachment and give sfdiag the file");
+			wnote(
+			    w, NOTE_ERROR, name,
+			    "a 7z archive keeps its index at its end and cannot be read inside an "
+			    "email: save the attachment and give sfdiag the file");
 			w->st->skipped++;
 		} else {
 			struct input *in = input_open_source(name, src);
@@ -671,8 +691,8 @@ static void walk_leaf(struct walk *w, GMimePart *part, const char *prefix, unsig
 static void walk(struct walk *w, GMimeObject *obj, const char *prefix, unsigned depth,
 		 unsigned level);
 
-static void walk_message(struct walk *w, GMimeMessagePart *mp, const char *prefix,
-			 unsigned depth, unsigned level)
+static void walk_message(struct walk *w, GMimeMessagePart *mp, const char *prefix, unsigned depth,
+			 unsigned level)
 {
 	GMimeObject *obj = GMIME_OBJECT(mp);
 	const char *fn = g_mime_object_get_content_disposition_parameter(obj, "filename");
@@ -765,10 +785,11 @@ static GMimeStream *slurp(struct input *in, struct walk *w)
 	while ((r = input_read(in, buf, sizeof buf, err, sizeof err)) > 0) {
 		total += (uint64_t)r;
 		if (total > SFDIAG_MAX_MAIL_BYTES) {
-			wnote(w, NOTE_ERROR, input_name(in),
-			      "email larger than SFDIAG_MAX_MAIL_BYTES (%u bytes); not read: ask for "
-			      "its attachments as files",
-			      SFDIAG_MAX_MAIL_BYTES);
+			wnote(
+			    w, NOTE_ERROR, input_name(in),
+			    "email larger than SFDIAG_MAX_MAIL_BYTES (%u bytes); not read: ask for "
+			    "its attachments as files",
+			    SFDIAG_MAX_MAIL_BYTES);
 			g_object_unref(s);
 			return NULL;
 		}
