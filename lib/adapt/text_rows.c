@@ -23,9 +23,7 @@ static size_t cut(const char *s, size_t n, struct cell *c)
 	int tabs = memchr(s, '\t', n) != NULL;
 	for (size_t i = 0; i <= n; i++) {
 		size_t sep = 0;
-		if (i == n)
-			sep = 1;
-		else if (tabs && s[i] == '\t')
+		if (i == n || (tabs && s[i] == '\t'))
 			sep = 1;
 		else if (!tabs && s[i] == ' ' && i + 1 < n && s[i + 1] == ' ')
 			for (sep = 0; i + sep < n && s[i + sep] == ' '; sep++)

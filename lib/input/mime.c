@@ -184,9 +184,8 @@ static void h_tag_end(struct html *h, struct strbuf *out)
 		name++;
 		n--;
 	}
-	if (n == 6 && (memcmp(name, "script", 6) == 0)) {
-		h->skip = !closing;
-	} else if (n == 5 && memcmp(name, "style", 5) == 0) {
+	if ((n == 6 && memcmp(name, "script", 6) == 0) ||
+	    (n == 5 && memcmp(name, "style", 5) == 0)) {
 		h->skip = !closing;
 	} else if (!h->skip && name_in(name, n, block)) {
 		h_put(h, out, '\n');
