@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.." || exit 2
 
 # The project's defines, as in the Makefile's CPPFLAGS_ALL.
 DEFS="-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Ilib"
+# GMime and GLib (lib/input/mime.c), as system headers.
+GMIME=$(pkg-config --cflags gmime-3.0 | sed 's/-I/-isystem /g')
 TIDY=${CLANG_TIDY:-$(command -v clang-tidy-14 || command -v clang-tidy)}
 what=${1:-all}
 [ $# -gt 0 ] && shift
@@ -52,7 +54,7 @@ if [ "$what" = all ] || [ "$what" = clang-tidy ]; then
 	# One process per file, LINT_JOBS at a time.
 	# shellcheck disable=SC2086
 	printf '%s\n' $files | xargs -P "${LINT_JOBS:-2}" -I{} sh -c \
-		"\"$TIDY\" --quiet '{}' -- -std=c11 $DEFS \
+		"\"$TIDY\" --quiet '{}' -- -std=c11 $DEFS $GMIME \
 		-DSFDIAG_DATADIR='\"/usr/local/share/sfdiag\"' -DSFDIAG_SRCDIR='\"/x\"' 2>/dev/null" \
 		>"$out"
 	# Known false positives of the checks kept: FILE:CHECK, with the reason.

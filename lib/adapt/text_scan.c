@@ -50,6 +50,7 @@
 #include "adapt/litscan.h"
 #include "adapt/text_json.h"
 #include "adapt/text_kv.h"
+#include "adapt/text_rows.h"
 #include "adapt/text_sigs.h"
 #include "adapt/text_util.h"
 #include "adapt/text_xml.h"
@@ -1173,6 +1174,15 @@ static void text_line(struct textscan *ts, const char *s, size_t n, long lineno)
 	str_trim(s, &tn);
 	if (tn == 0)
 		return; /* a blank line keeps a held wrapper waiting */
+	if (text_row_event(ts->rs, ts->x, ts->md, ts->mctx, s, n, &ts->ev)) {
+		/* A row copied from the Login History page. */
+		kv_flush(ts);
+		ts->ev.file = ts->ac->file;
+		ts->ev.file_seq = ts->ac->file_seq;
+		ts->ev.line = lineno;
+		out(ts, &ts->ev);
+		return;
+	}
 	ts->cls = litscan_scan(ts->ls, s, n, ts->hits, TEXT_HITS, &ts->nhits);
 	size_t at;
 	int xml;

@@ -118,6 +118,15 @@
 #ifndef SFDIAG_MAX_ARCHIVE_ENTRIES
 #define SFDIAG_MAX_ARCHIVE_ENTRIES 10000u /* entries per archive, of any type */
 #endif
+/* Emails (.eml): the raw message held in memory while its parts are read
+ * (each part is decoded as it is read, never held whole); containers
+ * (archives, emails) opened inside one another, an archive attached to an
+ * email attached to an email being three; and multiparts nested in one
+ * email.  An email's parts count against the archive limits above. */
+#define SFDIAG_MAX_MAIL_BYTES (64u << 20) /* 64 MiB */
+#define SFDIAG_MAX_NESTING    4
+#define SFDIAG_MAX_MIME_DEPTH 64
+
 /* Files in one ticket folder, and its deepest sub-folder. */
 #ifndef SFDIAG_MAX_TICKET_FILES
 #define SFDIAG_MAX_TICKET_FILES 10000u

@@ -15,6 +15,7 @@
 #include "engine/correlate.h"
 #include "engine/split.h"
 #include "input/magic.h"
+#include "input/mime.h"
 #include "rules/report_conf.h"
 
 /* An event copied with its values, kept until run_finish. */
@@ -112,6 +113,7 @@ static void on_event(void *ctx, const struct event *ev)
 	struct file_ctx *fc = ctx;
 	struct run *r = fc->r;
 	fc->kinds |= ev->kind;
+	r->events_read++;
 	if (ev->kind & KIND_CHANGE) {
 		if (ev->time_ms == EVENT_NO_TIME) {
 			/* Named here, counted in changes (nothing lost silently). */
@@ -235,6 +237,51 @@ static int looks_like_csv_header(const char *head, size_t n)
 	return 0;
 }
 
+static void email_member(void *ctx, struct input *in)
+{
+	run_input(ctx, in);
+}
+
+static void email_note(void *ctx, enum note_level level, const char *file, const char *msg)
+{
+	run_ticket_note(ctx, level, file, msg);
+}
+
+/*
+ * The email in, input seq of the run: each attachment and text part becomes
+ * an input of its own (run_input, again), after it in the list.  Returns
+ * the number of parts read, the email's records.  An email
+ * that gave nothing to diagnose, and whose parts were all read, is an error:
+ * the headline must not say that nothing is wrong.
+ */
+static uint64_t read_email(struct run *r, struct input *in, size_t seq)
+{
+	struct mime_visitor v = {r, email_member, email_note};
+	struct mime_stats st;
+	struct arc_limits lim = arc_default_limits();
+	uint64_t before = r->events_read;
+	size_t first = r->ninputs;
+	int rc = mime_read(in, &lim, &v, &st);
+	struct input_summary *sum = &r->inputs[seq];
+	if (rc != 0)
+		return 0;
+	sum->kind = "email (MIME)";
+	int part_failed = 0;
+	for (size_t i = first; i < r->ninputs; i++)
+		part_failed |= r->inputs[i].failed;
+	if (r->events_read == before && !part_failed && !sum->failed) {
+		char msg[512];
+		snprintf(msg, sizeof msg,
+			 "nothing in this email can be diagnosed (%lu attachment%s and %lu text "
+			 "part%s read: no login export, no error signature): %s",
+			 st.attachments, st.attachments == 1 ? "" : "s", st.texts,
+			 st.texts == 1 ? "" : "s", r->rs->report->msg[REPORT_MSG_ADVICE_EMAIL]);
+		run_ticket_note(r, NOTE_ERROR, sum->file, msg);
+		sum->kind = NULL; /* as an input to diagnose, it was not read */
+	}
+	return st.attachments + st.texts;
+}
+
 void run_input(struct run *r, struct input *in)
 {
 	char err[256];
@@ -268,6 +315,9 @@ void run_input(struct run *r, struct input *in)
 		on_note(&fc, NOTE_ERROR, 0, n ? "empty file (only white space)" : "empty file");
 		goto done;
 	}
+	int text_only = input_text_only(in);
+	if (text_only)
+		goto text; /* an email's text: whatever it starts with */
 	if (xlsx_sniff(head, n)) {
 		const char *what;
 		int ok = xlsx_read(in, &ac, &what) == 0;
@@ -298,6 +348,10 @@ void run_input(struct run *r, struct input *in)
 	if (nul) {
 		adapter_note(&ac, NOTE_ERROR, 0, "binary file (NUL byte at offset %zu); not read",
 			     (size_t)(nul - head));
+		goto done;
+	}
+	if (mime_sniff(head, n)) {
+		ac.records = read_email(r, in, seq);
 		goto done;
 	}
 	if (audit_csv_sniff(r->rs, head, n, &delim)) {
@@ -338,8 +392,9 @@ void run_input(struct run *r, struct input *in)
 				     : "HTTP transcript: no response found";
 		goto done;
 	}
+text:;
 	/* Before scanning consumes it: does the first line look like a CSV header? */
-	int csv_like = looks_like_csv_header(head, n);
+	int csv_like = !text_only && looks_like_csv_header(head, n);
 	text_read(in, &ac);
 	sum->kind = describe(fc.kinds, "text");
 	if (!fc.kinds && csv_like)
@@ -358,6 +413,9 @@ void run_input(struct run *r, struct input *in)
 			     "extract.conf)",
 			     (unsigned long long)ac.records, extract_count(r->rs->extract));
 done:;
+	/* An email's parts were added after this input: find it again. */
+	sum = &r->inputs[seq];
+	fc.sum = sum;
 	int nonzero;
 	uint64_t trail = input_trailing_bytes(in, &nonzero);
 	if (trail)

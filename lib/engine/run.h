@@ -49,6 +49,7 @@ struct run {
 	struct input_summary *inputs;
 	size_t ninputs, inputs_cap;
 	int errors;		 /* error notes given */
+	uint64_t events_read;	 /* events the adapters gave, of every kind */
 	uint64_t problems;	 /* warning and error notes given, kept or dropped */
 	struct held_event *held; /* non-login events waiting for run_finish */
 	size_t nheld, held_cap;

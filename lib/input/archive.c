@@ -247,7 +247,9 @@ static int entry(struct reader *rd, struct archive_entry *e, const char *path,
 	}
 
 	struct input_source src = {rd, member_read, member_close};
-	v->member(v->ctx, input_open_source(sb_str(&disp), src));
+	struct input *in = input_open_source(sb_str(&disp), src);
+	input_set_origin(in, v->depth ? v->depth : 1, 0);
+	v->member(v->ctx, in);
 	(*members)++;
 skip:
 	if (rd->over == OVER_ENTRY) {
@@ -347,6 +349,30 @@ static int workbook_member(const char *name)
 	       strcmp(name, "mimetype") == 0 || strcmp(name, "content.xml") == 0;
 }
 
+/* What the archive a was just opened on holds (see arc_probe). */
+static enum arc_content probe_opened(struct archive *a, struct archive_entry *e, int opened)
+{
+	enum arc_content kind = ARC_NONE;
+	/* A first member, not just an end: zeros inflated from a gzip read as
+	 * an empty tar, and are no archive of files. */
+	int r = opened == ARCHIVE_OK ? archive_read_next_header2(a, e) : ARCHIVE_FATAL;
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		return ARC_NONE;
+	kind = ARC_ARCHIVE;
+	/* An Office file names its parts early; look at a few. */
+	int is_zip = archive_format(a) == ARCHIVE_FORMAT_ZIP ||
+		     (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+	for (int i = 0; is_zip && i < 64; i++) {
+		const char *nm = archive_entry_pathname(e);
+		if (nm && workbook_member(nm))
+			return ARC_WORKBOOK;
+		r = archive_read_next_header2(a, e);
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+			break;
+	}
+	return kind;
+}
+
 enum arc_content arc_probe(const char *path)
 {
 	unsigned char head[512];
@@ -367,28 +393,7 @@ enum arc_content arc_probe(const char *path)
 	struct archive_entry *e = a ? archive_entry_new() : NULL;
 	if (e) {
 		support_formats(a);
-		/* A first member, not just an end: zeros inflated from a gzip
-		 * read as an empty tar, and are no archive of files. */
-		int r = archive_read_open_fd(a, fd, 16384) == ARCHIVE_OK
-			    ? archive_read_next_header2(a, e)
-			    : ARCHIVE_FATAL;
-		if (r == ARCHIVE_OK || r == ARCHIVE_WARN) {
-			kind = ARC_ARCHIVE;
-			/* An Office file names its parts early; look at a few. */
-			int is_zip =
-			    archive_format(a) == ARCHIVE_FORMAT_ZIP ||
-			    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
-			for (int i = 0; is_zip && i < 64; i++) {
-				const char *nm = archive_entry_pathname(e);
-				if (nm && workbook_member(nm)) {
-					kind = ARC_WORKBOOK;
-					break;
-				}
-				r = archive_read_next_header2(a, e);
-				if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-					break;
-			}
-		}
+		kind = probe_opened(a, e, archive_read_open_fd(a, fd, 16384));
 	}
 	archive_entry_free(e);
 	if (a)
@@ -398,6 +403,31 @@ enum arc_content arc_probe(const char *path)
 	return kind;
 }
 
+enum arc_content arc_probe_mem(const void *head, size_t n)
+{
+	if (n == 0 || !maybe_archive(head, n < 512 ? n : 512))
+		return ARC_NONE;
+	pthread_once(&exit_once, register_exit);
+	atomic_fetch_add(&in_libarchive, 1);
+	enum arc_content kind = ARC_NONE;
+	struct archive *a = archive_read_new();
+	struct archive_entry *e = a ? archive_entry_new() : NULL;
+	if (e) {
+		support_formats(a);
+		kind = probe_opened(a, e, archive_read_open_memory(a, head, n));
+	}
+	archive_entry_free(e);
+	if (a)
+		archive_read_free(a);
+	atomic_fetch_sub(&in_libarchive, 1);
+	return kind;
+}
+
+int arc_needs_seek(const void *head, size_t n)
+{
+	return n >= 6 && memcmp(head, "7z\xBC\xAF\x27\x1C", 6) == 0;
+}
+
 long arc_read(const char *path, const struct arc_limits *lim, const struct arc_visitor *v)
 {
 	pthread_once(&exit_once, register_exit);
@@ -405,6 +435,49 @@ long arc_read(const char *path, const struct arc_limits *lim, const struct arc_v
 	long n = arc_read_inner(path, lim, v);
 	atomic_fetch_sub(&in_libarchive, 1);
 	return n;
+}
+
+/* Hand out the members of the archive rd->a, opened on path (a name). */
+static long read_members(struct reader *rd, const char *path, const struct arc_visitor *v)
+{
+	const struct arc_limits *lim = rd->lim;
+	/*
+	 * Our own entry, checked: libarchive 3.6.2's archive_read_new() does
+	 * not check the allocation of its internal entry, and
+	 * archive_read_next_header() then crashes on it under memory pressure
+	 * (found by tests/oom/run).
+	 */
+	struct archive_entry *e = archive_entry_new();
+	if (!e) {
+		note(v, NOTE_ERROR, path, "out of memory");
+		return -1;
+	}
+	long members = 0;
+	uint64_t entries = 0;
+	for (;;) {
+		int r = archive_read_next_header2(rd->a, e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			note(v, NOTE_ERROR, path, "corrupt archive: %s; the rest was not read",
+			     archive_error_string(rd->a));
+			if (members == 0 && entries == 0)
+				members = -1;
+			break;
+		}
+		if (++entries > lim->max_entries) {
+			note(
+			    v, NOTE_ERROR, path,
+			    "more than SFDIAG_MAX_ARCHIVE_ENTRIES (%llu) entries; the rest was not "
+			    "read",
+			    (unsigned long long)lim->max_entries);
+			break;
+		}
+		if (!entry(rd, e, path, v, &members))
+			break;
+	}
+	archive_entry_free(e);
+	return members;
 }
 
 static long arc_read_inner(const char *path, const struct arc_limits *lim,
@@ -432,51 +505,63 @@ static long arc_read_inner(const char *path, const struct arc_limits *lim,
 	}
 	support_formats(rd.a);
 
-	long members = 0;
-	if (archive_read_open_fd(rd.a, fd, 16384) != ARCHIVE_OK) {
+	long members = -1;
+	if (archive_read_open_fd(rd.a, fd, 16384) != ARCHIVE_OK)
 		note(v, NOTE_ERROR, path, "not an archive sfdiag reads: %s",
 		     archive_error_string(rd.a));
-		members = -1;
-		goto out;
-	}
-	/*
-	 * Our own entry, checked: libarchive 3.6.2's archive_read_new() does
-	 * not check the allocation of its internal entry, and
-	 * archive_read_next_header() then crashes on it under memory pressure
-	 * (found by tests/oom/run).
-	 */
-	struct archive_entry *e = archive_entry_new();
-	if (!e) {
-		note(v, NOTE_ERROR, path, "out of memory");
-		members = -1;
-		goto out;
-	}
-	uint64_t entries = 0;
-	for (;;) {
-		int r = archive_read_next_header2(rd.a, e);
-		if (r == ARCHIVE_EOF)
-			break;
-		if (r < ARCHIVE_WARN) {
-			note(v, NOTE_ERROR, path, "corrupt archive: %s; the rest was not read",
-			     archive_error_string(rd.a));
-			if (members == 0 && entries == 0)
-				members = -1;
-			break;
-		}
-		if (++entries > lim->max_entries) {
-			note(
-			    v, NOTE_ERROR, path,
-			    "more than SFDIAG_MAX_ARCHIVE_ENTRIES (%llu) entries; the rest was not "
-			    "read",
-			    (unsigned long long)lim->max_entries);
-			break;
-		}
-		if (!entry(&rd, e, path, v, &members))
-			break;
-	}
-	archive_entry_free(e);
-out:
+	else
+		members = read_members(&rd, path, v);
 	archive_read_free(rd.a);
 	close(fd);
+	return members;
+}
+
+/* libarchive's view of an input_source. */
+struct src_reader {
+	struct input_source src;
+	char buf[16384];
+	int failed;
+};
+
+static la_ssize_t src_read(struct archive *a, void *ctx, const void **buf)
+{
+	struct src_reader *s = ctx;
+	long r = s->src.read(s->src.ctx, s->buf, sizeof s->buf);
+	*buf = s->buf;
+	if (r < 0) {
+		s->failed = 1;
+		archive_set_error(a, EIO, "read error in the enclosing file");
+		return -1;
+	}
+	return (la_ssize_t)r;
+}
+
+long arc_read_source(const char *name, struct input_source src, const struct arc_limits *lim,
+		     const struct arc_visitor *v)
+{
+	pthread_once(&exit_once, register_exit);
+	atomic_fetch_add(&in_libarchive, 1);
+	long members = -1;
+	struct src_reader *s = xmalloc(sizeof *s);
+	s->src = src;
+	s->failed = 0;
+	struct reader rd = {.lim = lim};
+	rd.a = archive_read_new();
+	if (!rd.a) {
+		note(v, NOTE_ERROR, name, "out of memory");
+		goto out;
+	}
+	support_formats(rd.a);
+	if (archive_read_open(rd.a, s, NULL, src_read, NULL) != ARCHIVE_OK)
+		note(v, NOTE_ERROR, name, "not an archive sfdiag reads: %s",
+		     archive_error_string(rd.a));
+	else
+		members = read_members(&rd, name, v);
+	archive_read_free(rd.a);
+out:
+	if (src.close)
+		src.close(src.ctx);
+	free(s);
+	atomic_fetch_sub(&in_libarchive, 1);
 	return members;
 }

@@ -36,6 +36,9 @@ struct arc_visitor {
 	void (*member)(void *ctx, struct input *in);
 	/* A problem with the archive (file NULL) or a member (file set). */
 	void (*note)(void *ctx, enum note_level level, const char *file, const char *msg);
+	/* The nesting depth given to the members (input_set_origin); 0 means 1,
+	 * an archive named or found in a folder. */
+	unsigned depth;
 };
 
 /*
@@ -71,5 +74,22 @@ enum arc_content {
  * file that cannot be opened is ARC_NONE (the reader then says why).
  */
 enum arc_content arc_probe(const char *path);
+
+/* The same for the first n bytes of a file (n up to 64 KiB is plenty), as
+ * an email attachment starts. */
+enum arc_content arc_probe_mem(const void *head, size_t n);
+
+/* 1 when head starts an archive that can only be read from a file, since it
+ * keeps its index at the end (7z): it cannot be read from a stream. */
+int arc_needs_seek(const void *head, size_t n);
+
+/*
+ * arc_read for an archive read from a stream (an email's attachment), named
+ * name in notes and member names; its source is closed before returning.
+ * Zip, tar (compressed or not), cpio, rar, cab, ISO 9660 read this way; 7z
+ * does not (arc_needs_seek).
+ */
+long arc_read_source(const char *name, struct input_source src, const struct arc_limits *lim,
+		     const struct arc_visitor *v);
 
 #endif

@@ -40,6 +40,8 @@ struct input {
 	char *name;
 	struct input_source src;
 	int plain_fd;	    /* a regular file opened by name, else -1 */
+	unsigned depth;	    /* containers (archives, emails) it is inside */
+	int text_only;	    /* an email's text part: read as pasted text */
 	int src_eof;	    /* the source returned 0 */
 	uint64_t raw_total; /* bytes read from the source */
 
@@ -628,6 +630,22 @@ enum input_encoding input_encoding(const struct input *in)
 uint64_t input_raw_bytes(const struct input *in)
 {
 	return in->raw_total;
+}
+
+void input_set_origin(struct input *in, unsigned depth, int text_only)
+{
+	in->depth = depth;
+	in->text_only = text_only;
+}
+
+unsigned input_depth(const struct input *in)
+{
+	return in->depth;
+}
+
+int input_text_only(const struct input *in)
+{
+	return in->text_only;
 }
 
 void input_close(struct input *in)

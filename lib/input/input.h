@@ -73,6 +73,17 @@ uint64_t input_trailing_bytes(const struct input *in, int *nonzero);
 /* Bytes read from the source so far (compressed size for gzip). */
 uint64_t input_raw_bytes(const struct input *in);
 
+/*
+ * Where an input came from: depth is the number of containers (archives,
+ * emails) it was taken out of, 0 for a file named or found in a folder;
+ * text_only marks the text part of an email, to be read as pasted text
+ * whatever it starts with.  Set by the container readers right after
+ * opening it.
+ */
+void input_set_origin(struct input *in, unsigned depth, int text_only);
+unsigned input_depth(const struct input *in);
+int input_text_only(const struct input *in);
+
 void input_close(struct input *in);
 
 /*

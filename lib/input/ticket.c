@@ -89,7 +89,7 @@ int ticket_is_archive(const char *path)
 
 static void read_archive(struct ticket_reader *t, const char *path)
 {
-	struct arc_visitor v = {t, arc_member, arc_note};
+	struct arc_visitor v = {t, arc_member, arc_note, 1};
 	if (arc_read(path, t->lim, &v) < 0)
 		t->open_failed++;
 }

@@ -304,6 +304,77 @@ static void parse_status(struct xloader *ld, char *kw, char *rest)
 	pattern_free(&p);
 }
 
+/* `row-columns FIELD|- ...`: the page's columns, in order. */
+static void parse_row_columns(struct xloader *ld, char *kw, char *rest)
+{
+	struct extract_set *x = ld->set;
+	if (x->nrow_cols) {
+		lex_error(&ld->lx, kw, "row-columns: given twice");
+		return;
+	}
+	char *w;
+	while (*(w = str_take_word(rest, &rest))) {
+		int f = strcmp(w, "-") == 0 ? -1 : rules_field(ld->rs, w);
+		if (f < 0 && strcmp(w, "-") != 0) {
+			lex_error(&ld->lx, w,
+				  "row-columns: unknown field '%s' (declare it in "
+				  "fields.conf, or write - for a column sfdiag ignores)",
+				  w);
+			continue;
+		}
+		x->row_cols = xrealloc(x->row_cols, (x->nrow_cols + 1) * sizeof *x->row_cols);
+		x->row_cols[x->nrow_cols++] = f;
+	}
+	if (!x->nrow_cols)
+		lex_error(&ld->lx, kw, "row-columns: expected the page's fields, in order");
+}
+
+/* `row-cell FIELD /RE/`: what a value of that column looks like. */
+static void parse_row_cell(struct xloader *ld, char *kw, char *rest)
+{
+	char *name = str_take_word(rest, &rest);
+	int f = rules_field(ld->rs, name);
+	if (f < 0) {
+		lex_error(&ld->lx, *name ? name : kw, "row-cell: unknown field '%s'", name);
+		return;
+	}
+	if (ld->set->row_cell[f]) {
+		lex_error(&ld->lx, name, "row-cell %s: given twice", name);
+		return;
+	}
+	struct pattern p;
+	char *after;
+	if (pattern_compile(&ld->lx, &ld->rs->defines, rest, ld->use_jit, &p, &after) != 0)
+		return;
+	while (is_blank(*after))
+		after++;
+	if (*after) {
+		lex_error(&ld->lx, after, "unexpected text after the pattern");
+		pattern_free(&p);
+		return;
+	}
+	ld->set->row_cell[f] = p.re;
+	p.re = NULL;
+	pattern_free(&p);
+}
+
+/* `row-require FIELD ...`: a row is recognised only when it shows them. */
+static void parse_row_require(struct xloader *ld, char *kw, char *rest)
+{
+	char *w;
+	int any = 0;
+	while (*(w = str_take_word(rest, &rest))) {
+		int f = rules_field(ld->rs, w);
+		if (f < 0)
+			lex_error(&ld->lx, w, "row-require: unknown field '%s'", w);
+		else
+			ld->set->row_require |= (uint64_t)1 << f;
+		any = 1;
+	}
+	if (!any)
+		lex_error(&ld->lx, kw, "row-require: expected fields");
+}
+
 /* One logical line. */
 static void parse_line(struct xloader *ld, char *text)
 {
@@ -333,13 +404,21 @@ static void parse_line(struct xloader *ld, char *text)
 			parse_status(ld, kw, rest);
 		} else if (strcmp(kw, "xml") == 0) {
 			parse_xml(ld, rest);
+		} else if (strcmp(kw, "row-columns") == 0) {
+			parse_row_columns(ld, kw, rest);
+		} else if (strcmp(kw, "row-cell") == 0) {
+			parse_row_cell(ld, kw, rest);
+		} else if (strcmp(kw, "row-require") == 0) {
+			parse_row_require(ld, kw, rest);
 		} else if (strcmp(kw, "end") == 0) {
 			lex_error(lx, kw, "'end' without 'extract'");
 		} else {
-			lex_error(lx, kw,
-				  "expected 'extract ID', 'prefix /RE/', 'define', 'vocabulary', "
-				  "'status-pattern', 'status-needs' or 'xml', got '%s'",
-				  kw);
+			lex_error(
+			    lx, kw,
+			    "expected 'extract ID', 'prefix /RE/', 'define', 'vocabulary', "
+			    "'status-pattern', 'status-needs', 'xml', 'row-columns', 'row-cell' "
+			    "or 'row-require', got '%s'",
+			    kw);
 		}
 		return;
 	}
@@ -469,6 +548,9 @@ void extract_free(struct extract_set *x)
 	free(x->x);
 	free_extractor(&x->prefix);
 	free_litlist(&x->vocabulary);
+	free(x->row_cols);
+	for (size_t f = 0; f < SFDIAG_MAX_FIELDS; f++)
+		pcre2_code_free(x->row_cell[f]);
 	free_litlist(&x->status_needs);
 	pcre2_code_free(x->status_re);
 	for (size_t i = 0; i < x->nxml; i++)

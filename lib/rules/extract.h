@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/limits.h"
 #include "rules/ruleset.h"
 
 /* A `field NAME VALUE` or `client NAME` directive: a constant value. */
@@ -86,6 +87,15 @@ struct extract_set {
 	struct litlist status_needs;
 	struct xml_map *xml;
 	size_t nxml;
+	/* Rows copied from the Login History page (no header): the page's
+	 * columns in order (`row-columns`, a field or -1 each), the pattern a
+	 * column's value must match to be recognised (`row-cell`, by field,
+	 * NULL when any value goes), and the fields a row must show
+	 * (`row-require`, bit f for field f). */
+	int *row_cols;
+	size_t nrow_cols;
+	pcre2_code *row_cell[SFDIAG_MAX_FIELDS];
+	uint64_t row_require;
 };
 
 /*

@@ -54,6 +54,9 @@ const struct report_msg_def report_msg_table[REPORT_MSG_COUNT] = {
 				 "what an incident headline's {new} says when its source IP is "
 				 "not the one that last logged in fine",
 				 {"last_good", NULL}},
+    [REPORT_MSG_ADVICE_EMAIL] = {"advice-email",
+				 "what to ask for when an email holds nothing to diagnose",
+				 {NULL}},
 };
 
 const struct report_msg_def report_incident_headline_def = {

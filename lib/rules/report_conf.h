@@ -67,6 +67,7 @@ enum report_msg {
 	REPORT_MSG_ADVICE_RTF,		/* an RTF document */
 	REPORT_MSG_ADVICE_ODS,		/* an OpenDocument spreadsheet */
 	REPORT_MSG_INCIDENT_NEW, /* an incident's shared source IP is not its last good one */
+	REPORT_MSG_ADVICE_EMAIL, /* an email with nothing sfdiag can diagnose */
 	REPORT_MSG_COUNT
 };
 

@@ -6,14 +6,14 @@
 #
 # HARNESSES lists the harness names; each becomes OUT/NAME.
 
-HARNESSES="fuzz_csv fuzz_csvline fuzz_time fuzz_json fuzz_text fuzz_rules fuzz_archive fuzz_mask fuzz_xlsx"
+HARNESSES="fuzz_csv fuzz_csvline fuzz_time fuzz_json fuzz_text fuzz_rules fuzz_archive fuzz_mask fuzz_xlsx fuzz_mime"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # FUZZ_SRC: fuzz a patched copy of lib/ (to get past a known bug).
 SRC=${FUZZ_SRC:-$ROOT/lib}
-LIBS="-lpcre2-8 -lcsv -lcjson -lz -larchive -lexpat -lpthread"
+LIBS="-lpcre2-8 -lcsv -lcjson -lz -larchive -lexpat $(pkg-config --libs gmime-3.0) -lpthread"
 DEFS="-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I$ROOT/include -I$SRC -I$ROOT/tests/fuzz \
--DSFDIAG_DATADIR=\"/nonexistent\" -DSFDIAG_SRCDIR=\"$ROOT\""
+-DSFDIAG_DATADIR=\"/nonexistent\" -DSFDIAG_SRCDIR=\"$ROOT\" $(pkg-config --cflags gmime-3.0)"
 
 # fuzz_build MODE OUT: returns non-zero if anything fails to compile.
 fuzz_build()

@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct arc_limits lim = {
 	    .max_bytes = 8u << 20, .max_entry_bytes = 4u << 20, .max_entries = 200};
 	unsigned long total = 0;
-	struct arc_visitor v = {&total, member, note};
+	struct arc_visitor v = {&total, member, note, 1};
 	arc_read(path, &lim, &v);
 	return 0;
 }

@@ -13,8 +13,14 @@
  * malloc, calloc, realloc, reallocarray, posix_memalign, aligned_alloc,
  * memalign, valloc and strdup/strndup (via malloc) are counted.  The real
  * allocator is glibc's __libc_* entry points, so no dlsym is needed.
+ *
+ * Counting starts when the program starts (__libc_start_main, interposed):
+ * the constructors of the shared libraries, which run before it, are not
+ * sfdiag's code (GLib's type system allocates there, and by GLib's policy
+ * aborts when it cannot).
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <execinfo.h>
 #include <stdio.h>
@@ -28,7 +34,7 @@ extern void *__libc_realloc(void *p, size_t n);
 extern void *__libc_memalign(size_t align, size_t n);
 
 static unsigned long calls, fail_at;
-static int once, inited, priming;
+static int once, inited, priming, started;
 
 static void report(void)
 {
@@ -66,7 +72,7 @@ static int fail_now(void)
 {
 	if (!inited)
 		init();
-	if (priming)
+	if (priming || !started)
 		return 0; /* not counted: the counts must not depend on OOM_TRACE */
 	calls++;
 	if (fail_at == 0 || calls < fail_at)
@@ -83,6 +89,21 @@ static int fail_now(void)
 		tracing = 0;
 	}
 	return 1;
+}
+
+typedef int (*main_fn)(int, char **, char **);
+typedef int (*start_fn)(main_fn, int, char **, void (*)(void), void (*)(void), void (*)(void),
+			void *);
+
+int __libc_start_main(main_fn main, int argc, char **argv, void (*init_fn)(void),
+		      void (*fini)(void), void (*rtld_fini)(void), void *stack_end);
+
+int __libc_start_main(main_fn main, int argc, char **argv, void (*init_fn)(void),
+		      void (*fini)(void), void (*rtld_fini)(void), void *stack_end)
+{
+	start_fn real = (start_fn)dlsym(RTLD_NEXT, "__libc_start_main");
+	started = 1;
+	return real(main, argc, argv, init_fn, fini, rtld_fini, stack_end);
 }
 
 void *malloc(size_t n)

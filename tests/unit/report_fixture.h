@@ -23,7 +23,8 @@
 	"message advice-download  A\n"                                                             \
 	"message advice-rtf  A\n"                                                                  \
 	"message advice-ods  A\n"                                                                  \
-	"draft-field login-history status status=Success\n"                                       \
+	"message advice-email  A\n"                                                                \
+	"draft-field login-history status status=Success\n"                                        \
 	"draft rule d\n"                                                                           \
 	"draft end\n"
 

@@ -117,7 +117,7 @@ static void on_note(void *ctx, enum note_level level, const char *file, const ch
 
 static long read_it(const char *path, const struct arc_limits *lim, struct seen *s)
 {
-	struct arc_visitor v = {s, on_member, on_note};
+	struct arc_visitor v = {s, on_member, on_note, 1};
 	memset(s, 0, sizeof *s);
 	s->prefix = strlen(path) + 1;
 	return arc_read(path, lim, &v);

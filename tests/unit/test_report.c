@@ -123,6 +123,7 @@ static const char *report_conf =
     "message advice-ods    ODS\n"
     "draft-field login-history status optional \"failed: \" status=Success\n"
     "draft-field api-error error_code contains error_code=X\n"
+    "message advice-email  EMAIL\n"
     "draft rule local-x\n"
     "draft when {field} ~ /{pattern}/i\n"
     "draft example {field}={value}\n"
@@ -467,14 +468,14 @@ static void test_load_errors(void)
 			   "message advice-old-workbook x\n"
 			   "message advice-download x\n"
 			   "message advice-rtf x\n"
-			   "message advice-ods x\n";
+			   "message advice-ods x\nmessage advice-email x\n";
 	struct strbuf sb = {0};
 
 	sb_printf(&sb, "%sevidence nosuch things list Things\n", base);
-	expect_error(sb_str(&sb), "report.conf:17: evidence: unknown field 'nosuch'");
+	expect_error(sb_str(&sb), "report.conf:18: evidence: unknown field 'nosuch'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users of the org\n", base);
-	expect_error(sb_str(&sb), "report.conf:17: evidence: label 'Users of the org' is wider");
+	expect_error(sb_str(&sb), "report.conf:18: evidence: label 'Users of the org' is wider");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users of the org | Users\n", base);
 	setup(sb_str(&sb));
@@ -488,14 +489,14 @@ static void test_load_errors(void)
 	teardown();
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users sideways Users\n", base);
-	expect_error(sb_str(&sb), "report.conf:17: evidence: layout must be list, table or data");
+	expect_error(sb_str(&sb), "report.conf:18: evidence: layout must be list, table or data");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence host hosts data Hosts\n", base);
-	expect_error(sb_str(&sb), "report.conf:17: evidence: a data row has no label");
+	expect_error(sb_str(&sb), "report.conf:18: evidence: a data row has no label");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sevidence user users list Users\nevidence user people list People\n",
 		  base);
-	expect_error(sb_str(&sb), "report.conf:18: evidence: 'user' is already a row");
+	expect_error(sb_str(&sb), "report.conf:19: evidence: 'user' is already a row");
 	expect_error("message coverage-gap  {history_first} {nosuch}\n",
 		     "report.conf:1: unknown placeholder {nosuch} in coverage-gap");
 	expect_error("message page-title  T\n",
@@ -504,21 +505,21 @@ static void test_load_errors(void)
 	sb_reset(&sb);
 	sb_printf(&sb, "%smessage page-title  again\n", base);
 	expect_error(sb_str(&sb),
-		     "report.conf:17: message page-title given twice (first on line 4)");
+		     "report.conf:18: message page-title given twice (first on line 4)");
 	sb_reset(&sb);
 	sb_printf(&sb, "%smessage greeting  hello\n", base);
-	expect_error(sb_str(&sb), "report.conf:17: unknown message 'greeting'");
+	expect_error(sb_str(&sb), "report.conf:18: unknown message 'greeting'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sdraft when {nosuch}\n", base);
-	expect_error(sb_str(&sb), "report.conf:17: unknown placeholder {nosuch} in draft");
+	expect_error(sb_str(&sb), "report.conf:18: unknown placeholder {nosuch} in draft");
 	/* Incidents: a field that exists and has an evidence row, a minimum of
 	 * two tickets, the headline's own placeholders, headline and advice. */
 	sb_reset(&sb);
 	sb_printf(&sb, "%sincident-key ip nosuch\n", base);
-	expect_error(sb_str(&sb), "report.conf:17: incident-key ip: unknown field 'nosuch'");
+	expect_error(sb_str(&sb), "report.conf:18: incident-key ip: unknown field 'nosuch'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sincident-key ip source_ip/33\n", base);
-	expect_error(sb_str(&sb), "report.conf:17: incident-key ip: /33 is not an IPv4 prefix");
+	expect_error(sb_str(&sb), "report.conf:18: incident-key ip: /33 is not an IPv4 prefix");
 	sb_reset(&sb);
 	{ /* base with "incident-min-tickets 1" (its line 12) */
 		const char *two = strstr(base, "incident-min-tickets 2");
@@ -531,14 +532,14 @@ static void test_load_errors(void)
 		     "of at least 2 (one ticket is never an incident)");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sincident-min-tickets 3\n", base);
-	expect_error(sb_str(&sb), "report.conf:17: incident-min-tickets given twice");
+	expect_error(sb_str(&sb), "report.conf:18: incident-min-tickets given twice");
 	sb_reset(&sb);
 	sb_printf(&sb,
 		  "%sevidence source_ip ips list IPs\nincident-key ip source_ip\n"
 		  "incident-headline ip {tickets} {nosuch}\n",
 		  base);
 	expect_error(sb_str(&sb),
-		     "report.conf:19: unknown placeholder {nosuch} in incident-headline");
+		     "report.conf:20: unknown placeholder {nosuch} in incident-headline");
 	sb_reset(&sb);
 	sb_printf(&sb,
 		  "%sevidence source_ip ips list IPs\nincident-key ip source_ip\n"
@@ -546,31 +547,32 @@ static void test_load_errors(void)
 		  base);
 	expect_error(
 	    sb_str(&sb),
-	    "report.conf:18: incident-key ip needs an incident-headline and an incident-advice");
+	    "report.conf:19: incident-key ip needs an incident-headline and an incident-advice");
 	sb_reset(&sb);
 	sb_printf(&sb,
 		  "%sincident-key ip source_ip\nincident-headline ip x\nincident-advice ip y\n",
 		  base);
-	expect_error(sb_str(&sb), "report.conf:17: incident-key ip: its field has no evidence row");
+	expect_error(sb_str(&sb), "report.conf:18: incident-key ip: its field has no evidence row");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sincident-advice app y\n", base);
-	expect_error(sb_str(&sb), "report.conf:17: incident-advice app: no incident-key app");
+	expect_error(sb_str(&sb), "report.conf:18: incident-advice app: no incident-key app");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sdraft-field settings status status=Success\n", base);
 	expect_error(sb_str(&sb),
-		     "report.conf:17: draft-field: not a kind of failures: 'settings status'");
+		     "report.conf:18: draft-field: not a kind of failures: 'settings status'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sdraft-field api-error nosuch x=y\n", base);
-	expect_error(sb_str(&sb), "report.conf:17: draft-field: unknown field (declare it in "
+	expect_error(sb_str(&sb), "report.conf:18: draft-field: unknown field (declare it in "
 				  "fields.conf): 'api-error nosuch'");
 	sb_reset(&sb);
 	sb_printf(&sb, "%sdraft-field login-history status optional \"a.b\" status=Success\n",
 		  base);
-	expect_error(sb_str(&sb), "report.conf:17: draft-field: the optional text must be literal");
+	expect_error(sb_str(&sb), "report.conf:18: draft-field: the optional text must be literal");
 	expect_error("message coverage-gap  x\nmessage unknown-fix  x\nmessage unknown-draft  x\n"
 		     "message page-title  x\nmessage change-trigger  x\nmessage change-fixed  x\n"
 		     "message no-audit-trail  x\nmessage advice-old-workbook x\n"
-		     "message advice-download x\nmessage advice-rtf x\nmessage advice-ods x\n",
+		     "message advice-download x\nmessage advice-rtf x\nmessage advice-ods "
+		     "x\nmessage advice-email x\n",
 		     "report.conf: no draft lines");
 
 	/* No report.conf at all. */
