@@ -316,7 +316,10 @@ static void emit_row(struct csvstate *st)
 			    at < st->off[k] + st->len[k])
 				c = k;
 		if (utf8_ok)
-			warn_row(st, "NUL byte in column %zu; record skipped", c + 1);
+			warn_row(st,
+				 "NUL byte in column %zu; record skipped (text holds no NUL: the "
+				 "file was damaged there)",
+				 c + 1);
 		else
 			warn_row(st,
 				 "invalid UTF-8 in column %zu (byte %zu); record skipped "

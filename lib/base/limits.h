@@ -122,6 +122,13 @@
 #define SFDIAG_MAX_TICKET_DEPTH 32
 #endif
 
+/* A file is binary, and not read, when more than this percentage of its
+ * first bytes (the 64 KiB sniffed) are NUL or other control bytes (C0
+ * except TAB, LF, VT, FF, CR and ESC): random or compressed data has about
+ * 10, an image or executable more.  Below it, a text with a few NUL bytes is
+ * read, and each record holding one is skipped and counted. */
+#define SFDIAG_BINARY_PERCENT 5
+
 /* Worker threads: -j / --jobs of every command. */
 #define SFDIAG_MAX_JOBS 1024
 

@@ -177,6 +177,22 @@ static void on_note(void *ctx, enum note_level level, long line, const char *msg
 	run_note(fc->r, level, fc->sum->file, line, msg);
 }
 
+/* The control bytes of head[0..n) that text does not hold (C0 but TAB, LF,
+ * VT, FF, CR and ESC); *nuls gets how many of them are NUL. */
+static size_t binary_bytes(const char *head, size_t n, size_t *nuls)
+{
+	size_t ctl = 0;
+	*nuls = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)head[i];
+		if (c >= 0x20 || (c >= '\t' && c <= '\r') || c == 0x1B)
+			continue;
+		ctl++;
+		*nuls += c == 0;
+	}
+	return ctl;
+}
+
 /* ---- detection ---- */
 
 static int all_space(const char *p, size_t n)
@@ -271,9 +287,22 @@ void run_input(struct run *r, struct input *in)
 			     r->rs->report->msg[advice[fm->advice]]);
 		goto done;
 	}
-	const char *nul = memchr(head, '\0', n);
-	if (nul) {
-		adapter_note(&ac, NOTE_ERROR, 0, "binary file (NUL byte at offset %zu); not read",
+	size_t nuls = 0, ctl = binary_bytes(head, n, &nuls);
+	if (ctl * 100 > n * SFDIAG_BINARY_PERCENT) {
+		adapter_note(&ac, NOTE_ERROR, 0,
+			     "binary file (%zu of its first %zu bytes are NUL or other control "
+			     "bytes, more than SFDIAG_BINARY_PERCENT (%d%%)); not read",
+			     ctl, n, SFDIAG_BINARY_PERCENT);
+		goto done;
+	}
+	if (nuls && !login_csv_sniff(r->rs, head, n, &delim) &&
+	    !audit_csv_sniff(r->rs, head, n, &delim)) {
+		/* The readers of JSON and text stop at a NUL; a CSV export skips
+		 * the records that hold one. */
+		const char *nul = memchr(head, '\0', n);
+		adapter_note(&ac, NOTE_ERROR, 0,
+			     "NUL byte at offset %zu of a file that is no CSV "
+			     "export; not read",
 			     (size_t)(nul - head));
 		goto done;
 	}
