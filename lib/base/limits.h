@@ -129,6 +129,12 @@
  * read, and each record holding one is skipped and counted. */
 #define SFDIAG_BINARY_PERCENT 5
 
+/* A CSV record whose quoted field runs over line breaks is held, from its
+ * first line, up to this many bytes, so that when it does not parse (an
+ * unmatched quote) reading can start again at its second line; a record
+ * longer than this that does not parse loses the lines held. */
+#define SFDIAG_MAX_HELD_RECORD (2u << 20) /* 2 MiB */
+
 /* Worker threads: -j / --jobs of every command. */
 #define SFDIAG_MAX_JOBS 1024
 

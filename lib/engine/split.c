@@ -213,7 +213,9 @@ int split_read(struct run *r, struct input *in, char delim, struct adapter_ctx *
 		}
 	}
 
-	if (ok && h.body_ok && login_csv_at_boundary(rd)) {
+	/* A second half that lost lines to an unmatched quote named them by
+	 * number before it knew where it starts: read on alone instead. */
+	if (ok && h.body_ok && login_csv_at_boundary(rd) && login_csv_resyncs(h.rd) == 0) {
 		merge_half(r, &h, rd, ac);
 		half_free(&h);
 	} else if (rd) {
