@@ -59,6 +59,12 @@
 #define SFDIAG_PCRE2_DEPTH_LIMIT    10000u
 #define SFDIAG_PCRE2_HEAP_LIMIT_KIB 8192u
 
+/* A rule whose patterns ran into one of those limits on this many distinct
+ * values is given up for the rest of the run: each hit costs the whole
+ * match limit (a catastrophic user pattern on 50,000 distinct statuses took
+ * 17 s with the JIT), and the report names the rule in a warning. */
+#define SFDIAG_MAX_RULE_LIMIT_HITS 100
+
 /* Aggregation bounds: memory is per finding, never per row. */
 #define SFDIAG_MAX_GROUPS	  1024	/* (user, application) groups per finding */
 #define SFDIAG_MAX_GROUP_IPS	  16	/* source IPs counted per group */

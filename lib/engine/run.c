@@ -489,13 +489,23 @@ void run_finish(struct run *r)
 		unsigned long hits = matcher_limit_hits(r->m, i);
 		if (!hits)
 			continue;
-		char msg[256];
-		snprintf(
-		    msg, sizeof msg,
-		    "%s %s: a pattern hit the PCRE2 match limit (SFDIAG_PCRE2_MATCH_LIMIT) on %lu "
-		    "value(s); the rule was skipped for them",
-		    i < r->rs->nrules ? "rule" : "success condition",
-		    i < r->rs->nrules ? r->rs->rules[i].id : "in fields.conf", hits);
+		char msg[400];
+		if (matcher_given_up(r->m, i))
+			snprintf(
+			    msg, sizeof msg,
+			    "rule %s: a pattern hit the PCRE2 match limit "
+			    "(SFDIAG_PCRE2_MATCH_LIMIT) on SFDIAG_MAX_RULE_LIMIT_HITS (%d) "
+			    "values, so the rule was not tested for the rest of the input: what "
+			    "it finds may be there and not reported; make its patterns cheaper "
+			    "(possessive quantifiers, anchors)",
+			    r->rs->rules[i].id, SFDIAG_MAX_RULE_LIMIT_HITS);
+		else
+			snprintf(msg, sizeof msg,
+				 "%s %s: a pattern hit the PCRE2 match limit "
+				 "(SFDIAG_PCRE2_MATCH_LIMIT) on %lu value(s); the rule was skipped "
+				 "for them",
+				 i < r->rs->nrules ? "rule" : "success condition",
+				 i < r->rs->nrules ? r->rs->rules[i].id : "in fields.conf", hits);
 		run_note(r, NOTE_WARNING, NULL, 0, msg);
 	}
 	if (r->f.zone_none || r->f.zone_unknown) {
