@@ -143,16 +143,16 @@ void matcher_free(struct matcher *m)
 static struct value_entry *value_lookup(struct value_cache *vc, const char *v, size_t n)
 {
 	if (vc->cap == 0) {
+		vc->slot = xcalloc(64, sizeof *vc->slot);
 		vc->cap = 64;
-		vc->slot = xcalloc(vc->cap, sizeof *vc->slot);
 	} else if ((vc->count + 1) * 2 > vc->cap) {
 		if (vc->count >= SFDIAG_MAX_CACHE) {
 			value_cache_clear(vc);
 		} else {
 			struct value_entry *old = vc->slot;
 			size_t ocap = vc->cap;
-			vc->cap *= 2;
-			vc->slot = xcalloc(vc->cap, sizeof *vc->slot);
+			vc->slot = xcalloc(ocap * 2, sizeof *vc->slot);
+			vc->cap = ocap * 2;
 			for (size_t i = 0; i < ocap; i++) {
 				if (!old[i].val)
 					continue;
@@ -366,16 +366,16 @@ int matcher_classify(struct matcher *m, const struct event *ev)
 	}
 
 	if (m->vcap == 0) {
+		m->verdicts = xcalloc(256, sizeof *m->verdicts);
 		m->vcap = 256;
-		m->verdicts = xcalloc(m->vcap, sizeof *m->verdicts);
 	} else if ((m->vcount + 1) * 2 > m->vcap) {
 		if (m->vcount >= SFDIAG_MAX_CACHE) {
 			verdicts_clear(m);
 		} else {
 			struct verdict_entry *old = m->verdicts;
 			size_t ocap = m->vcap;
-			m->vcap *= 2;
-			m->verdicts = xcalloc(m->vcap, sizeof *m->verdicts);
+			m->verdicts = xcalloc(ocap * 2, sizeof *m->verdicts);
+			m->vcap = ocap * 2;
 			for (size_t i = 0; i < ocap; i++) {
 				if (!old[i].key)
 					continue;

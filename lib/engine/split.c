@@ -42,8 +42,9 @@ static void half_event(void *ctx, const struct event *ev)
 static void half_note(void *ctx, enum note_level level, long line, const char *msg)
 {
 	struct half *h = ctx;
+	char *copy = xstrdup(msg); /* first: out of memory leaves notes whole */
 	h->notes = xgrow(h->notes, &h->cap, h->nnotes + 1, sizeof *h->notes);
-	h->notes[h->nnotes++] = (struct note){level, NULL, line, xstrdup(msg)};
+	h->notes[h->nnotes++] = (struct note){level, NULL, line, copy};
 }
 
 /* Feed [from, to) of fd to a reader; returns 0, or -1 if the reader stopped. */

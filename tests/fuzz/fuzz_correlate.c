@@ -61,8 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	add(&r, "SetupAuditTrail.csv",
 	    "Date,User,Source Namespace Prefix,Action,Section,Delegate User\n", "Date", data, n1);
-	add(&r, "login-history.csv", "Username,Login Time,Source IP,Status,Login Type,Application\n",
-	    "Login", p2, n2);
+	add(&r, "login-history.csv",
+	    "Username,Login Time,Source IP,Status,Login Type,Application\n", "Login", p2, n2);
 	if (n3)
 		add(&r, "connector.log", "", NULL, p3, n3);
 	run_finish(&r);

@@ -46,9 +46,11 @@ static void check_bytes(const char *what, const char *s, size_t n, int color)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		int ok = c >= 0x20 || c == '\t' || c == '\n' || (color && c == 0x1B && s[i + 1] == '[');
+		int ok =
+		    c >= 0x20 || c == '\t' || c == '\n' || (color && c == 0x1B && s[i + 1] == '[');
 		if (!ok) {
-			fprintf(stderr, "fuzz_render: %s: control byte 0x%02X at %zu\n", what, c, i);
+			fprintf(stderr, "fuzz_render: %s: control byte 0x%02X at %zu\n", what, c,
+				i);
 			abort();
 		}
 		/* E2 80 AA-AE, E2 81 A6-A9 */
@@ -80,8 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t off = 0;
 	for (int k = 0; k < 4 && off <= size; k++) {
 		const uint8_t *p = data + off;
-		const uint8_t *e =
-		    k < 3 ? memmem(p, size - off, cut, sizeof cut - 1) : NULL;
+		const uint8_t *e = k < 3 ? memmem(p, size - off, cut, sizeof cut - 1) : NULL;
 		size_t len = e ? (size_t)(e - p) : size - off;
 		m[k] = (struct fuzz_mem){p, len, 0, 0};
 		struct input_source src = {&m[k], fuzz_mem_read, fuzz_mem_close};

@@ -19,7 +19,7 @@
 #include "report/render.h"
 
 enum { NKEYS = 8 };
-static const char *const keys[NKEYS] = {"baseUrl",  "username",	   "password", "securityToken",
+static const char *const keys[NKEYS] = {"baseUrl",  "username",	    "password", "securityToken",
 					"clientId", "clientSecret", "loginUrl", "grantType"};
 static const int secret[NKEYS] = {0, 0, 1, 1, 0, 1, 0, 0};
 
