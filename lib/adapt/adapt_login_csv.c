@@ -135,6 +135,13 @@ struct csvstate {
 	int row_started;
 	int at_line_start;   /* the last byte fed ended a line */
 	unsigned long notes; /* warnings given for this file */
+	/* A record that ran over line breaks did not parse: read again from
+	 * its second line (login_csv_feed); nothing more is taken until then. */
+	int resync;
+	/* Lines lost to an unmatched quote, not yet reported: from lost_from
+	 * to lost_to (0: none), extended while the lines after it do not parse
+	 * as records either. */
+	long lost_from, lost_to;
 	struct event ev;
 };
 
@@ -164,9 +171,75 @@ static void warn_row(struct csvstate *st, const char *fmt, ...)
 	sb_free(&sb);
 }
 
+/* n with thousands separators ("1,203"), in buf. */
+static const char *grouped(char *buf, size_t size, long n)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof digits, "%ld", n);
+	size_t o = 0;
+	for (int i = 0; i < len && o + 2 < size; i++) {
+		if (i && digits[i - 1] != '-' && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Report the lines lost to an unmatched quote, if any: each line counts as
+ * one record read and skipped.  resumed: a line after them parsed as a
+ * record (0: none did, up to the end of the input). */
+static void close_lost(struct csvstate *st, int resumed)
+{
+	if (!st->lost_from)
+		return;
+	long n = st->lost_to - st->lost_from + 1;
+	char a[32], b[32], c[32], then[64];
+	st->ac->records += (uint64_t)n;
+	st->ac->skipped += (uint64_t)n - 1; /* warn_row counts one */
+	long keep = st->row_line;
+	st->row_line = st->lost_from;
+	if (resumed)
+		snprintf(then, sizeof then, "reading resumed at line %s",
+			 grouped(c, sizeof c, st->lost_to + 1));
+	else
+		snprintf(then, sizeof then, "no later line parses as a record");
+	if (n == 1)
+		warn_row(st, "line %s skipped: an unmatched quote in it; %s",
+			 grouped(a, sizeof a, st->lost_from), then);
+	else
+		warn_row(st, "lines %s-%s skipped (%ld records): an unmatched quote in line %s; %s",
+			 grouped(a, sizeof a, st->lost_from), grouped(b, sizeof b, st->lost_to), n,
+			 grouped(c, sizeof c, st->lost_from), then);
+	st->row_line = keep;
+	st->lost_from = st->lost_to = 0;
+}
+
+/* Line `line` is lost: it extends the open range when it follows it, else
+ * the open range is reported and a new one begins. */
+static void add_lost(struct csvstate *st, long line)
+{
+	if (st->lost_from && line == st->lost_to + 1) {
+		st->lost_to = line;
+		return;
+	}
+	close_lost(st, 1);
+	st->lost_from = st->lost_to = line;
+}
+
+/* A record of one line that does not parse, right after lines lost to an
+ * unmatched quote: lost with them (1), else 0. */
+static int extends_lost(struct csvstate *st)
+{
+	if (!st->lost_from || st->row_line != st->lost_to + 1)
+		return 0;
+	st->lost_to = st->row_line;
+	return 1;
+}
+
 static void add_field(struct csvstate *st, const char *data, size_t n)
 {
-	if (st->stop)
+	if (st->stop || st->resync)
 		return;
 	if (!st->row_started) {
 		st->row_started = 1;
@@ -294,6 +367,18 @@ static void emit_row(struct csvstate *st)
 	const struct ruleset *rs = ac->rs;
 	struct event *ev = &st->ev;
 
+	if (st->nfields != st->ncols && !st->too_wide) {
+		/* Over line breaks: a quote opened a field that swallowed the
+		 * lines after it; read them again.  On one line, right after
+		 * lines so lost: lost with them. */
+		if (st->row_line < st->line) {
+			st->resync = 1;
+			return;
+		}
+		if (extends_lost(st))
+			return;
+	}
+	close_lost(st, 1);
 	ac->records++;
 	if (st->too_wide) {
 		warn_row(st, "record has more than SFDIAG_MAX_COLUMNS (%d) columns; skipped",
@@ -316,7 +401,10 @@ static void emit_row(struct csvstate *st)
 			    at < st->off[k] + st->len[k])
 				c = k;
 		if (utf8_ok)
-			warn_row(st, "NUL byte in column %zu; record skipped", c + 1);
+			warn_row(st,
+				 "NUL byte in column %zu; record skipped (text holds no NUL: the "
+				 "file was damaged there)",
+				 c + 1);
 		else
 			warn_row(st,
 				 "invalid UTF-8 in column %zu (byte %zu); record skipped "
@@ -342,7 +430,7 @@ static void on_row(int term, void *ctx)
 {
 	struct csvstate *st = ctx;
 	(void)term;
-	if (st->stop)
+	if (st->stop || st->resync)
 		return;
 	if (!st->have_header) {
 		if (st->too_wide) {
@@ -363,10 +451,16 @@ static void on_row(int term, void *ctx)
 	st->row_started = 0;
 }
 
-/* Describe a libcsv failure and decide whether reading can go on. */
-static int parse_failed(struct csvstate *st, struct csv_parser *p)
+/* Describe a libcsv failure and decide whether reading can go on: 0 the
+ * record was skipped, -1 reading stops, 1 the record ran over line breaks
+ * (held: can_resync) and is read again from its second line. */
+static int parse_failed(struct csvstate *st, struct csv_parser *p, int can_resync)
 {
 	int e = csv_error(p);
+	if (can_resync && st->row_line < st->line) {
+		st->resync = 1;
+		return 1;
+	}
 	if (e == CSV_ENOMEM || e == CSV_ETOOBIG) {
 		adapter_note(st->ac, NOTE_ERROR, st->row_line,
 			     "field longer than SFDIAG_MAX_FIELD (%u bytes); the rest of the file "
@@ -375,6 +469,9 @@ static int parse_failed(struct csvstate *st, struct csv_parser *p)
 		st->ac->skipped++;
 		return -1;
 	}
+	if (extends_lost(st))
+		return 0;
+	close_lost(st, 1);
 	st->ac->records++;
 	warn_row(st, "malformed quoting (a quote inside an unquoted field, or text after a "
 		     "closing quote); record skipped");
@@ -388,6 +485,16 @@ struct login_csv {
 	struct csvline_field spans[SFDIAG_MAX_COLUMNS];
 	int skip_line; /* after a quoting error, resume at the next line */
 	int stopped;   /* a fatal problem was noted; further bytes are ignored */
+	/* The bytes of the open record from the start of its first line
+	 * (held_line), while it runs over line breaks, up to
+	 * SFDIAG_MAX_HELD_RECORD (held_over: past it, not held). */
+	struct strbuf held;
+	long held_line;
+	int holding, held_over;
+	/* Bytes to read again, before the caller's, from replay_pos. */
+	struct strbuf replay;
+	size_t replay_pos;
+	unsigned long resyncs; /* times reading started again after a lost line */
 };
 
 struct login_csv *login_csv_new(char delim, struct adapter_ctx *ac)
@@ -420,9 +527,15 @@ long login_csv_line(const struct login_csv *r)
 
 int login_csv_at_boundary(const struct login_csv *r)
 {
-	/* No record begun, nothing buffered, and libcsv between rows. */
+	/* No record begun, nothing buffered or lost, and libcsv between rows. */
 	return !r->stopped && !r->skip_line && !r->st.row_started && r->st.at_line_start &&
-	       r->p.pstate == 0 && r->p.entry_pos == 0;
+	       r->p.pstate == 0 && r->p.entry_pos == 0 && !r->holding && !r->st.lost_from &&
+	       r->replay_pos >= r->replay.len;
+}
+
+unsigned long login_csv_resyncs(const struct login_csv *r)
+{
+	return r->resyncs;
 }
 
 /*
@@ -455,47 +568,161 @@ void login_csv_continue_after(struct login_csv *r, long lines, unsigned long not
 	r->st.line += lines;
 	r->st.row_line += lines;
 	r->st.notes += notes;
+	if (r->holding)
+		r->held_line += lines;
+	if (r->st.lost_from) {
+		r->st.lost_from += lines;
+		r->st.lost_to += lines;
+	}
+}
+
+/* The open record runs on past s[0..n): hold its bytes (from its first
+ * line), up to SFDIAG_MAX_HELD_RECORD. */
+static void hold(struct login_csv *r, const char *s, size_t n)
+{
+	if (r->held_over)
+		return;
+	if (!r->holding) {
+		r->holding = 1;
+		r->held_line = r->st.row_line;
+		sb_reset(&r->held);
+	}
+	if (r->held.len + n > SFDIAG_MAX_HELD_RECORD) {
+		r->held_over = 1;
+		r->holding = 0;
+		sb_free(&r->held);
+		return;
+	}
+	sb_add(&r->held, s, n);
+}
+
+static void unhold(struct login_csv *r)
+{
+	r->holding = r->held_over = 0;
+	sb_reset(&r->held);
+}
+
+/* Forget the record begun, in libcsv and here. */
+static void drop_record(struct login_csv *r)
+{
+	struct csvstate *st = &r->st;
+	/* csv_fini keeps an open quoted field (CSV_STRICT_FINI): reset by
+	 * hand what it would reset. */
+	csv_fini(&r->p, NULL, NULL, NULL);
+	r->p.pstate = 0;
+	r->p.quoted = 0;
+	r->p.spaces = r->p.entry_pos = 0;
+	r->p.status = 0;
+	sb_reset(&st->row);
+	st->nfields = 0;
+	st->too_wide = 0;
+	st->row_started = 0;
+}
+
+/*
+ * The open record ran over line breaks and did not parse: its first line
+ * is lost (an unmatched quote), and what was read after it is read again,
+ * before the rest, from its second line.  A record too long to be held
+ * loses every line it took, and reading goes on after them.
+ */
+static void resync(struct login_csv *r)
+{
+	struct csvstate *st = &r->st;
+	long first = r->holding ? r->held_line : st->row_line;
+	drop_record(r);
+	st->resync = 0;
+	r->resyncs++;
+	if (!r->holding) {
+		/* Not held (past SFDIAG_MAX_HELD_RECORD): every line is lost. */
+		long last = st->at_line_start ? st->line - 1 : st->line;
+		for (long l = first; l <= last; l++)
+			add_lost(st, l);
+		r->skip_line = !st->at_line_start;
+		unhold(r);
+		return;
+	}
+	add_lost(st, first);
+	struct strbuf again = {0};
+	const char *nl = memchr(r->held.buf, '\n', r->held.len);
+	if (nl)
+		sb_add(&again, nl + 1, (size_t)(r->held.buf + r->held.len - nl - 1));
+	if (r->replay_pos < r->replay.len)
+		sb_add(&again, r->replay.buf + r->replay_pos, r->replay.len - r->replay_pos);
+	sb_free(&r->replay);
+	r->replay = again;
+	r->replay_pos = 0;
+	unhold(r);
+	st->line = first + 1;
+	st->at_line_start = 1;
+}
+
+/* One segment: a line with its '\n', or the part of a line that a read
+ * ended in (has_nl 0). */
+static void feed_segment(struct login_csv *r, const char *s, size_t n, int has_nl)
+{
+	struct csvstate *st = &r->st;
+	if (r->skip_line) {
+		r->skip_line = !has_nl;
+	} else if (has_nl && feed_simple_line(r, s, n - 1)) {
+		/* done without libcsv */
+	} else {
+		if (!st->row_started) {
+			for (const char *c = s; c < s + n; c++) {
+				if (*c != '\r' && *c != '\n') {
+					st->row_started = 1;
+					st->row_line = st->line;
+					break;
+				}
+			}
+		}
+		int failed = csv_parse(&r->p, s, n, on_field, on_row, st) != n;
+		if (failed || st->resync || st->row_started)
+			hold(r, s, n);
+		else
+			unhold(r);
+		if (failed) {
+			int rc = parse_failed(st, &r->p, r->holding || r->held_over);
+			if (rc < 0) {
+				r->stopped = 1;
+				return;
+			}
+			if (rc == 0) {
+				drop_record(r);
+				unhold(r);
+				r->skip_line = !has_nl;
+			}
+		}
+	}
+	if (has_nl)
+		st->line++;
+	st->at_line_start = has_nl;
 }
 
 int login_csv_feed(struct login_csv *r, const char *buf, size_t len)
 {
 	struct csvstate *st = &r->st;
 	const char *s = buf, *end = buf + len;
-	while (s < end && !r->stopped) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *seg = nl ? nl + 1 : end;
-		size_t n = (size_t)(seg - s);
-		if (r->skip_line) {
-			r->skip_line = nl == NULL;
-		} else if (nl && feed_simple_line(r, s, n - 1)) {
-			/* done without libcsv */
-		} else {
-			if (!st->row_started) {
-				for (const char *c = s; c < seg; c++) {
-					if (*c != '\r' && *c != '\n') {
-						st->row_started = 1;
-						st->row_line = st->line;
-						break;
-					}
-				}
-			}
-			if (csv_parse(&r->p, s, n, on_field, on_row, st) != n) {
-				if (parse_failed(st, &r->p) != 0) {
-					r->stopped = 1;
-					break;
-				}
-				csv_fini(&r->p, NULL, NULL, NULL);
-				sb_reset(&st->row);
-				st->nfields = 0;
-				st->too_wide = 0;
-				st->row_started = 0;
-				r->skip_line = nl == NULL;
-			}
+	while (!r->stopped) {
+		/* Lines to read again come first. */
+		int again = r->replay_pos < r->replay.len;
+		const char *from = again ? r->replay.buf + r->replay_pos : s;
+		const char *to = again ? r->replay.buf + r->replay.len : end;
+		if (from >= to)
+			break;
+		const char *nl = memchr(from, '\n', (size_t)(to - from));
+		const char *seg = nl ? nl + 1 : to;
+		size_t n = (size_t)(seg - from);
+		if (again)
+			r->replay_pos += n;
+		else
+			s = seg;
+		feed_segment(r, from, n, nl != NULL);
+		if (st->resync)
+			resync(r);
+		if (r->replay_pos >= r->replay.len && r->replay.len) {
+			sb_reset(&r->replay);
+			r->replay_pos = 0;
 		}
-		if (nl)
-			st->line++;
-		st->at_line_start = nl != NULL;
-		s = seg;
 	}
 	if (st->stop)
 		r->stopped = 1;
@@ -507,14 +734,31 @@ int login_csv_finish(struct login_csv *r)
 	struct csvstate *st = &r->st;
 	struct adapter_ctx *ac = st->ac;
 	int rc = r->stopped ? -1 : 0;
-	if (!r->stopped && csv_fini(&r->p, on_field, on_row, st) != 0) {
-		adapter_note(ac, NOTE_ERROR, st->row_line,
-			     "unterminated quoted field: lines %ld to %ld were not read",
-			     st->row_line, st->at_line_start ? st->line - 1 : st->line);
-		ac->records++;
-		ac->skipped++;
-		rc = -1;
+	for (;;) {
+		if (r->stopped)
+			break;
+		int open = csv_fini(&r->p, on_field, on_row, st) != 0;
+		/* A quote that opened a field and never closed (or a last
+		 * record over lines that did not parse): its line is lost, and
+		 * the lines after it are read again. */
+		if ((open && (r->holding || r->held_over)) || st->resync) {
+			st->resync = 1;
+			resync(r);
+			login_csv_feed(r, "", 0);
+			continue;
+		}
+		if (open) {
+			close_lost(st, 1);
+			adapter_note(ac, NOTE_ERROR, st->row_line,
+				     "unterminated quoted field: lines %ld to %ld were not read",
+				     st->row_line, st->at_line_start ? st->line - 1 : st->line);
+			ac->records++;
+			ac->skipped++;
+			rc = -1;
+		}
+		break;
 	}
+	close_lost(st, 0);
 	if (st->notes > SFDIAG_MAX_NOTES_PER_FILE)
 		adapter_note(ac, NOTE_WARNING, 0, "%lu more skipped records are not listed",
 			     st->notes - SFDIAG_MAX_NOTES_PER_FILE);
@@ -531,6 +775,8 @@ void login_csv_free(struct login_csv *r)
 		return;
 	csv_free(&r->p);
 	sb_free(&r->st.row);
+	sb_free(&r->held);
+	sb_free(&r->replay);
 	free(r);
 }
 

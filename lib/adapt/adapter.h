@@ -86,6 +86,9 @@ int login_csv_feed(struct login_csv *r, const char *buf, size_t n);
 void login_csv_set_line(struct login_csv *r, long line);
 long login_csv_line(const struct login_csv *r);
 int login_csv_at_boundary(const struct login_csv *r);
+/* How often the reader started again after lines lost to an unmatched
+ * quote (its notes then name absolute line numbers in their text). */
+unsigned long login_csv_resyncs(const struct login_csv *r);
 unsigned long login_csv_notes(const struct login_csv *r);
 void login_csv_continue_after(struct login_csv *r, long lines, unsigned long notes);
 int login_csv_finish(struct login_csv *r);

@@ -63,6 +63,12 @@
 #define SFDIAG_PCRE2_DEPTH_LIMIT    10000u
 #define SFDIAG_PCRE2_HEAP_LIMIT_KIB 8192u
 
+/* A rule whose patterns ran into one of those limits on this many distinct
+ * values is given up for the rest of the run: each hit costs the whole
+ * match limit (a catastrophic user pattern on 50,000 distinct statuses took
+ * 17 s with the JIT), and the report names the rule in a warning. */
+#define SFDIAG_MAX_RULE_LIMIT_HITS 100
+
 /* Aggregation bounds: memory is per finding, never per row. */
 #define SFDIAG_MAX_GROUPS	  1024	/* (user, application) groups per finding */
 #define SFDIAG_MAX_GROUP_IPS	  16	/* source IPs counted per group */
@@ -134,6 +140,19 @@
 #ifndef SFDIAG_MAX_TICKET_DEPTH
 #define SFDIAG_MAX_TICKET_DEPTH 32
 #endif
+
+/* A file is binary, and not read, when more than this percentage of its
+ * first bytes (the 64 KiB sniffed) are NUL or other control bytes (C0
+ * except TAB, LF, VT, FF, CR and ESC): random or compressed data has about
+ * 10, an image or executable more.  Below it, a text with a few NUL bytes is
+ * read, and each record holding one is skipped and counted. */
+#define SFDIAG_BINARY_PERCENT 5
+
+/* A CSV record whose quoted field runs over line breaks is held, from its
+ * first line, up to this many bytes, so that when it does not parse (an
+ * unmatched quote) reading can start again at its second line; a record
+ * longer than this that does not parse loses the lines held. */
+#define SFDIAG_MAX_HELD_RECORD (2u << 20) /* 2 MiB */
 
 /* Worker threads: -j / --jobs of every command. */
 #define SFDIAG_MAX_JOBS 1024

@@ -598,15 +598,18 @@ static int cmp_span(const void *x, const void *y)
 	return a->a < b->a ? -1 : a->a > b->a ? 1 : 0;
 }
 
-size_t mask_apply(const struct masker *m, struct strbuf *out, const char *s, size_t n)
+/* One pass: s[0..n) to out with the secrets found (with all, everything
+ * but the shapes already there) replaced by their shapes; returns how many. */
+static size_t mask_once(const struct masker *m, struct strbuf *out, const char *s, size_t n,
+			int all)
 {
-	if (!m || n == 0 || (!m->nre && !m->nkeys)) {
-		sb_add(out, s, n);
-		return 0;
-	}
 	struct spans sp = {0};
-	find_patterns(m, s, n, &sp);
-	find_keys(m, s, n, &sp);
+	if (all) {
+		span_add(&sp, 0, n);
+	} else {
+		find_patterns(m, s, n, &sp);
+		find_keys(m, s, n, &sp);
+	}
 	/* Shapes already in the text stay as they are. */
 	struct spans keep = {0};
 	for (size_t i = 0; i < n; i++) {
@@ -650,6 +653,46 @@ size_t mask_apply(const struct masker *m, struct strbuf *out, const char *s, siz
 	free(sp.v);
 	free(keep.v);
 	return masked;
+}
+
+/* Passes before whatever is still found is masked whole (see mask_apply). */
+#define MASK_MAX_PASSES 8
+
+/*
+ * Idempotence by construction: a pass keeps the shapes already in its text
+ * (a shape opens with '[' and closes with ']', so one written next to other
+ * text cannot join it), but a shape written where a secret was can make the
+ * text around it read differently ("key=[secret: ...] rest"), so the masked
+ * text is masked again until a pass finds nothing.  Each pass that masks
+ * something leaves fewer bytes outside shapes, so this ends; after
+ * MASK_MAX_PASSES, what is left outside shapes is masked whole.  Text with
+ * no secret costs one pass.
+ */
+size_t mask_apply(const struct masker *m, struct strbuf *out, const char *s, size_t n)
+{
+	if (!m || n == 0 || (!m->nre && !m->nkeys)) {
+		sb_add(out, s, n);
+		return 0;
+	}
+	struct strbuf cur = {0};
+	size_t total = mask_once(m, &cur, s, n, 0);
+	for (int pass = 1; total; pass++) {
+		struct strbuf next = {0};
+		size_t k = mask_once(m, &next, cur.buf, cur.len, pass >= MASK_MAX_PASSES);
+		if (k == 0) {
+			sb_free(&next);
+			break;
+		}
+		total += k;
+		sb_free(&cur);
+		cur = next;
+	}
+	if (total)
+		sb_add(out, cur.buf, cur.len);
+	else
+		sb_add(out, s, n);
+	sb_free(&cur);
+	return total;
 }
 
 size_t mask_str(const struct masker *m, struct strbuf *out, const char *s)

@@ -8,10 +8,34 @@
 #include <string.h>
 #include <strings.h>
 
-static void oom(void)
+/* The innermost out-of-memory guard of this thread, or NULL. */
+static _Thread_local struct oom_guard *guard;
+
+void oom_guard_push(struct oom_guard *g)
 {
+	g->prev = guard;
+	guard = g;
+}
+
+void oom_guard_pop(struct oom_guard *g)
+{
+	guard = g->prev;
+}
+
+_Noreturn void oom_raise(void)
+{
+	struct oom_guard *g = guard;
+	if (g) {
+		guard = g->prev;
+		longjmp(g->jb, 1);
+	}
 	fputs("sfdiag: out of memory\n", stderr);
 	exit(2);
+}
+
+static void oom(void)
+{
+	oom_raise();
 }
 
 void *xmalloc(size_t n)

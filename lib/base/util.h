@@ -2,12 +2,14 @@
  * util.h - allocation that cannot fail, growable strings, small string helpers.
  *
  * Ownership: x*alloc and sb_* never return NULL; on out-of-memory they print
- * "sfdiag: out of memory" and exit(2), as OpenBSD's xmalloc does.  A struct
- * strbuf owns its buffer; sb_free releases it and leaves an empty buffer.
+ * "sfdiag: out of memory" and exit(2), as OpenBSD's xmalloc does, unless
+ * this thread is inside an out-of-memory guard (below).  A struct strbuf
+ * owns its buffer; sb_free releases it and leaves an empty buffer.
  */
 #ifndef SFDIAG_UTIL_H
 #define SFDIAG_UTIL_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +21,35 @@ void *xrealloc(void *p, size_t n);
 void *xgrow(void *p, size_t *cap, size_t need, size_t elem);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+/*
+ * An out-of-memory guard: a piece of work that may fail alone when an x*
+ * allocation of this thread fails (one half of a split read, one ticket of
+ * a batch), instead of the whole process exiting.  Use it so:
+ *
+ *	struct oom_guard g;
+ *	oom_guard_push(&g);
+ *	if (setjmp(g.jb) == 0) {
+ *		... the work ...
+ *		oom_guard_pop(&g);
+ *	} else {
+ *		... the allocation failed: g is already popped; the work's
+ *		    state is abandoned (what it held is not freed) ...
+ *	}
+ *
+ * Guards nest per thread: a failure returns to the innermost one, whose
+ * handler may clean up what must not stay behind (join a thread, drop a
+ * counter) and pass the failure on to the next with oom_raise().  With no
+ * guard, oom_raise() prints "sfdiag: out of memory" and exits with 2.
+ * Nothing that holds a lock may allocate inside a guard.
+ */
+struct oom_guard {
+	jmp_buf jb;
+	struct oom_guard *prev;
+};
+void oom_guard_push(struct oom_guard *g);
+void oom_guard_pop(struct oom_guard *g);
+_Noreturn void oom_raise(void);
 
 struct strbuf {
 	char *buf; /* NUL-terminated once anything was appended */

@@ -57,6 +57,7 @@ struct ticket {
 	int done;
 	enum verdict_exit exit_status; /* the run's verdict, or trouble */
 	size_t open_failed;
+	int kept; /* keep_summary finished (sum holds the run's results) */
 	/* The ticket's JSON, printed by its worker so that the main thread only
 	 * copies text: jsonl is one line for --format jsonl (freed once
 	 * printed); json is indented for its place in the summary. */
@@ -144,6 +145,7 @@ static void keep_summary(struct ticket *tk, const struct report *m)
 	st->notes_dropped = m->notes_dropped;
 	tk->exit_status = m->verdict.exit_status;
 	st->trouble = m->verdict.trouble;
+	tk->kept = 1;
 }
 
 /* A note of the batch itself about a ticket (out of memory, a --out write
@@ -259,7 +261,7 @@ static void write_report(struct triage *tr, struct ticket *tk, const struct repo
 		out_failed(tk, tr->outdir, tk->outname, ext, errno ? errno : EIO);
 }
 
-static void diagnose(struct triage *tr, struct ticket *tk)
+static void diagnose_ticket(struct triage *tr, struct ticket *tk)
 {
 	struct run r;
 	if (run_init(&r, tr->rs) != 0) {
@@ -296,6 +298,34 @@ static void diagnose(struct triage *tr, struct ticket *tk)
 	}
 	report_free(m);
 	run_free(&r);
+}
+
+/*
+ * One ticket, which fails alone when memory runs out: its run is abandoned
+ * (what it held is not given back), it is reported as failed with the
+ * reason, and the batch goes on.
+ */
+static void diagnose(struct triage *tr, struct ticket *tk)
+{
+	struct oom_guard g;
+	oom_guard_push(&g);
+	if (setjmp(g.jb) == 0) {
+		diagnose_ticket(tr, tk);
+		oom_guard_pop(&g);
+		return;
+	}
+	/* A summary keep_summary did not finish is abandoned with the run:
+	 * its last entry may be half made. */
+	if (!tk->kept) {
+		struct summary_ticket *st = &tk->sum;
+		st->f = NULL;
+		st->notes = NULL;
+		st->nf = st->nnotes = st->notes_cap = st->files = 0;
+		st->records = st->notes_dropped = 0;
+	}
+	ticket_error(tk, NULL,
+		     "out of memory: this ticket needs more memory than sfdiag could get; it "
+		     "was not diagnosed, the other tickets were");
 }
 
 static void *worker(void *arg)

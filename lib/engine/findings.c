@@ -13,12 +13,15 @@
 
 /* ---- tally ---- */
 
+/* The tables below are grown by allocating first and setting the capacity
+ * after, so that an allocation that fails inside an out-of-memory guard
+ * (base/util.h) leaves a table that can still be freed. */
 void tally_add(struct tally *t, const char *s, size_t n, uint64_t k)
 {
 	t->total += k;
 	if (t->cap == 0) {
+		t->slot = xcalloc(16, sizeof *t->slot);
 		t->cap = 16;
-		t->slot = xcalloc(t->cap, sizeof *t->slot);
 	}
 	uint64_t h = hash_bytes(s, n);
 	size_t mask = t->cap - 1, i = (size_t)h & mask;
@@ -37,8 +40,8 @@ void tally_add(struct tally *t, const char *s, size_t n, uint64_t k)
 	if ((t->count + 1) * 2 > t->cap) {
 		struct tally_entry *old = t->slot;
 		size_t ocap = t->cap;
-		t->cap *= 2;
-		t->slot = xcalloc(t->cap, sizeof *t->slot);
+		t->slot = xcalloc(ocap * 2, sizeof *t->slot);
+		t->cap = ocap * 2;
 		for (size_t j = 0; j < ocap; j++) {
 			if (!old[j].s)
 				continue;
@@ -297,8 +300,8 @@ static const char *keep_file(struct findings *f, const char *name)
 static struct success *success_slot(struct findings *f, uint64_t h)
 {
 	if (f->scap == 0) {
+		f->succ = xcalloc(64, sizeof *f->succ);
 		f->scap = 64;
-		f->succ = xcalloc(f->scap, sizeof *f->succ);
 	}
 	size_t mask = f->scap - 1, i = (size_t)h & mask;
 	while (f->succ[i].hash) {
@@ -311,8 +314,8 @@ static struct success *success_slot(struct findings *f, uint64_t h)
 	if ((f->scount + 1) * 2 > f->scap) {
 		struct success *old = f->succ;
 		size_t ocap = f->scap;
-		f->scap *= 2;
-		f->succ = xcalloc(f->scap, sizeof *f->succ);
+		f->succ = xcalloc(ocap * 2, sizeof *f->succ);
+		f->scap = ocap * 2;
 		for (size_t j = 0; j < ocap; j++) {
 			if (!old[j].hash)
 				continue;
@@ -374,8 +377,8 @@ static struct group *find_group(struct finding *fi, const char *u, size_t un, co
 				size_t an)
 {
 	if (fi->gcap == 0) {
+		fi->groups = xcalloc(16, sizeof *fi->groups);
 		fi->gcap = 16;
-		fi->groups = xcalloc(fi->gcap, sizeof *fi->groups);
 	}
 	uint64_t h = pair_hash(u, un, a, an);
 	size_t mask = fi->gcap - 1, i = (size_t)h & mask;
@@ -390,8 +393,8 @@ static struct group *find_group(struct finding *fi, const char *u, size_t un, co
 	if ((fi->ngroups + 1) * 2 > fi->gcap) {
 		struct group *old = fi->groups;
 		size_t ocap = fi->gcap;
-		fi->gcap *= 2;
-		fi->groups = xcalloc(fi->gcap, sizeof *fi->groups);
+		fi->groups = xcalloc(ocap * 2, sizeof *fi->groups);
+		fi->gcap = ocap * 2;
 		for (size_t j = 0; j < ocap; j++) {
 			if (!old[j].user)
 				continue;

@@ -45,7 +45,12 @@ struct matcher {
 	size_t ntested[KIND_COUNT];
 	struct strbuf key;
 	unsigned long *limit_hits; /* nrules + 1 */
-	size_t current;		   /* rule being evaluated, for limit_hits */
+	/* Values on which a pattern of the rule ran into a PCRE2 limit (not
+	 * counting cached results), and whether the rule was given up after
+	 * SFDIAG_MAX_RULE_LIMIT_HITS of them; nrules + 1 each. */
+	unsigned long *fresh_hits;
+	unsigned char *given_up;
+	size_t current; /* rule being evaluated, for limit_hits */
 };
 
 /* The fields the conditions c[0..n) read, both sides of a comparison. */
@@ -90,6 +95,8 @@ struct matcher *matcher_new(const struct ruleset *rs)
 				m->tested[k][m->ntested[k]++] = (int)f;
 	}
 	m->limit_hits = xcalloc(rs->nrules + 1, sizeof *m->limit_hits);
+	m->fresh_hits = xcalloc(rs->nrules + 1, sizeof *m->fresh_hits);
+	m->given_up = xcalloc(rs->nrules + 1, sizeof *m->given_up);
 	return m;
 }
 
@@ -125,6 +132,8 @@ void matcher_free(struct matcher *m)
 	free(m->verdicts);
 	sb_free(&m->key);
 	free(m->limit_hits);
+	free(m->fresh_hits);
+	free(m->given_up);
 	pcre2_match_data_free(m->md);
 	pcre2_match_context_free(m->mctx);
 	free(m);
@@ -134,16 +143,16 @@ void matcher_free(struct matcher *m)
 static struct value_entry *value_lookup(struct value_cache *vc, const char *v, size_t n)
 {
 	if (vc->cap == 0) {
+		vc->slot = xcalloc(64, sizeof *vc->slot);
 		vc->cap = 64;
-		vc->slot = xcalloc(vc->cap, sizeof *vc->slot);
 	} else if ((vc->count + 1) * 2 > vc->cap) {
 		if (vc->count >= SFDIAG_MAX_CACHE) {
 			value_cache_clear(vc);
 		} else {
 			struct value_entry *old = vc->slot;
 			size_t ocap = vc->cap;
-			vc->cap *= 2;
-			vc->slot = xcalloc(vc->cap, sizeof *vc->slot);
+			vc->slot = xcalloc(ocap * 2, sizeof *vc->slot);
+			vc->cap = ocap * 2;
 			for (size_t i = 0; i < ocap; i++) {
 				if (!old[i].val)
 					continue;
@@ -201,6 +210,11 @@ static int match_holds(struct matcher *m, const struct cond *c, const struct eve
 		else
 			r = RES_LIMIT; /* match/depth/heap/JIT-stack limit */
 		e->res[c->id] = r;
+		/* A rule that costs the limit on value after value is given up
+		 * for the rest of the run (success conditions never are). */
+		if (r == RES_LIMIT && ++m->fresh_hits[m->current] >= SFDIAG_MAX_RULE_LIMIT_HITS &&
+		    m->current < m->rs->nrules)
+			m->given_up[m->current] = 1;
 	}
 	if (r == RES_LIMIT) {
 		m->limit_hits[m->current]++;
@@ -284,6 +298,8 @@ static int node_holds(struct matcher *m, const struct cond *c, const struct even
 int matcher_rule_holds(struct matcher *m, size_t idx, const struct event *ev)
 {
 	const struct rule *r = &m->rs->rules[idx];
+	if (m->given_up[idx])
+		return 0;
 	m->current = idx;
 	return all_hold(m, r->conds, r->nconds, ev) == C_TRUE;
 }
@@ -350,16 +366,16 @@ int matcher_classify(struct matcher *m, const struct event *ev)
 	}
 
 	if (m->vcap == 0) {
+		m->verdicts = xcalloc(256, sizeof *m->verdicts);
 		m->vcap = 256;
-		m->verdicts = xcalloc(m->vcap, sizeof *m->verdicts);
 	} else if ((m->vcount + 1) * 2 > m->vcap) {
 		if (m->vcount >= SFDIAG_MAX_CACHE) {
 			verdicts_clear(m);
 		} else {
 			struct verdict_entry *old = m->verdicts;
 			size_t ocap = m->vcap;
-			m->vcap *= 2;
-			m->verdicts = xcalloc(m->vcap, sizeof *m->verdicts);
+			m->verdicts = xcalloc(ocap * 2, sizeof *m->verdicts);
+			m->vcap = ocap * 2;
 			for (size_t i = 0; i < ocap; i++) {
 				if (!old[i].key)
 					continue;
@@ -404,6 +420,14 @@ unsigned long matcher_limit_hits(const struct matcher *m, size_t idx)
 
 void matcher_add_hits(struct matcher *dst, const struct matcher *src)
 {
-	for (size_t i = 0; i <= dst->rs->nrules; i++)
+	for (size_t i = 0; i <= dst->rs->nrules; i++) {
 		dst->limit_hits[i] += src->limit_hits[i];
+		dst->fresh_hits[i] += src->fresh_hits[i];
+		dst->given_up[i] |= src->given_up[i];
+	}
+}
+
+int matcher_given_up(const struct matcher *m, size_t idx)
+{
+	return idx < m->rs->nrules && m->given_up[idx];
 }

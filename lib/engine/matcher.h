@@ -46,7 +46,14 @@ int matcher_cond_holds(struct matcher *m, size_t idx, size_t node, const struct 
  * (idx == nrules counts the success conditions). */
 unsigned long matcher_limit_hits(const struct matcher *m, size_t idx);
 
-/* Add src's limit-hit counts to dst's (a worker's, merged into its run). */
+/* Add src's limit-hit counts to dst's (a worker's, merged into its run),
+ * and the rules it gave up. */
 void matcher_add_hits(struct matcher *dst, const struct matcher *src);
+
+/* 1 if rules[idx] was given up: a pattern of it ran into a PCRE2 limit on
+ * SFDIAG_MAX_RULE_LIMIT_HITS distinct values, and from then on it is not
+ * tested (it holds for nothing) for the rest of the run.  Each reader of a
+ * big CSV read in two halves counts its own. */
+int matcher_given_up(const struct matcher *m, size_t idx);
 
 #endif

@@ -195,6 +195,22 @@ static void on_note(void *ctx, enum note_level level, long line, const char *msg
 	run_note(fc->r, level, fc->sum->file, line, msg);
 }
 
+/* The control bytes of head[0..n) that text does not hold (C0 but TAB, LF,
+ * VT, FF, CR and ESC); *nuls gets how many of them are NUL. */
+static size_t binary_bytes(const char *head, size_t n, size_t *nuls)
+{
+	size_t ctl = 0;
+	*nuls = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)head[i];
+		if (c >= 0x20 || (c >= '\t' && c <= '\r') || c == 0x1B)
+			continue;
+		ctl++;
+		*nuls += c == 0;
+	}
+	return ctl;
+}
+
 /* ---- detection ---- */
 
 static int all_space(const char *p, size_t n)
@@ -344,9 +360,22 @@ void run_input(struct run *r, struct input *in)
 			     r->rs->report->msg[advice[fm->advice]]);
 		goto done;
 	}
-	const char *nul = memchr(head, '\0', n);
-	if (nul) {
-		adapter_note(&ac, NOTE_ERROR, 0, "binary file (NUL byte at offset %zu); not read",
+	size_t nuls = 0, ctl = binary_bytes(head, n, &nuls);
+	if (ctl * 100 > n * SFDIAG_BINARY_PERCENT) {
+		adapter_note(&ac, NOTE_ERROR, 0,
+			     "binary file (%zu of its first %zu bytes are NUL or other control "
+			     "bytes, more than SFDIAG_BINARY_PERCENT (%d%%)); not read",
+			     ctl, n, SFDIAG_BINARY_PERCENT);
+		goto done;
+	}
+	if (nuls && !login_csv_sniff(r->rs, head, n, &delim) &&
+	    !audit_csv_sniff(r->rs, head, n, &delim)) {
+		/* The readers of JSON and text stop at a NUL; a CSV export skips
+		 * the records that hold one. */
+		const char *nul = memchr(head, '\0', n);
+		adapter_note(&ac, NOTE_ERROR, 0,
+			     "NUL byte at offset %zu of a file that is no CSV "
+			     "export; not read",
 			     (size_t)(nul - head));
 		goto done;
 	}
@@ -584,13 +613,23 @@ void run_finish(struct run *r)
 		unsigned long hits = matcher_limit_hits(r->m, i);
 		if (!hits)
 			continue;
-		char msg[256];
-		snprintf(
-		    msg, sizeof msg,
-		    "%s %s: a pattern hit the PCRE2 match limit (SFDIAG_PCRE2_MATCH_LIMIT) on %lu "
-		    "value(s); the rule was skipped for them",
-		    i < r->rs->nrules ? "rule" : "success condition",
-		    i < r->rs->nrules ? r->rs->rules[i].id : "in fields.conf", hits);
+		char msg[400];
+		if (matcher_given_up(r->m, i))
+			snprintf(
+			    msg, sizeof msg,
+			    "rule %s: a pattern hit the PCRE2 match limit "
+			    "(SFDIAG_PCRE2_MATCH_LIMIT) on SFDIAG_MAX_RULE_LIMIT_HITS (%d) "
+			    "values, so the rule was not tested for the rest of the input: what "
+			    "it finds may be there and not reported; make its patterns cheaper "
+			    "(possessive quantifiers, anchors)",
+			    r->rs->rules[i].id, SFDIAG_MAX_RULE_LIMIT_HITS);
+		else
+			snprintf(msg, sizeof msg,
+				 "%s %s: a pattern hit the PCRE2 match limit "
+				 "(SFDIAG_PCRE2_MATCH_LIMIT) on %lu value(s); the rule was skipped "
+				 "for them",
+				 i < r->rs->nrules ? "rule" : "success condition",
+				 i < r->rs->nrules ? r->rs->rules[i].id : "in fields.conf", hits);
 		run_note(r, NOTE_WARNING, NULL, 0, msg);
 	}
 	if (r->f.zone_none || r->f.zone_unknown) {

@@ -25,6 +25,8 @@ struct half {
 	size_t body_notes; /* notes[body_notes..] came after the header */
 	struct login_csv *rd;
 	int body_ok; /* the whole second half was fed */
+	char *buf;   /* the second half's read buffer */
+	int oom;     /* it stopped: out of memory */
 	struct adapter_ctx ac;
 	int fd;
 	char delim;
@@ -40,8 +42,9 @@ static void half_event(void *ctx, const struct event *ev)
 static void half_note(void *ctx, enum note_level level, long line, const char *msg)
 {
 	struct half *h = ctx;
+	char *copy = xstrdup(msg); /* first: out of memory leaves notes whole */
 	h->notes = xgrow(h->notes, &h->cap, h->nnotes + 1, sizeof *h->notes);
-	h->notes[h->nnotes++] = (struct note){level, NULL, line, xstrdup(msg)};
+	h->notes[h->nnotes++] = (struct note){level, NULL, line, copy};
 }
 
 /* Feed [from, to) of fd to a reader; returns 0, or -1 if the reader stopped. */
@@ -65,15 +68,61 @@ static int feed_range(struct login_csv *rd, int fd, uint64_t from, uint64_t to, 
 static void *half_main(void *arg)
 {
 	struct half *h = arg;
-	char *buf = xmalloc(64 * 1024);
-	h->rd = login_csv_new(h->delim, &h->ac);
-	if (h->rd && feed_range(h->rd, h->fd, h->start, h->hdr_end, buf, 64 * 1024) == 0) {
-		h->body_notes = h->nnotes;
-		login_csv_set_line(h->rd, 1); /* shifted once the first half has counted */
-		h->body_ok = feed_range(h->rd, h->fd, h->split, h->size, buf, 64 * 1024) == 0;
+	struct oom_guard g;
+	/* Out of memory here fails the second half alone (body_ok stays 0):
+	 * the first reader then reads on from the split, as one thread. */
+	oom_guard_push(&g);
+	if (setjmp(g.jb) == 0) {
+		h->buf = xmalloc(64 * 1024);
+		h->rd = login_csv_new(h->delim, &h->ac);
+		if (h->rd &&
+		    feed_range(h->rd, h->fd, h->start, h->hdr_end, h->buf, 64 * 1024) == 0) {
+			h->body_notes = h->nnotes;
+			login_csv_set_line(h->rd, 1); /* shifted once the first half has counted */
+			h->body_ok =
+			    feed_range(h->rd, h->fd, h->split, h->size, h->buf, 64 * 1024) == 0;
+		}
+		oom_guard_pop(&g);
+	} else {
+		h->body_ok = 0;
+		h->oom = 1;
 	}
-	free(buf);
 	return NULL;
+}
+
+/* The second half's own matcher and findings, and its context. */
+static int half_setup(struct half *h, const struct adapter_ctx *ac)
+{
+	h->m = matcher_new(h->rs);
+	if (!h->m)
+		return -1;
+	findings_init(&h->f, h->rs);
+	h->ac = *ac;
+	h->ac.ctx = h;
+	h->ac.emit = half_event;
+	h->ac.note = half_note;
+	h->ac.records = h->ac.skipped = 0;
+	h->body_ok = h->oom = 0;
+	h->body_notes = 0;
+	return 0;
+}
+
+/* What the second half holds, given back. */
+static void half_free(struct half *h)
+{
+	login_csv_free(h->rd);
+	h->rd = NULL;
+	free(h->buf);
+	h->buf = NULL;
+	for (size_t i = 0; i < h->nnotes; i++)
+		free(h->notes[i].msg);
+	free(h->notes);
+	h->notes = NULL;
+	h->nnotes = h->cap = 0;
+	if (h->f.rs)
+		findings_free(&h->f); /* zeroes it */
+	matcher_free(h->m);
+	h->m = NULL;
 }
 
 /*
@@ -129,42 +178,59 @@ int split_read(struct run *r, struct input *in, char delim, struct adapter_ctx *
 	h.size = (uint64_t)st.st_size;
 	if (login_csv_plan_split(fd, start, h.size, &h.hdr_end, &h.split) != 0)
 		return -1;
-	h.m = matcher_new(r->rs);
-	if (!h.m)
+	if (half_setup(&h, ac) != 0)
 		return -1;
-	findings_init(&h.f, r->rs);
-	h.ac = *ac;
-	h.ac.ctx = &h;
-	h.ac.emit = half_event;
-	h.ac.note = half_note;
-	h.ac.records = h.ac.skipped = 0;
 
 	pthread_t tid;
 	int threaded = r->jobs >= 2 && pthread_create(&tid, NULL, half_main, &h) == 0;
-	struct login_csv *rd = login_csv_new(delim, ac);
-	char *buf = xmalloc(64 * 1024);
-	int ok = rd && feed_range(rd, fd, start, h.split, buf, 64 * 1024) == 0;
-	if (!threaded)
+	struct login_csv *volatile rd = NULL;
+	char *volatile buf = NULL;
+	volatile int ok = 0;
+	struct oom_guard g;
+	/* Out of memory on this thread while the worker runs: wait for it and
+	 * give its memory back before passing the failure on. */
+	oom_guard_push(&g);
+	if (setjmp(g.jb) == 0) {
+		rd = login_csv_new(delim, ac);
+		buf = xmalloc(64 * 1024);
+		ok = rd && feed_range(rd, fd, start, h.split, buf, 64 * 1024) == 0;
+		oom_guard_pop(&g);
+	} else {
+		if (threaded)
+			pthread_join(tid, NULL);
+		half_free(&h);
+		oom_raise();
+	}
+	if (!threaded) {
 		half_main(&h);
-	else
+	} else {
 		pthread_join(tid, NULL);
+		/* The worker could not get its memory: read the second half
+		 * again on this thread, as -j 1 does, for the same report. */
+		if (h.oom) {
+			half_free(&h);
+			if (half_setup(&h, ac) == 0)
+				half_main(&h);
+		}
+	}
 
-	if (ok && h.body_ok && login_csv_at_boundary(rd)) {
+	/* A second half that lost lines to an unmatched quote named them by
+	 * number before it knew where it starts: read on alone instead. */
+	if (ok && h.body_ok && login_csv_at_boundary(rd) && login_csv_resyncs(h.rd) == 0) {
 		merge_half(r, &h, rd, ac);
+		half_free(&h);
 	} else if (rd) {
-		/* The split fell inside a quoted field (or the second half
-		 * stopped early): read on from there, alone. */
+		/* The split fell inside a quoted field, or the second half
+		 * stopped early or ran out of memory: read on from there,
+		 * alone, once its memory is given back. */
+		half_free(&h);
 		if (ok)
 			feed_range(rd, fd, h.split, h.size, buf, 64 * 1024);
 		login_csv_finish(rd);
+	} else {
+		half_free(&h);
 	}
 	login_csv_free(rd);
-	login_csv_free(h.rd);
 	free(buf);
-	for (size_t i = 0; i < h.nnotes; i++)
-		free(h.notes[i].msg);
-	free(h.notes);
-	findings_free(&h.f);
-	matcher_free(h.m);
 	return 0;
 }

@@ -432,7 +432,18 @@ long arc_read(const char *path, const struct arc_limits *lim, const struct arc_v
 {
 	pthread_once(&exit_once, register_exit);
 	atomic_fetch_add(&in_libarchive, 1);
-	long n = arc_read_inner(path, lim, v);
+	struct oom_guard g;
+	long n = -1;
+	/* Out of memory while a member is read (inside a guard, as one ticket
+	 * of a batch is): this thread has left libarchive; pass it on. */
+	oom_guard_push(&g);
+	if (setjmp(g.jb) == 0) {
+		n = arc_read_inner(path, lim, v);
+		oom_guard_pop(&g);
+	} else {
+		atomic_fetch_sub(&in_libarchive, 1);
+		oom_raise();
+	}
 	atomic_fetch_sub(&in_libarchive, 1);
 	return n;
 }

@@ -6,7 +6,7 @@
 #
 # HARNESSES lists the harness names; each becomes OUT/NAME.
 
-HARNESSES="fuzz_csv fuzz_csvline fuzz_time fuzz_json fuzz_text fuzz_rules fuzz_archive fuzz_mask fuzz_xlsx fuzz_mime"
+HARNESSES="fuzz_csv fuzz_csvline fuzz_time fuzz_json fuzz_text fuzz_rules fuzz_archive fuzz_mask fuzz_xlsx fuzz_mime fuzz_render fuzz_settings fuzz_correlate"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # FUZZ_SRC: fuzz a patched copy of lib/ (to get past a known bug).
