@@ -17,6 +17,7 @@
 
 #include "adapt/adapter.h"
 #include "adapt/json_doc.h"
+#include "adapt/text_json.h"
 #include "base/util.h"
 
 int json_sniff(const char *head, size_t n)
@@ -324,7 +325,7 @@ static void response_fields(struct event *ev, const struct ruleset *rs, int stat
 		return;
 	}
 	if (b[0] == '{' || b[0] == '[') {
-		*parsed = cJSON_ParseWithLength(b, bn);
+		*parsed = tj_parse_bounded(b, bn);
 		const cJSON *o = *parsed;
 		if (cJSON_IsArray(o))
 			o = cJSON_GetArrayItem(o, 0);
@@ -789,79 +790,6 @@ static const char *find_bytes(const char *p, size_t n, const char *k)
 	return NULL;
 }
 
-int json_element(struct jctx *jc, struct json_elems *st, const char *p, size_t len, long line)
-{
-	const struct ruleset *rs = jc->ac->rs;
-	const char *stop = NULL;
-	cJSON *v = cJSON_ParseWithLengthOpts(p, len, &stop, 0);
-	if (!v) {
-		st->stop = stop ? stop : p;
-		return -1;
-	}
-	st->total++;
-	int used = 0;
-	if (st->har) {
-		/* An entry cites the line of its "request". */
-		const char *q = find_bytes(p, len, "\"request\"");
-		har_entry(jc, v, q ? line_at(jc, q) : line, &st->used);
-		used = 1;
-	} else {
-		const char *q = memchr(p, '"', len);
-		struct event ev;
-		if (q)
-			line = line_at(jc, q);
-		begin(jc, &ev, line);
-		if (st->responses < 0)
-			st->responses = json_response_event(rs, v, &ev) != 0;
-		if (st->responses) {
-			begin(jc, &ev, line);
-			jc->ac->records++;
-			if (json_response_event(rs, v, &ev))
-				emit(jc, &ev);
-			else
-				jc->ac->skipped++;
-			used = 1;
-		} else {
-			used = record_event(jc, v, line, &st->kc);
-		}
-	}
-	cJSON_Delete(v);
-	st->any |= used;
-	return used;
-}
-
-void json_elems_finish(struct jctx *jc, const struct json_elems *st)
-{
-	if (st->har && st->any)
-		har_summary(jc, st->total, st->used);
-}
-
-/*
- * Read the elements find_elements found, each parsed alone: REST error
- * items when the first is one, else login records.  Returns 1 when that
- * reading stands; 0 when nothing was emitted and the document should be
- * read whole instead (no record had a status, or an element does not parse).
- */
-static int read_elements(struct jctx *jc, const struct span *el, size_t n, int har)
-{
-	struct json_elems st = {.har = har, .responses = -1};
-	for (size_t i = 0; i < n; i++) {
-		const char *p = jc->buf + el[i].start;
-		size_t len = el[i].end - el[i].start;
-		if (json_element(jc, &st, p, len, line_at(jc, p)) < 0) {
-			if (!st.any)
-				return 0;
-			adapter_note(
-			    jc->ac, NOTE_ERROR, line_at(jc, st.stop),
-			    "invalid or truncated JSON (parsing stopped here); the rest of the "
-			    "file was not read");
-			return 1;
-		}
-	}
-	json_elems_finish(jc, &st);
-	return st.any;
-}
-
 /* 1 when one of obj's keys maps to the status field and holds text: a login
  * record (LoginHistory, LoginEvent, or ELF Login with LOGIN_STATUS).  A
  * number there is some other document's status (the sf CLI's --json error
@@ -906,7 +834,7 @@ static const cJSON *login_record_of(const struct jctx *jc, const cJSON *v, cJSON
 			text++;
 		if (!text || *text != '{')
 			continue;
-		cJSON *inner = cJSON_Parse(text);
+		cJSON *inner = tj_parse_bounded(text, strlen(text));
 		if (inner && has_status_key(jc, inner)) {
 			*owned = inner;
 			return inner;
@@ -914,6 +842,88 @@ static const cJSON *login_record_of(const struct jctx *jc, const cJSON *v, cJSON
 		cJSON_Delete(inner);
 	}
 	return NULL;
+}
+
+int json_element(struct jctx *jc, struct json_elems *st, const char *p, size_t len, long line)
+{
+	const struct ruleset *rs = jc->ac->rs;
+	const char *stop = NULL;
+	cJSON *v = cJSON_ParseWithLengthOpts(p, len, &stop, 0);
+	if (!v) {
+		st->stop = stop ? stop : p;
+		return -1;
+	}
+	st->total++;
+	int used = 0;
+	if (st->har) {
+		/* An entry cites the line of its "request". */
+		const char *q = find_bytes(p, len, "\"request\"");
+		har_entry(jc, v, q ? line_at(jc, q) : line, &st->used);
+		used = 1;
+	} else {
+		const char *q = memchr(p, '"', len);
+		struct event ev;
+		if (q)
+			line = line_at(jc, q);
+		if (st->responses < 0) {
+			begin(jc, &ev, line);
+			st->responses = json_response_event(rs, v, &ev) != 0;
+		}
+		if (st->responses) {
+			begin(jc, &ev, line);
+			jc->ac->records++;
+			if (json_response_event(rs, v, &ev))
+				emit(jc, &ev);
+			else
+				jc->ac->skipped++;
+			used = 1;
+		} else if (!(used = record_event(jc, v, line, &st->kc))) {
+			/* A record a log shipper wrapped one level down. */
+			cJSON *owned;
+			struct key_cache *kc = jc->kc;
+			jc->kc = &st->kc;
+			const cJSON *rec = login_record_of(jc, v, &owned);
+			jc->kc = kc;
+			if (rec && rec != v)
+				used = record_event(jc, rec, line, &st->kc);
+			cJSON_Delete(owned);
+		}
+	}
+	cJSON_Delete(v);
+	st->any |= used;
+	return used;
+}
+
+void json_elems_finish(struct jctx *jc, const struct json_elems *st)
+{
+	if (st->har && st->any)
+		har_summary(jc, st->total, st->used);
+}
+
+/*
+ * Read the elements find_elements found, each parsed alone: REST error
+ * items when the first is one, else login records.  Returns 1 when that
+ * reading stands; 0 when nothing was emitted and the document should be
+ * read whole instead (no record had a status, or an element does not parse).
+ */
+static int read_elements(struct jctx *jc, const struct span *el, size_t n, int har)
+{
+	struct json_elems st = {.har = har, .responses = -1};
+	for (size_t i = 0; i < n; i++) {
+		const char *p = jc->buf + el[i].start;
+		size_t len = el[i].end - el[i].start;
+		if (json_element(jc, &st, p, len, line_at(jc, p)) < 0) {
+			if (!st.any)
+				return 0;
+			adapter_note(
+			    jc->ac, NOTE_ERROR, line_at(jc, st.stop),
+			    "invalid or truncated JSON (parsing stopped here); the rest of the "
+			    "file was not read");
+			return 1;
+		}
+	}
+	json_elems_finish(jc, &st);
+	return st.any;
 }
 
 /* One top-level JSON value. */

@@ -46,11 +46,11 @@ int json_doc_read(struct jctx *jc);
 
 /* The state of one streamed array: what its elements turned out to be. */
 struct json_elems {
-	int har;       /* the entries of a HAR */
-	int responses; /* -1 not known yet; 1 REST error items; 0 records */
-	int any;       /* an element was used: the reading stands */
-	size_t total;  /* elements given to json_element */
-	size_t used;   /* HAR entries that concern us */
+	int har;	  /* the entries of a HAR */
+	int responses;	  /* -1 not known yet; 1 REST error items; 0 records */
+	int any;	  /* an element was used: the reading stands */
+	size_t total;	  /* elements given to json_element */
+	size_t used;	  /* HAR entries that concern us */
 	const char *stop; /* where the last element that did not parse stopped */
 	struct key_cache kc;
 };
@@ -67,7 +67,7 @@ void json_elems_finish(struct jctx *jc, const struct json_elems *st);
 
 /* The `array` layout whose path is the keys last[1..depth], each inside an
  * object (open[k] == '{'), or NULL. */
-const struct json_array *json_layout_at(const struct ruleset *rs, char last[][64],
-					const char *open, size_t depth);
+const struct json_array *json_layout_at(const struct ruleset *rs, char last[][64], const char *open,
+					size_t depth);
 
 #endif

@@ -147,8 +147,8 @@ static void element_bad(struct jstream *js, long line, const char *why)
 		}
 		return;
 	}
-	adapter_note(js->ac, NOTE_WARNING, line, "element of the array at %s skipped: %s",
-		     js->path, why);
+	adapter_note(js->ac, NOTE_WARNING, line, "element of the array at %s skipped: %s", js->path,
+		     why);
 	js->ac->skipped++;
 }
 
@@ -382,9 +382,9 @@ static void open_container(struct jstream *js, const char *p, size_t i, char c)
 	case J_VALUE:
 		if (c == '[') {
 			const struct json_array *a = NULL;
-			if (js->depth == 0 ||
-			    (js->depth <= SFDIAG_MAX_JSON_PATH &&
-			     (a = json_layout_at(js->ac->rs, js->last, js->open, js->depth)) != NULL)) {
+			if (js->depth == 0 || (js->depth <= SFDIAG_MAX_JSON_PATH &&
+					       (a = json_layout_at(js->ac->rs, js->last, js->open,
+								   js->depth)) != NULL)) {
 				array_begin(js, a);
 				js->mode = J_ARRAY;
 			}
@@ -425,6 +425,72 @@ static void close_container(struct jstream *js, const char *p, size_t i)
 	}
 }
 
+/*
+ * The bytes of an element, the bulk of an export, with the state in
+ * registers: from p[i] up to (not including) the byte that closes the
+ * element, or a string that does not close in this chunk (which the
+ * general loop then reads from its opening quote), or n.  A string that
+ * opens and closes within one chunk (of at most SFDIAG_MAX_JSON_STRING
+ * bytes) is never cut.
+ */
+static size_t element_fast(struct jstream *js, const char *p, size_t i, size_t n)
+{
+	size_t depth = js->depth, arr = js->arr, deepest = js->el_depth;
+	uint64_t nodes = js->el_nodes;
+	long line = js->line;
+	while (i < n) {
+		char c = p[i];
+		if (c == '"') {
+			size_t j = i + 1;
+			long nl = 0;
+			for (;;) {
+				while (j < n && p[j] != '"' && p[j] != '\\' && p[j] != '\n')
+					j++;
+				if (j >= n)
+					goto out; /* not closed in this chunk */
+				if (p[j] == '"')
+					break;
+				if (p[j] == '\n')
+					nl++;
+				j += p[j] == '\\' ? 2 : 1;
+			}
+			line += nl;
+			i = j + 1;
+			continue;
+		}
+		switch (c) {
+		case '\n':
+			line++;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			nodes++;
+			if (depth - arr > deepest)
+				deepest = depth - arr;
+			break;
+		case ',':
+			nodes++;
+			break;
+		case '}':
+		case ']':
+			if (depth - 1 == arr)
+				goto out; /* the element closes: the general loop */
+			depth--;
+			break;
+		default:
+			break;
+		}
+		i++;
+	}
+out:
+	js->depth = depth;
+	js->el_depth = deepest;
+	js->el_nodes = nodes;
+	js->line = line;
+	return i;
+}
+
 static void feed(struct jstream *js, const char *p, size_t n)
 {
 	size_t i = 0;
@@ -433,6 +499,13 @@ static void feed(struct jstream *js, const char *p, size_t n)
 		if (js->in_str) {
 			i = in_string(js, p, i, n);
 			continue;
+		}
+		if (js->mode == J_ELEMENT) {
+			size_t k = element_fast(js, p, i, n);
+			if (k != i) {
+				i = k;
+				continue;
+			}
 		}
 		char c = p[i];
 		switch (c) {
@@ -508,9 +581,9 @@ static void ended_open(struct jstream *js, const char *err)
 	}
 	uint64_t got = js->ac->records - js->records0;
 	const char *what = js->mode == J_ELEMENT ? "inside the element that starts here"
-			   : js->mode == J_TAIL	   ? "after the array of records, before the "
-						     "document closes"
-						   : "inside the array of records";
+			   : js->mode == J_TAIL	 ? "after the array of records, before the "
+						   "document closes"
+						 : "inside the array of records";
 	long line = js->mode == J_ELEMENT ? js->el_line : js->line;
 	if (err)
 		adapter_note(js->ac, NOTE_ERROR, line,

@@ -20,6 +20,11 @@
 #define SFDIAG_MAX_TEXT_DOC	  (1u << 20) /* 1 MiB */
 #define SFDIAG_MAX_TEXT_DOC_LINES 5000
 
+/* Deepest XML element nesting in a document inside text (a SOAP fault is
+ * 4 deep); a deeper document is not read as XML, and its lines are read
+ * as text. */
+#define SFDIAG_MAX_XML_DEPTH 256
+
 /* Lines of a text input with failure vocabulary but no known signature
  * that are reported, each as one unrecognized failure; the rest are
  * counted. */
