@@ -1053,14 +1053,14 @@ int json_doc_read(struct jctx *jc)
 		    ac, NOTE_ERROR, line0,
 		    "JSON nested %zu levels deep, over SFDIAG_MAX_JSON_DEPTH (%d); not read", depth,
 		    SFDIAG_MAX_JSON_DEPTH);
-		return -1;
+		return -2;
 	}
 	if (nodes > SFDIAG_MAX_JSON_NODES) {
 		adapter_note(ac, NOTE_ERROR, line0,
 			     "JSON document of over %llu values, more than SFDIAG_MAX_JSON_NODES "
 			     "(%u) in one tree; not read",
 			     (unsigned long long)nodes - 1, SFDIAG_MAX_JSON_NODES);
-		return -1;
+		return -2;
 	}
 	/* One array of records, errors or HAR entries: parse it an element at a time, which
 	 * takes a fraction of the memory of one tree for the whole document. */

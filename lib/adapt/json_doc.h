@@ -40,7 +40,9 @@ struct jctx {
  * Read every value of jc->buf as a whole document: a token body, REST
  * errors, a HAR, a Postman collection, settings, login records, an sf
  * --json error (refused when deeper than SFDIAG_MAX_JSON_DEPTH or larger
- * than SFDIAG_MAX_JSON_NODES).  Returns 0, or -1 after an error note.
+ * than SFDIAG_MAX_JSON_NODES).  Returns 0; -1 after an error note when the
+ * text does not parse (the rest of the input is not read); -2 after one
+ * when the value is refused whole (the next value of the input may be read).
  */
 int json_doc_read(struct jctx *jc);
 

@@ -332,6 +332,21 @@ static void test_stream_limits(void)
 			       "here, after 1 record of the array at records (line 1)") != NULL);
 	sb_free(&c);
 	sb_free(&t);
+
+	/* In JSON Lines, a value refused whole (too deep) is named and the
+	 * next one is read. */
+	sb_adds(&c, "{\"Status\":\"Restricted IP\"}\n{\"a\":");
+	for (int i = 0; i < 300; i++)
+		sb_addc(&c, '[');
+	for (int i = 0; i < 300; i++)
+		sb_addc(&c, ']');
+	sb_adds(&c, "}\n{\"Status\":\"Success\"}\n");
+	g = read_json(sb_str(&c));
+	CHECK_INT(g->n, 2);
+	CHECK_STR(g->last_status, "Success");
+	CHECK(strstr(g->notes, "over SFDIAG_MAX_JSON_DEPTH") != NULL);
+	CHECK_INT(g->note_line, 2);
+	sb_free(&c);
 }
 
 /* JSON Lines of login records: one per line, plain or wrapped one level
