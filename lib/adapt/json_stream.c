@@ -325,6 +325,7 @@ static size_t in_string(struct jstream *js, const char *p, size_t i, size_t n)
 			js->bytes_cut += have;
 			js->strings_cut++;
 			js->str_cut = 1;
+			flush(js, p, j); /* whatever the chunk size, doc reaches str_start */
 			doc_cut(js, js->str_start);
 			sb_adds(&js->doc, JSON_LEFT_OUT);
 			js->run = j;
@@ -608,7 +609,7 @@ int json_read(struct input *in, struct adapter_ctx *ac)
 	struct jstream *js = xcalloc(1, sizeof *js);
 	char err[256];
 	char *chunk = xmalloc(64 * 1024);
-	long got;
+	long got = 0;
 	js->ac = ac;
 	js->line = 1;
 	while (!js->stop && (got = input_read(in, chunk, 64 * 1024, err, sizeof err)) > 0) {
