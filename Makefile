@@ -43,8 +43,9 @@ DEB_BUILD = gcc make pkg-config libpcre2-dev libcsv-dev libcjson-dev zlib1g-dev 
             libarchive-dev libexpat1-dev libgmime-3.0-dev
 DEB_TEST  = python3 python3-jsonschema python3-openpyxl groff-base time binutils cmark-gfm
 DEB_LINT  = clang-14 libclang-rt-14-dev cppcheck clang-tidy clang-format
-# make bench compares the text reader with ripgrep (bench/README.md).
-DEB_BENCH = ripgrep
+# make bench compares the text reader with ripgrep and the JSON reader with jq
+# (bench/README.md).
+DEB_BENCH = ripgrep jq
 
 # The library, one folder per pipeline stage (docs/architecture.md), and the
 # command-line front-end that links it.

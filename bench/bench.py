@@ -26,6 +26,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(ROOT, "tools", "gen-bench.py")
+GEN_JSON = os.path.join(ROOT, "tools", "gen-login-json.py")
 SEED = 20261103
 
 FULL = {"rows": 1_000_000, "tickets": 2000, "runs": 5}
@@ -37,7 +38,14 @@ TARGETS = {
     "sfdiag_rss_mb": 64.0,         # <
     "triage_j2_over_j1": 1.7,      # >=
     "text_over_rg": 3.0,           # <=
+    "jq_over_sfdiag": 4.0,         # >=
 }
+
+# A `sf data query --json` export of this many LoginHistory records
+# (~196 MB pretty-printed at full size), read by sfdiag and by
+# `jq '.result.records|length'`.
+JSON_RECORDS = {"full": 400_000, "quick": 40_000}
+JQ_FILTER = ".result.records|length"
 
 # The text reader against ripgrep counting the failure vocabulary: the
 # cheapest a tool that looks at every line for those words can be.
@@ -320,6 +328,66 @@ def check_sfdiag(expected_rows):
     return check
 
 
+def check_jq(expected):
+    def check(out):
+        got = out.decode("utf-8", "replace").strip()
+        return "%s records" % got + ("" if got == str(expected) else " (EXPECTED %d)" % expected)
+    return check
+
+
+def ensure_json_export(ddir, records):
+    """tools/gen-login-json.py's export, regenerated when its marker (record
+    count, generator hash, size) does not match."""
+    path = os.path.join(ddir, "sf-query-%d.json" % records)
+    marker = Data.marker(path)
+    want = {"kind": "sf-query-json", "records": records, "generator": sha256_file(GEN_JSON)}
+    try:
+        with open(marker) as f:
+            have = json.load(f)
+        if all(have.get(k) == v for k, v in want.items()) and \
+                os.path.getsize(path) == have.get("bytes"):
+            print("data: reusing %s" % rel(path))
+            return path
+    except (OSError, ValueError):
+        pass
+    print("data: generating %s ..." % rel(path), flush=True)
+    os.makedirs(ddir, exist_ok=True)
+    if subprocess.run([sys.executable, GEN_JSON, "export", path, "--records", str(records)],
+                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False).returncode:
+        die("generator failed for %s" % path)
+    with open(marker, "w") as f:
+        json.dump(dict(want, bytes=os.path.getsize(path)), f, indent=1, sort_keys=True)
+        f.write("\n")
+    return path
+
+
+def bench_json(sfdiag, path, records, runs):
+    """sfdiag against jq on the same JSON export: (sfdiag, jq or None)."""
+    print("timing (%s: %.0f MB):" % (rel(path), path_bytes(path) / 1e6), flush=True)
+    sfd = measure("sfdiag", "sf-json", path, [sfdiag, "--format", "json", path], runs, (0, 1),
+                  check_sfdiag(records))
+    jq = shutil.which("jq")
+    jqr = None
+    if jq:
+        jqr = measure("jq", "sf-json", path, [jq, JQ_FILTER, path], runs, check=check_jq(records))
+    else:
+        print("  jq: not installed (apt-get install jq; make bench installs it)")
+    return sfd, jqr
+
+
+def json_ratio(sfd, jqr):
+    if jqr is None or sfd.error or jqr.error or not sfd.median:
+        return None
+    return jqr.median / sfd.median
+
+
+def print_json_target(sfd, jqr):
+    v = json_ratio(sfd, jqr)
+    print("  %-40s %12s   target >= %gx   %s" % (
+        "jq/sfdiag time, sf data query --json", "-" if v is None else "%.2fx" % v,
+        TARGETS["jq_over_sfdiag"], verdict(v, TARGETS["jq_over_sfdiag"], ">=")))
+
+
 def check_csvfloor(expected_rows):
     def check(out):
         parts = out.decode().split()
@@ -390,6 +458,8 @@ def main():
     ap.add_argument("--sfdiag", default=os.path.join(ROOT, "build", "sfdiag"))
     ap.add_argument("--csvfloor", default=os.path.join(ROOT, "build", "csvfloor"))
     ap.add_argument("--json", metavar="FILE", help="also write the raw results as JSON")
+    ap.add_argument("--only", choices=("all", "json"), default="all",
+                    help="json: only the JSON export against jq (default all)")
     a = ap.parse_args()
     size = QUICK if a.quick else FULL
     runs = a.runs if a.runs is not None else size["runs"]
@@ -442,6 +512,20 @@ def main():
     print("rss:     %s" % ("bench/runrss.c wrapper (fork + wait4; adds ~1 MB floor)" if RUNRSS
                            else "os.wait4 from Python (includes ~30 MB inherited floor)"))
     print()
+
+    print("jq:      %s" % (first_line([shutil.which("jq"), "--version"]) if shutil.which("jq")
+                           else "not installed (skipped)"))
+    json_records = JSON_RECORDS["quick" if a.quick else "full"]
+    json_path = ensure_json_export(os.path.abspath(a.data), json_records)
+    if a.only == "json":
+        print()
+        sfd_json, jq_json = bench_json(sfdiag, json_path, json_records, runs)
+        print()
+        print_table([r for r in (sfd_json, jq_json) if r])
+        print()
+        print("targets:")
+        print_json_target(sfd_json, jq_json)
+        return 1 if any(r.error for r in (sfd_json, jq_json) if r) else 0
 
     data = Data(os.path.abspath(a.data), size["rows"], size["tickets"])
     data.ensure()
@@ -501,6 +585,10 @@ def main():
         rg_log = measure("rg -c -i", log_l, f, [rg] + RG_ARGS + [f], runs, ok_codes=(0, 1))
         results.append(rg_log)
 
+    # -- a sf data query --json export: the JSON reader against jq ------------------
+    sfd_json, jq_json = bench_json(sfdiag, json_path, json_records, runs)
+    results += [r for r in (sfd_json, jq_json) if r]
+
     # -- triage -------------------------------------------------------------------
     triage = {}
     triage_why = ""
@@ -555,6 +643,8 @@ def main():
          TARGETS["sfdiag_rss_mb"], " MB"),
         ("triage j2/j1 throughput", j2j1, ">=", TARGETS["triage_j2_over_j1"], "x"),
         ("sfdiag/rg time, connector log", ratio(sfd_log, rg_log), "<=", TARGETS["text_over_rg"], "x"),
+        ("jq/sfdiag time, sf data query --json", json_ratio(sfd_json, jq_json), ">=",
+         TARGETS["jq_over_sfdiag"], "x"),
     ]
     print("targets:")
     w = max(len(c[0]) for c in checks)

@@ -16,6 +16,8 @@
 #include <strings.h>
 
 #include "adapt/adapter.h"
+#include "adapt/json_doc.h"
+#include "adapt/text_json.h"
 #include "base/util.h"
 
 int json_sniff(const char *head, size_t n)
@@ -242,17 +244,6 @@ unsigned json_response_event(const struct ruleset *rs, const cJSON *obj, struct 
 
 /* ---- the reader ---- */
 
-struct jctx {
-	struct adapter_ctx *ac;
-	const char *buf; /* the whole document */
-	size_t len;
-	const char *hint;     /* search position for line numbers of entries */
-	const char *seen;     /* line_at has counted the lines up to here... */
-	long seen_line;	      /* ...and this is the line there (0: nothing yet) */
-	struct key_cache *kc; /* record keys -> fields, shared by the values of
-				 a JSON Lines file */
-};
-
 /*
  * The line of pos.  Lines are counted on from the last position asked
  * about, so asking in document order (each HAR entry after the last) costs
@@ -265,7 +256,7 @@ static long line_at(struct jctx *jc, const char *pos)
 		pos = end;
 	if (jc->seen_line == 0 || pos < jc->seen) {
 		jc->seen = jc->buf;
-		jc->seen_line = 1;
+		jc->seen_line = jc->line0 > 0 ? jc->line0 : 1;
 	}
 	for (const char *p = jc->seen; p < pos; p++) {
 		p = memchr(p, '\n', (size_t)(pos - p));
@@ -334,7 +325,7 @@ static void response_fields(struct event *ev, const struct ruleset *rs, int stat
 		return;
 	}
 	if (b[0] == '{' || b[0] == '[') {
-		*parsed = cJSON_ParseWithLength(b, bn);
+		*parsed = tj_parse_bounded(b, bn);
 		const cJSON *o = *parsed;
 		if (cJSON_IsArray(o))
 			o = cJSON_GetArrayItem(o, 0);
@@ -562,15 +553,8 @@ static void read_settings(struct jctx *jc, const cJSON *obj, long line)
 	emit(jc, &ev);
 }
 
-/* LoginHistory / LoginEvent records: keys mapped like CSV headers. */
-/* Field of a record key, through a small cache: the records of one export
- * repeat the same keys in the same order, and mapping a key through the
- * aliases of fields.conf costs a few hundred string comparisons. */
-struct key_cache {
-	char key[32][48]; /* copies: records may be parsed one at a time */
-	int field[32];
-	size_t n;
-};
+/* LoginHistory / LoginEvent records: keys mapped like CSV headers, through
+ * a key_cache (json_doc.h). */
 
 static int record_key_field(const struct ruleset *rs, struct key_cache *kc, size_t pos,
 			    const char *key)
@@ -689,9 +673,8 @@ struct span {
 	size_t start, end;
 };
 
-/* The layout whose path is the keys last[1..depth] inside objects, or NULL. */
-static const struct json_array *layout_at(const struct ruleset *rs, char last[][64],
-					  const char *open, size_t depth)
+const struct json_array *json_layout_at(const struct ruleset *rs, char last[][64], const char *open,
+					size_t depth)
 {
 	for (size_t i = 0; i < rs->narrays; i++) {
 		const struct json_array *a = &rs->arrays[i];
@@ -749,7 +732,7 @@ static long find_elements(const struct ruleset *rs, const char *s, size_t n, str
 				const struct json_array *a = NULL;
 				if (depth == 0 ||
 				    (depth <= SFDIAG_MAX_JSON_PATH &&
-				     (a = layout_at(rs, last, open, depth)) != NULL)) {
+				     (a = json_layout_at(rs, last, open, depth)) != NULL)) {
 					in_arr = 1;
 					arr = depth + 1;
 					*har = a && a->har;
@@ -807,64 +790,6 @@ static const char *find_bytes(const char *p, size_t n, const char *k)
 	return NULL;
 }
 
-/*
- * Read the elements find_elements found, each parsed alone: REST error
- * items when the first is one, else login records.  Returns 1 when that
- * reading stands; 0 when nothing was emitted and the document should be
- * read whole instead (no record had a status, or an element does not parse).
- */
-static int read_elements(struct jctx *jc, const struct span *el, size_t n, int har)
-{
-	const struct ruleset *rs = jc->ac->rs;
-	struct key_cache kc = {.n = 0};
-	int responses = -1, any = 0;
-	size_t used = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *p = jc->buf + el[i].start;
-		size_t len = el[i].end - el[i].start;
-		const char *stop = NULL;
-		cJSON *v = cJSON_ParseWithLengthOpts(p, len, &stop, 0);
-		if (!v) {
-			if (!any)
-				return 0;
-			adapter_note(
-			    jc->ac, NOTE_ERROR, line_at(jc, stop ? stop : p),
-			    "invalid or truncated JSON (parsing stopped here); the rest of the "
-			    "file was not read");
-			return 1;
-		}
-		if (har) {
-			/* An entry cites the line of its "request". */
-			const char *q = find_bytes(p, len, "\"request\"");
-			har_entry(jc, v, line_at(jc, q ? q : p), &used);
-			cJSON_Delete(v);
-			any = 1;
-			continue;
-		}
-		const char *q = memchr(p, '"', len);
-		long line = line_at(jc, q ? q : p);
-		struct event ev;
-		begin(jc, &ev, line);
-		if (responses < 0)
-			responses = json_response_event(rs, v, &ev) != 0;
-		if (responses) {
-			begin(jc, &ev, line);
-			jc->ac->records++;
-			if (json_response_event(rs, v, &ev))
-				emit(jc, &ev);
-			else
-				jc->ac->skipped++;
-			any = 1;
-		} else {
-			any |= record_event(jc, v, line, &kc);
-		}
-		cJSON_Delete(v);
-	}
-	if (har && any)
-		har_summary(jc, n, used);
-	return any;
-}
-
 /* 1 when one of obj's keys maps to the status field and holds text: a login
  * record (LoginHistory, LoginEvent, or ELF Login with LOGIN_STATUS).  A
  * number there is some other document's status (the sf CLI's --json error
@@ -909,7 +834,7 @@ static const cJSON *login_record_of(const struct jctx *jc, const cJSON *v, cJSON
 			text++;
 		if (!text || *text != '{')
 			continue;
-		cJSON *inner = cJSON_Parse(text);
+		cJSON *inner = tj_parse_bounded(text, strlen(text));
 		if (inner && has_status_key(jc, inner)) {
 			*owned = inner;
 			return inner;
@@ -917,6 +842,88 @@ static const cJSON *login_record_of(const struct jctx *jc, const cJSON *v, cJSON
 		cJSON_Delete(inner);
 	}
 	return NULL;
+}
+
+int json_element(struct jctx *jc, struct json_elems *st, const char *p, size_t len, long line)
+{
+	const struct ruleset *rs = jc->ac->rs;
+	const char *stop = NULL;
+	cJSON *v = cJSON_ParseWithLengthOpts(p, len, &stop, 0);
+	if (!v) {
+		st->stop = stop ? stop : p;
+		return -1;
+	}
+	st->total++;
+	int used = 0;
+	if (st->har) {
+		/* An entry cites the line of its "request". */
+		const char *q = find_bytes(p, len, "\"request\"");
+		har_entry(jc, v, q ? line_at(jc, q) : line, &st->used);
+		used = 1;
+	} else {
+		const char *q = memchr(p, '"', len);
+		struct event ev;
+		if (q)
+			line = line_at(jc, q);
+		if (st->responses < 0) {
+			begin(jc, &ev, line);
+			st->responses = json_response_event(rs, v, &ev) != 0;
+		}
+		if (st->responses) {
+			begin(jc, &ev, line);
+			jc->ac->records++;
+			if (json_response_event(rs, v, &ev))
+				emit(jc, &ev);
+			else
+				jc->ac->skipped++;
+			used = 1;
+		} else if (!(used = record_event(jc, v, line, &st->kc))) {
+			/* A record a log shipper wrapped one level down. */
+			cJSON *owned;
+			struct key_cache *kc = jc->kc;
+			jc->kc = &st->kc;
+			const cJSON *rec = login_record_of(jc, v, &owned);
+			jc->kc = kc;
+			if (rec && rec != v)
+				used = record_event(jc, rec, line, &st->kc);
+			cJSON_Delete(owned);
+		}
+	}
+	cJSON_Delete(v);
+	st->any |= used;
+	return used;
+}
+
+void json_elems_finish(struct jctx *jc, const struct json_elems *st)
+{
+	if (st->har && st->any)
+		har_summary(jc, st->total, st->used);
+}
+
+/*
+ * Read the elements find_elements found, each parsed alone: REST error
+ * items when the first is one, else login records.  Returns 1 when that
+ * reading stands; 0 when nothing was emitted and the document should be
+ * read whole instead (no record had a status, or an element does not parse).
+ */
+static int read_elements(struct jctx *jc, const struct span *el, size_t n, int har)
+{
+	struct json_elems st = {.har = har, .responses = -1};
+	for (size_t i = 0; i < n; i++) {
+		const char *p = jc->buf + el[i].start;
+		size_t len = el[i].end - el[i].start;
+		if (json_element(jc, &st, p, len, line_at(jc, p)) < 0) {
+			if (!st.any)
+				return 0;
+			adapter_note(
+			    jc->ac, NOTE_ERROR, line_at(jc, st.stop),
+			    "invalid or truncated JSON (parsing stopped here); the rest of the "
+			    "file was not read");
+			return 1;
+		}
+	}
+	json_elems_finish(jc, &st);
+	return st.any;
 }
 
 /* One top-level JSON value. */
@@ -1005,10 +1012,12 @@ static void read_value(struct jctx *jc, const cJSON *v, long line)
 }
 
 /* Deepest bracket nesting outside strings, to refuse absurd depth before
- * cJSON recurses. */
-static size_t json_depth(const char *s, size_t n)
+ * cJSON recurses, and the values of the tree cJSON would build (brackets
+ * and commas outside strings, plus one: never fewer than there are). */
+static size_t json_depth(const char *s, size_t n, uint64_t *nodes)
 {
 	size_t depth = 0, max = 0;
+	uint64_t k = 1;
 	int in_str = 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
@@ -1020,142 +1029,49 @@ static size_t json_depth(const char *s, size_t n)
 		} else if (c == '"') {
 			in_str = 1;
 		} else if (c == '{' || c == '[') {
+			k++;
 			if (++depth > max)
 				max = depth;
 		} else if ((c == '}' || c == ']') && depth) {
 			depth--;
+		} else if (c == ',') {
+			k++;
 		}
 	}
+	*nodes = k;
 	return max;
 }
 
-/*
- * Appends JSON text to a document, leaving out the contents of strings
- * longer than SFDIAG_MAX_JSON_STRING: such a string becomes
- * JSON_LEFT_OUT, so the document stays valid JSON of the same shape.  It
- * only tracks whether a byte is inside a string, so it works on chunks cut
- * anywhere, and a document that is not JSON comes out as it went in (but
- * for long runs after an opening quote).
- */
-#define JSON_LEFT_OUT "[sfdiag: a string of over 64 KiB, left out]"
-
-struct json_slim {
-	int in_str, esc, cut;
-	size_t str_start; /* offset of the current string's first byte */
-	uint64_t strings_cut, bytes_cut;
-};
-
-/* k more bytes of the current string's contents. */
-static void slim_str(struct json_slim *s, struct strbuf *doc, const char *p, size_t k)
+int json_doc_read(struct jctx *jc)
 {
-	if (s->cut) {
-		s->bytes_cut += k;
-		return;
-	}
-	size_t have = doc->len - s->str_start;
-	if (have + k <= SFDIAG_MAX_JSON_STRING) {
-		sb_add(doc, p, k);
-		return;
-	}
-	s->bytes_cut += have + k;
-	s->strings_cut++;
-	s->cut = 1;
-	doc->len = s->str_start;
-	sb_adds(doc, JSON_LEFT_OUT);
-}
-
-static void slim_add(struct json_slim *s, struct strbuf *doc, const char *p, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		if (!s->in_str) {
-			/* Copy up to and including the next quote in one go. */
-			const char *q = memchr(p + i, '"', n - i);
-			size_t k = q ? (size_t)(q - (p + i)) + 1 : n - i;
-			sb_add(doc, p + i, k);
-			i += k;
-			if (q) {
-				s->in_str = 1;
-				s->esc = s->cut = 0;
-				s->str_start = doc->len;
-			}
-		} else if (s->esc) {
-			slim_str(s, doc, p + i, 1);
-			s->esc = 0;
-			i++;
-		} else {
-			size_t j = i;
-			while (j < n && p[j] != '"' && p[j] != '\\')
-				j++;
-			if (j > i)
-				slim_str(s, doc, p + i, j - i);
-			if (j == n)
-				break;
-			if (p[j] == '\\') {
-				slim_str(s, doc, p + j, 1);
-				s->esc = 1;
-			} else {
-				s->in_str = 0;
-				sb_addc(doc, '"');
-			}
-			i = j + 1;
-		}
-	}
-}
-
-int json_read(struct input *in, struct adapter_ctx *ac)
-{
-	struct strbuf doc = {0};
-	struct json_slim slim = {0};
-	char err[256], chunk[64 * 1024];
-	long got;
-	while ((got = input_read(in, chunk, sizeof chunk, err, sizeof err)) > 0) {
-		slim_add(&slim, &doc, chunk, (size_t)got);
-		if (doc.len > SFDIAG_MAX_JSON_BYTES) {
-			adapter_note(
-			    ac, NOTE_ERROR, 0,
-			    "JSON document larger than SFDIAG_MAX_JSON_BYTES (%u MiB), even "
-			    "with strings over 64 KiB left out; not read",
-			    SFDIAG_MAX_JSON_BYTES >> 20);
-			sb_free(&doc);
-			return -1;
-		}
-	}
-	if (got < 0) {
-		adapter_note(ac, NOTE_ERROR, 0, "%s; not read", err);
-		sb_free(&doc);
-		return -1;
-	}
-	if (slim.strings_cut)
-		adapter_note(ac, NOTE_INFO, 0,
-			     "left out %llu string%s longer than SFDIAG_MAX_JSON_STRING (64 KiB), "
-			     "%llu bytes in all (page and script bodies; no token or error body is "
-			     "that long)",
-			     (unsigned long long)slim.strings_cut, slim.strings_cut == 1 ? "" : "s",
-			     (unsigned long long)slim.bytes_cut);
-	struct key_cache kc = {.n = 0};
-	struct jctx jc = {.ac = ac, .buf = sb_str(&doc), .len = doc.len, .kc = &kc};
-	size_t depth = json_depth(jc.buf, jc.len);
+	struct adapter_ctx *ac = jc->ac;
+	uint64_t nodes;
+	size_t depth = json_depth(jc->buf, jc->len, &nodes);
+	long line0 = jc->line0 > 1 ? jc->line0 : 0; /* 0: the whole file */
 	if (depth > SFDIAG_MAX_JSON_DEPTH) {
 		adapter_note(
-		    ac, NOTE_ERROR, 0,
+		    ac, NOTE_ERROR, line0,
 		    "JSON nested %zu levels deep, over SFDIAG_MAX_JSON_DEPTH (%d); not read", depth,
 		    SFDIAG_MAX_JSON_DEPTH);
-		sb_free(&doc);
-		return -1;
+		return -2;
+	}
+	if (nodes > SFDIAG_MAX_JSON_NODES) {
+		adapter_note(ac, NOTE_ERROR, line0,
+			     "JSON document of over %llu values, more than SFDIAG_MAX_JSON_NODES "
+			     "(%u) in one tree; not read",
+			     (unsigned long long)nodes - 1, SFDIAG_MAX_JSON_NODES);
+		return -2;
 	}
 	/* One array of records, errors or HAR entries: parse it an element at a time, which
 	 * takes a fraction of the memory of one tree for the whole document. */
 	struct span *el = NULL;
 	int har = 0;
-	long nel = find_elements(ac->rs, jc.buf, jc.len, &el, &har);
-	int done = nel > 0 && read_elements(&jc, el, (size_t)nel, har);
+	long nel = find_elements(ac->rs, jc->buf, jc->len, &el, &har);
+	int done = nel > 0 && read_elements(jc, el, (size_t)nel, har);
 	free(el);
-	if (done) {
-		sb_free(&doc);
+	if (done)
 		return 0;
-	}
-	const char *p = jc.buf, *end = jc.buf + jc.len;
+	const char *p = jc->buf, *end = jc->buf + jc->len;
 	int rc = 0;
 	while (p < end) {
 		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
@@ -1164,9 +1080,9 @@ int json_read(struct input *in, struct adapter_ctx *ac)
 			break;
 		const char *stop = NULL;
 		cJSON *v = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &stop, 0);
-		long line = line_at(&jc, p);
+		long line = line_at(jc, p);
 		if (!v) {
-			long eline = stop ? line_at(&jc, stop) : line;
+			long eline = stop ? line_at(jc, stop) : line;
 			adapter_note(
 			    ac, NOTE_ERROR, eline,
 			    "invalid or truncated JSON (parsing stopped here); the rest of the "
@@ -1174,10 +1090,9 @@ int json_read(struct input *in, struct adapter_ctx *ac)
 			rc = -1;
 			break;
 		}
-		read_value(&jc, v, line);
+		read_value(jc, v, line);
 		cJSON_Delete(v);
 		p = stop ? stop : end;
 	}
-	sb_free(&doc);
 	return rc;
 }

@@ -60,6 +60,8 @@ struct book {
 	size_t len;
 	uint64_t inflated; /* XML bytes taken from the zip so far */
 	int over;	   /* a limit was hit: stop */
+	int depth;	   /* elements open in the part being parsed */
+	int deep;	   /* ... more than SFDIAG_MAX_XML_DEPTH: stop */
 	/* shared strings: offsets into pool, each NUL-terminated */
 	struct strbuf pool;
 	size_t *str;
@@ -141,16 +143,30 @@ enum part { PART_STRINGS, PART_STYLES, PART_WORKBOOK, PART_RELS, PART_SHEET };
 
 struct pass1 {
 	struct book *b;
+	XML_Parser xp;
 	enum part part;
 	int in_si, in_t, in_rph, in_xfs;
 	struct strbuf text;
 };
+
+/* One more element open: 0, or -1 past SFDIAG_MAX_XML_DEPTH (expat holds
+ * every open element, so a deep part would cost memory by its bytes). */
+static int enter(struct book *b, XML_Parser xp)
+{
+	if (++b->depth <= SFDIAG_MAX_XML_DEPTH)
+		return 0;
+	b->deep = 1;
+	XML_StopParser(xp, XML_FALSE);
+	return -1;
+}
 
 static void p1_start(void *ud, const char *name, const char **atts)
 {
 	struct pass1 *p = ud;
 	struct book *b = p->b;
 	const char *n = local(name);
+	if (enter(b, p->xp) < 0)
+		return;
 	switch (p->part) {
 	case PART_STRINGS:
 		if (strcmp(n, "si") == 0) {
@@ -219,6 +235,7 @@ static void p1_end(void *ud, const char *name)
 	struct pass1 *p = ud;
 	struct book *b = p->b;
 	const char *n = local(name);
+	b->depth--;
 	if (p->part == PART_STRINGS) {
 		if (strcmp(n, "rPh") == 0) {
 			p->in_rph = 0;
@@ -226,7 +243,10 @@ static void p1_end(void *ud, const char *name)
 			p->in_t = 0;
 		} else if (strcmp(n, "si") == 0 && p->in_si) {
 			p->in_si = 0;
-			if (b->pool.len + p->text.len + 1 > SFDIAG_MAX_XLSX_STRINGS) {
+			/* The text and its offset count, so that a million empty
+			 * strings are bounded as well as one long one. */
+			if (b->pool.len + p->text.len + 1 + (b->nstr + 1) * sizeof *b->str >
+			    SFDIAG_MAX_XLSX_STRINGS) {
 				b->over = 1;
 				return;
 			}
@@ -252,6 +272,7 @@ static void p1_text(void *ud, const char *s, int len)
 static int parse_member(struct book *b, struct archive *a, XML_Parser xp, const char *what)
 {
 	char buf[16384];
+	b->depth = 0;
 	for (;;) {
 		la_ssize_t got = archive_read_data(a, buf, sizeof buf);
 		if (got < 0) {
@@ -269,6 +290,14 @@ static int parse_member(struct book *b, struct archive *a, XML_Parser xp, const 
 			return -1;
 		}
 		if (XML_Parse(xp, buf, (int)got, got == 0) == XML_STATUS_ERROR) {
+			if (XML_GetErrorCode(xp) == XML_ERROR_ABORTED && b->deep) {
+				adapter_note(b->ac, NOTE_ERROR, 0,
+					     "workbook part %s nests elements deeper than "
+					     "SFDIAG_MAX_XML_DEPTH (%d); not read",
+					     what, SFDIAG_MAX_XML_DEPTH);
+				b->over = 1;
+				return -1;
+			}
 			if (XML_GetErrorCode(xp) == XML_ERROR_ABORTED)
 				return 0; /* stopped on purpose (a sheet that is no export) */
 			adapter_note(b->ac, NOTE_ERROR, 0,
@@ -334,6 +363,7 @@ static int read_meta(struct book *b)
 			break;
 		}
 		p.part = part;
+		p.xp = xp;
 		XML_SetUserData(xp, &p);
 		XML_SetElementHandler(xp, p1_start, p1_end);
 		XML_SetCharacterDataHandler(xp, p1_text);
@@ -529,6 +559,8 @@ static void sheet_start(void *ud, const char *name, const char **atts)
 {
 	struct sheet_reader *sr = ud;
 	const char *n = local(name);
+	if (enter(sr->b, sr->xp) < 0)
+		return;
 	if (strcmp(n, "row") == 0) {
 		const char *r = attr(atts, "r");
 		sr->row = r ? strtol(r, NULL, 10) : sr->row + 1;
@@ -566,6 +598,7 @@ static void sheet_end(void *ud, const char *name)
 {
 	struct sheet_reader *sr = ud;
 	const char *n = local(name);
+	sr->b->depth--;
 	if (strcmp(n, "v") == 0) {
 		sr->in_v = 0;
 	} else if (strcmp(n, "t") == 0) {

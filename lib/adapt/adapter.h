@@ -99,8 +99,11 @@ int login_csv_plan_split(int fd, uint64_t start, uint64_t size, uint64_t *hdr_en
  * JSON inputs (adapt_json.c): a token-endpoint body, a REST error array, a
  * HAR file, a Postman collection, connection settings, or LoginHistory /
  * LoginEvent records from a REST or sf CLI JSON export.  json_sniff() says
- * whether head starts a JSON document; json_read() reads the document (at
- * most SFDIAG_MAX_JSON_BYTES) and emits its events.
+ * whether head starts a JSON document; json_read() (json_stream.c) reads
+ * the input's JSON values one after another and emits their events: a
+ * login-record export element by element as the bytes arrive, in flat
+ * memory (SFDIAG_MAX_JSON_ELEMENT per record), any other document whole
+ * (at most SFDIAG_MAX_JSON_BYTES).
  */
 int json_sniff(const char *head, size_t n);
 int json_read(struct input *in, struct adapter_ctx *ac);

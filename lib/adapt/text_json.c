@@ -196,16 +196,38 @@ static int rewrite(const char *s, size_t n, struct strbuf *out)
 	return 0;
 }
 
+uint64_t tj_values(const char *s, size_t n)
+{
+	uint64_t k = 1;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '"') {
+			for (i++; i < n && s[i] != '"'; i++)
+				i += s[i] == '\\';
+		} else if (c == '{' || c == '[' || c == ',') {
+			k++;
+		}
+	}
+	return k;
+}
+
+cJSON *tj_parse_bounded(const char *s, size_t n)
+{
+	if (tj_values(s, n) > SFDIAG_MAX_JSON_NODES)
+		return NULL;
+	return cJSON_ParseWithLengthOpts(s, n, NULL, 0);
+}
+
 cJSON *tj_parse(const char *s, size_t n, struct strbuf *scratch, int *near)
 {
 	*near = 0;
-	cJSON *v = cJSON_ParseWithLengthOpts(s, n, NULL, 0);
+	cJSON *v = tj_parse_bounded(s, n);
 	if (v)
 		return v;
 	if (rewrite(s, n, scratch) != 0)
 		return NULL;
 	*near = 1;
-	return cJSON_ParseWithLengthOpts(scratch->buf, scratch->len, NULL, 0);
+	return tj_parse_bounded(scratch->buf, scratch->len);
 }
 
 /* What the JSON grammar allows next. */

@@ -23,6 +23,7 @@
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/util.h"
 
@@ -47,6 +48,17 @@ int tj_feed(struct tj_depth *d, const char *s, size_t n, size_t *end);
  * was needed.
  */
 cJSON *tj_parse(const char *s, size_t n, struct strbuf *scratch, int *near);
+
+/*
+ * At least as many as the values cJSON would make of the JSON text
+ * s[0..n): brackets and commas outside strings, plus one.
+ */
+uint64_t tj_values(const char *s, size_t n);
+
+/* cJSON_ParseWithLength, refused (NULL) when s[0..n) holds more than
+ * SFDIAG_MAX_JSON_NODES values: every JSON tree sfdiag builds is bounded
+ * by what it holds, not only by its bytes.  tj_parse() uses it. */
+cJSON *tj_parse_bounded(const char *s, size_t n);
 
 /*
  * Whether s[0..n), the first bytes of an input, can begin a sequence of

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "adapt/text_util.h"
+#include "base/limits.h"
 #include "base/util.h"
 
 /* Text kept of one element, and of one record's values in all. */
@@ -78,7 +79,12 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 	(void)name;
 	(void)atts;
 	struct text_xml *tx = ud;
-	tx->depth++;
+	/* expat keeps every open element: refuse absurd nesting before it
+	 * costs memory (150,000 levels fit in one 1 MiB line). */
+	if (++tx->depth > SFDIAG_MAX_XML_DEPTH) {
+		tx->refused = 1;
+		XML_StopParser(tx->p, XML_FALSE);
+	}
 	sb_reset(&tx->text);
 }
 

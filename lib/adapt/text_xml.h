@@ -9,7 +9,10 @@
  * (XML_PARAM_ENTITY_PARSING_NEVER), no external entity handler is set, so
  * nothing outside the text is ever fetched, and a document that declares
  * an entity is refused at the declaration (the "billion laughs" form needs
- * one); SOAP forbids DTDs anyway.  Which elements fill which field is data:
+ * one); SOAP forbids DTDs anyway.  A document nested deeper than
+ * SFDIAG_MAX_XML_DEPTH elements is refused too, as expat holds every open
+ * element; its attributes are bounded by the document's bytes (at most
+ * SFDIAG_MAX_TEXT_DOC, or SFDIAG_MAX_LINE on one line).  Which elements fill which field is data:
  * extract.conf's `xml KIND FIELD NAME | NAME` lines, matched on the local
  * name (the part after a namespace prefix).  A value that is a QName
  * (`sf:INVALID_LOGIN` in <faultcode>) keeps its local part.

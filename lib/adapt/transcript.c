@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapt/text_json.h"
 #include "adapt/text_util.h"
 #include "base/util.h"
 
@@ -637,7 +638,7 @@ static void end_response(struct transcript *tr)
 	if (blen == 0) {
 		kind_name = "empty";
 	} else if (body[0] == '{' || body[0] == '[') {
-		root = cJSON_ParseWithLengthOpts(body, blen, NULL, 0);
+		root = tj_parse_bounded(body, blen);
 		if (root)
 			kind_name = "json";
 	} else if (html || body[0] == '<') {

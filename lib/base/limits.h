@@ -20,6 +20,11 @@
 #define SFDIAG_MAX_TEXT_DOC	  (1u << 20) /* 1 MiB */
 #define SFDIAG_MAX_TEXT_DOC_LINES 5000
 
+/* Deepest XML element nesting in a document inside text (a SOAP fault is
+ * 4 deep); a deeper document is not read as XML, and its lines are read
+ * as text. */
+#define SFDIAG_MAX_XML_DEPTH 256
+
 /* Lines of a text input with failure vocabulary but no known signature
  * that are reported, each as one unrecognized failure; the rest are
  * counted. */
@@ -34,6 +39,18 @@
 /* Largest JSON document read into memory at once, after long strings are
  * left out (below). */
 #define SFDIAG_MAX_JSON_BYTES (64u << 20) /* 64 MiB */
+
+/* A login-record export (an array of records at a fields.conf `array` path,
+ * or a top-level array) is read one element at a time as the bytes arrive,
+ * whatever its size: each element is held alone, at most this many bytes
+ * (after long strings are left out); a larger one is skipped and named. */
+#define SFDIAG_MAX_JSON_ELEMENT (1u << 20) /* 1 MiB */
+
+/* Values in one JSON tree that cJSON builds (a whole document, a streamed
+ * element, or a JSON document inside text): about 80 bytes each, so one
+ * tree stays under 24 MiB whatever the bytes hold (an array of zeros is
+ * two bytes per value). */
+#define SFDIAG_MAX_JSON_NODES (256u << 10) /* 262,144 values */
 
 /* Longest JSON string kept.  Longer ones (in practice the response bodies of
  * pages and scripts in a HAR) are replaced by a short text as the document

@@ -58,11 +58,19 @@ struct grab {
 	int n;
 	char store[4096];
 	char notes[512];
+	long note_line; /* of the first note */
+	long last_line; /* of the last event */
+	char last_status[64];
 };
 
 static void grab_emit(void *ctx, const struct event *ev)
 {
 	struct grab *g = ctx;
+	int fs = rules_field(rs, "status");
+	g->last_line = ev->line;
+	snprintf(g->last_status, sizeof g->last_status, "%.*s",
+		 fs >= 0 && ev->val[fs] ? (int)ev->len[fs] : 0,
+		 fs >= 0 && ev->val[fs] ? ev->val[fs] : "");
 	if (g->n++ == 0) {
 		/* Copy the values we check into store, as run.c does. */
 		size_t off = 0;
@@ -86,7 +94,8 @@ static void grab_note(void *ctx, enum note_level level, long line, const char *m
 {
 	struct grab *g = ctx;
 	(void)level;
-	(void)line;
+	if (!g->notes[0])
+		g->note_line = line;
 	snprintf(g->notes + strlen(g->notes), sizeof g->notes - strlen(g->notes), "%s|", msg);
 }
 
@@ -221,9 +230,13 @@ static void test_record_elements(void)
 	CHECK_STR(field(&g->ev, "status"), "Restricted IP");
 	CHECK_INT(g->ev.line, 2);
 
-	g = read_json("[{\"Status\":\"Restricted IP\"},\n{\"Status\":\"Success\" \"x\":1}]");
-	CHECK_INT(g->n, 1);
-	CHECK(strstr(g->notes, "invalid or truncated JSON") != NULL);
+	/* A broken element is skipped and named; the records after it are read. */
+	g = read_json("[{\"Status\":\"Restricted IP\"},\n{\"Status\":\"Success\" \"x\":1},\n"
+		      "{\"Status\":\"Success\"}]");
+	CHECK_INT(g->n, 2);
+	CHECK(strstr(g->notes, "element of the array at the top level skipped: not valid JSON") !=
+	      NULL);
+	CHECK_INT(g->note_line, 2);
 
 	/* Not records (no status): read whole, as before. */
 	g = read_json("{\"records\":[{\"Id\":\"1\"}]}");
@@ -234,6 +247,106 @@ static void test_record_elements(void)
 	    "{\"message\":\"m\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]");
 	CHECK_INT(g->n, 2);
 	CHECK_INT(g->ev.kind, KIND_API_ERROR);
+}
+
+/* A record export is cut into records as the bytes arrive: the same
+ * events, lines and notes however the reads fall (one byte at a time, or
+ * across escapes, long strings and element boundaries). */
+static void test_stream_chunks(void)
+{
+	struct strbuf t = {0};
+	sb_adds(&t,
+		"{\"status\": 0,\n \"result\": {\"note\": \"[{\\\"x\\\"\",\n  \"records\": [\n");
+	for (int i = 0; i < 40; i++)
+		sb_printf(&t,
+			  "   {\"attributes\": {\"type\": \"LoginHistory\"},\n"
+			  "    \"Username\": \"u%d\\\"q\\\\@x.com\", \"Status\": \"%s\",\n"
+			  "    \"SourceIp\": \"192.0.2.%d\"}%s\n",
+			  i, i % 3 ? "Restricted IP" : "Success", i, i < 39 ? "," : "");
+	sb_adds(&t, "  ], \"totalSize\": 40, \"done\": true}}\n");
+	static const size_t most[] = {1, 2, 3, 7, 64, 4096, 0};
+	for (size_t k = 0; k < sizeof most / sizeof most[0]; k++) {
+		struct grab *g = read_json_in(sb_str(&t), most[k]);
+		CHECK_INT(g->n, 40);
+		CHECK_INT(g->ev.line, 4);
+		CHECK_STR(field(&g->ev, "user"), "u0\"q\\@x.com");
+		CHECK_INT(g->last_line, 4 + 3 * 39);
+		CHECK_STR(g->last_status, "Success");
+		CHECK_STR(g->notes, "");
+	}
+	sb_free(&t);
+
+	/* Wrapped one level down, by a log shipper, in a top-level array. */
+	struct grab *g =
+	    read_json("[{\"@timestamp\":\"2026-11-20T05:00:18Z\",\n"
+		      " \"event\":{\"Status\":\"Restricted IP\",\"Username\":\"a@x.com\"}},\n"
+		      "{\"@timestamp\":\"2026-11-20T06:00:18Z\",\n"
+		      " \"event\":{\"Status\":\"Success\",\"Username\":\"a@x.com\"}}]");
+	CHECK_INT(g->n, 2);
+	CHECK_STR(field(&g->ev, "user"), "a@x.com");
+	CHECK_INT(g->last_line, 3);
+}
+
+/* Past SFDIAG_MAX_JSON_ELEMENT bytes, nothing of the value is kept whole:
+ * an element over the limit is skipped and named, elements that are no
+ * records are counted, a string over 64 KiB in a record is left out, and
+ * an input that ends inside an element says where and how many records
+ * came before. */
+static void test_stream_limits(void)
+{
+	struct strbuf t = {0};
+	sb_adds(&t, "{\"records\": [\n{\"Status\": \"Restricted IP\", \"Note\": \"");
+	for (int i = 0; i < 70000; i++)
+		sb_addc(&t, 'n');
+	sb_adds(&t, "\"},\n{\"Status\": \"Success\"");
+	for (int k = 0; k < 20; k++) {
+		sb_printf(&t, ", \"Pad%d\": \"", k);
+		for (int i = 0; i < 60000; i++)
+			sb_addc(&t, 'p');
+		sb_addc(&t, '"');
+	}
+	sb_adds(&t, "},\n1, \"two\", [3], {\"Id\": 4},\n{\"Status\": \"Invalid Password\"}]}");
+	for (int pass = 0; pass < 2; pass++) {
+		struct grab *g = read_json_in(sb_str(&t), pass ? 1000 : 0);
+		CHECK_INT(g->n, 2);
+		CHECK_STR(field(&g->ev, "status"), "Restricted IP");
+		CHECK_STR(g->last_status, "Invalid Password");
+		CHECK_INT(g->last_line, 5);
+		CHECK(strstr(g->notes, "skipped: larger than SFDIAG_MAX_JSON_ELEMENT (1 MiB)") !=
+		      NULL);
+		CHECK_INT(g->note_line, 3);
+		CHECK(strstr(g->notes,
+			     "4 of the 7 elements of the array at records are not login records") !=
+		      NULL);
+		CHECK(strstr(g->notes, "left out 1 string longer than SFDIAG_MAX_JSON_STRING") !=
+		      NULL);
+	}
+	/* Cut short inside the third element. */
+	size_t cut = (size_t)(strstr(sb_str(&t), "1, \"two\"") - sb_str(&t));
+	struct strbuf c = {0};
+	sb_add(&c, sb_str(&t), cut);
+	sb_adds(&c, "{\"Status\": \"Succ");
+	struct grab *g = read_json(sb_str(&c));
+	CHECK_INT(g->n, 1);
+	CHECK(strstr(g->notes, "truncated JSON: the input ends inside the element that starts "
+			       "here, after 1 record of the array at records (line 1)") != NULL);
+	sb_free(&c);
+	sb_free(&t);
+
+	/* In JSON Lines, a value refused whole (too deep) is named and the
+	 * next one is read. */
+	sb_adds(&c, "{\"Status\":\"Restricted IP\"}\n{\"a\":");
+	for (int i = 0; i < 300; i++)
+		sb_addc(&c, '[');
+	for (int i = 0; i < 300; i++)
+		sb_addc(&c, ']');
+	sb_adds(&c, "}\n{\"Status\":\"Success\"}\n");
+	g = read_json(sb_str(&c));
+	CHECK_INT(g->n, 2);
+	CHECK_STR(g->last_status, "Success");
+	CHECK(strstr(g->notes, "over SFDIAG_MAX_JSON_DEPTH") != NULL);
+	CHECK_INT(g->note_line, 2);
+	sb_free(&c);
 }
 
 /* JSON Lines of login records: one per line, plain or wrapped one level
@@ -445,5 +558,5 @@ static void teardown(void)
 }
 
 UNIT_MAIN(setup, test_token_body, test_har, test_long_strings, test_record_elements,
-	  test_login_lines, test_array_layouts, test_postman, test_settings, test_bad_json,
-	  test_masking, test_correlation, teardown)
+	  test_stream_chunks, test_stream_limits, test_login_lines, test_array_layouts,
+	  test_postman, test_settings, test_bad_json, test_masking, test_correlation, teardown)
