@@ -281,6 +281,27 @@ static void parse_xml(struct xloader *ld, char *rest)
 	x->xml[x->nxml++] = m;
 }
 
+/* A line's one pattern, with nothing after it: the compiled pattern, or
+ * NULL after an error. */
+static pcre2_code *compile_alone(struct xloader *ld, char *rest)
+{
+	struct pattern p;
+	char *after;
+	if (pattern_compile(&ld->lx, &ld->rs->defines, rest, ld->use_jit, &p, &after) != 0)
+		return NULL;
+	while (is_blank(*after))
+		after++;
+	if (*after) {
+		lex_error(&ld->lx, after, "unexpected text after the pattern");
+		pattern_free(&p);
+		return NULL;
+	}
+	pcre2_code *re = p.re;
+	p.re = NULL;
+	pattern_free(&p);
+	return re;
+}
+
 /* `status-pattern /RE/`: any pattern, no named group needed. */
 static void parse_status(struct xloader *ld, char *kw, char *rest)
 {
@@ -288,20 +309,7 @@ static void parse_status(struct xloader *ld, char *kw, char *rest)
 		lex_error(&ld->lx, kw, "status-pattern: given twice");
 		return;
 	}
-	struct pattern p;
-	char *after;
-	if (pattern_compile(&ld->lx, &ld->rs->defines, rest, ld->use_jit, &p, &after) != 0)
-		return;
-	while (is_blank(*after))
-		after++;
-	if (*after) {
-		lex_error(&ld->lx, after, "unexpected text after the pattern");
-		pattern_free(&p);
-		return;
-	}
-	ld->set->status_re = p.re;
-	p.re = NULL;
-	pattern_free(&p);
+	ld->set->status_re = compile_alone(ld, rest);
 }
 
 /* `row-columns FIELD|- ...`: the page's columns, in order. */
@@ -342,20 +350,7 @@ static void parse_row_cell(struct xloader *ld, char *kw, char *rest)
 		lex_error(&ld->lx, name, "row-cell %s: given twice", name);
 		return;
 	}
-	struct pattern p;
-	char *after;
-	if (pattern_compile(&ld->lx, &ld->rs->defines, rest, ld->use_jit, &p, &after) != 0)
-		return;
-	while (is_blank(*after))
-		after++;
-	if (*after) {
-		lex_error(&ld->lx, after, "unexpected text after the pattern");
-		pattern_free(&p);
-		return;
-	}
-	ld->set->row_cell[f] = p.re;
-	p.re = NULL;
-	pattern_free(&p);
+	ld->set->row_cell[f] = compile_alone(ld, rest);
 }
 
 /* `row-require FIELD ...`: a row is recognised only when it shows them. */
