@@ -618,6 +618,39 @@ static void draft_pattern(struct report_text *t, const struct report_draft_field
 /* The draft rule for the kind with the most of these failures that
  * report.conf gives a draft-field for: its condition tests the first such
  * field that the failures carry, with the field's most frequent value. */
+/* What the draft's placeholders stand for (report_draft_def's order). */
+struct draft_fill {
+	const struct report_draft_field *df;
+	const char *field;
+	const struct tally_entry *top;
+	const struct strbuf *pat;
+};
+
+static int draft_fill(void *ctx, struct report_text *t, const char *name, size_t n,
+		      const char **after)
+{
+	const struct draft_fill *d = ctx;
+	(void)after;
+	switch (report_placeholder(&report_draft_def, name, n)) {
+	case 0:
+		report_text_lits(t, d->field);
+		break;
+	case 1:
+		draft_pattern(t, d->df, d->pat);
+		break;
+	case 2:
+		report_text_input(t, -1, d->top->s, d->top->n);
+		break;
+	case 3:
+		report_text_lits(t, kind_name(d->df->kind));
+		break;
+	default: /* {counter}; report.conf allows no other */
+		report_text_lits(t, d->df->counter);
+		break;
+	}
+	return 0;
+}
+
 static void build_draft(struct report_finding *rf, const struct ruleset *rs)
 {
 	const struct report_conf *rc = rs->report;
@@ -626,57 +659,27 @@ static void build_draft(struct report_finding *rf, const struct ruleset *rs)
 	uint64_t best = 0;
 	for (size_t i = 0; i < rc->ndraft_fields; i++) {
 		const struct report_draft_field *d = &rc->draft_fields[i];
-		unsigned k = 0;
-		while (k + 1 < KIND_COUNT && kind_table[k].bit != d->kind)
-			k++;
+		uint64_t events = rf->fi->kind_count[kind_first(d->kind) - kind_table];
 		const struct tally_entry *top = top_entry(rf->fi->tally[d->field]);
-		if (top && rf->fi->kind_count[k] > best) {
-			best = rf->fi->kind_count[k];
+		if (top && events > best) {
+			best = events;
 			df = d;
 			e = top;
 		}
 	}
 	if (!df)
 		return;
-	const char *field = rs->fields[df->field].name;
 	/* Masked before it becomes a pattern, whose escapes (a JWT's "\.")
 	 * would hide a secret from the writers' masking. */
 	struct strbuf pat = {0}, raw = {0};
 	mask_apply(&rs->mask, &raw, e->s, e->n);
 	literal_pattern(&pat, sb_str(&raw), raw.len, df->optional);
 	sb_free(&raw);
+	struct draft_fill fill = {df, rs->fields[df->field].name, e, &pat};
 	rf->ndraft = rc->ndraft;
 	rf->draft = xcalloc(rc->ndraft, sizeof *rf->draft);
-	for (size_t i = 0; i < rc->ndraft; i++) {
-		struct report_text *t = &rf->draft[i];
-		for (const char *p = rc->draft[i]; *p; p++) {
-			const char *q = p;
-			while (*q && *q != '{')
-				q++;
-			report_text_lit(t, p, (size_t)(q - p));
-			p = q;
-			if (!*p)
-				break;
-			if (p[1] == '{') {
-				report_text_lits(t, "{");
-				p++;
-				continue;
-			}
-			const char *end = strchr(p, '}');
-			int k = report_placeholder(&report_draft_def, p + 1, (size_t)(end - p - 1));
-			if (k == 0)
-				report_text_lits(t, field);
-			else if (k == 1)
-				draft_pattern(t, df, &pat);
-			else if (k == 2)
-				report_text_input(t, -1, e->s, e->n);
-			else if (k == 3)
-				report_text_lits(t, kind_name(df->kind));
-			else
-				report_text_lits(t, df->counter);
-			p = end;
-		}
-	}
+	for (size_t i = 0; i < rc->ndraft; i++)
+		report_text_template(&rf->draft[i], rc->draft[i], draft_fill, &fill);
 	sb_free(&pat);
 }
 
