@@ -186,3 +186,21 @@ void lex_error_line(struct lexer *lx, int line, const char *fmt, ...)
 	report(lx, line, 0, fmt, ap);
 	va_end(ap);
 }
+
+const char *lex_placeholders(const char *text, lex_placeholder_fn fn, void *ctx)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p != '{')
+			continue;
+		if (p[1] == '{') {
+			p++;
+			continue;
+		}
+		const char *end = strchr(p, '}');
+		if (!end)
+			return p;
+		fn(ctx, p, p + 1, (size_t)(end - p - 1));
+		p = end;
+	}
+	return NULL;
+}

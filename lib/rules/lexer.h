@@ -97,4 +97,11 @@ void lex_error_line(struct lexer *lx, int line, const char *fmt, ...)
  * line (clamped to it). */
 void lex_where(const struct lexer *lx, const char *at, int *line, size_t *col);
 
+/* Each {NAME} of a text of the rules (a rule's text, a report.conf
+ * message), "{{" being a literal "{": fn(ctx, at, name, n), at pointing at
+ * its '{'.  Returns NULL, or the '{' that is never closed (what follows it
+ * is not visited). */
+typedef void (*lex_placeholder_fn)(void *ctx, const char *at, const char *name, size_t n);
+const char *lex_placeholders(const char *text, lex_placeholder_fn fn, void *ctx);
+
 #endif

@@ -16,6 +16,7 @@
 
 #include "base/util.h"
 #include "rules/kinds.h"
+#include "rules/lexer.h"
 
 const struct report_msg_def report_msg_table[REPORT_MSG_COUNT] = {
     [REPORT_MSG_COVERAGE_GAP] = {"coverage-gap",
@@ -116,34 +117,33 @@ int report_placeholder(const struct report_msg_def *def, const char *name, size_
 	return -1;
 }
 
+struct check_ctx {
+	struct rcloader *ld;
+	const struct report_msg_def *def;
+};
+
+static void check_one(void *ctx, const char *at, const char *name, size_t n)
+{
+	const struct check_ctx *c = ctx;
+	const struct report_msg_def *def = c->def;
+	(void)at;
+	if (report_placeholder(def, name, n) >= 0)
+		return;
+	struct strbuf known = {0};
+	for (int i = 0; i < REPORT_MSG_MAX_PLACEHOLDERS && def->placeholders[i]; i++)
+		sb_printf(&known, "%s{%s}", i ? ", " : "", def->placeholders[i]);
+	rcerror(c->ld, "unknown placeholder {%.*s} in %s (it may use %s)", (int)n, name, def->name,
+		known.len ? sb_str(&known) : "none");
+	sb_free(&known);
+}
+
 /* Every {name} of text must be a placeholder of def; "{{" is a literal "{". */
 static void check_placeholders(struct rcloader *ld, const struct report_msg_def *def,
 			       const char *text)
 {
-	for (const char *p = text; *p; p++) {
-		if (*p != '{')
-			continue;
-		if (p[1] == '{') {
-			p++;
-			continue;
-		}
-		const char *end = strchr(p, '}');
-		if (!end) {
-			rcerror(ld, "unclosed '{' in %s text", def->name);
-			return;
-		}
-		size_t n = (size_t)(end - p - 1);
-		if (report_placeholder(def, p + 1, n) < 0) {
-			struct strbuf known = {0};
-			for (int i = 0; i < REPORT_MSG_MAX_PLACEHOLDERS && def->placeholders[i];
-			     i++)
-				sb_printf(&known, "%s{%s}", i ? ", " : "", def->placeholders[i]);
-			rcerror(ld, "unknown placeholder {%.*s} in %s (it may use %s)", (int)n,
-				p + 1, def->name, known.len ? sb_str(&known) : "none");
-			sb_free(&known);
-		}
-		p = end;
-	}
+	struct check_ctx c = {ld, def};
+	if (lex_placeholders(text, check_one, &c))
+		rcerror(ld, "unclosed '{' in %s text", def->name);
 }
 
 static void parse_evidence(struct rcloader *ld, char *rest)

@@ -46,6 +46,28 @@ static int valid_rule_id(const char *s)
 	return 1;
 }
 
+struct scan_ctx {
+	struct loader *ld;
+	struct lexer *lx;
+	unsigned char *marks;
+};
+
+static void scan_one(void *ctx, const char *at, const char *s, size_t n)
+{
+	struct scan_ctx *c = ctx;
+	char name[64];
+	if (n >= sizeof name)
+		n = sizeof name - 1;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	int f = rules_field(c->ld->rs, name);
+	if (f >= 0 && c->marks)
+		c->marks[f] = 1;
+	else if (f < 0 && strcmp(name, "count") && strcmp(name, "first_seen") &&
+		 strcmp(name, "last_seen") && c->lx)
+		lex_error(c->lx, at, "unknown placeholder {%s}", name);
+}
+
 /*
  * Check the {placeholders} of text; mark the fields they use in marks (NULL:
  * only check).  lx may be NULL when the text was checked before (shared
@@ -54,33 +76,10 @@ static int valid_rule_id(const char *s)
 static void scan_placeholders(struct loader *ld, struct lexer *lx, unsigned char *marks,
 			      const char *text)
 {
-	for (const char *p = text; *p; p++) {
-		if (*p != '{')
-			continue;
-		if (p[1] == '{') {
-			p++;
-			continue;
-		}
-		const char *end = strchr(p, '}');
-		if (!end) {
-			if (lx)
-				lex_error(lx, p, "unclosed '{' in text (write {{ for a '{')");
-			return;
-		}
-		char name[64];
-		size_t n = (size_t)(end - p - 1);
-		if (n >= sizeof name)
-			n = sizeof name - 1;
-		memcpy(name, p + 1, n);
-		name[n] = '\0';
-		int f = rules_field(ld->rs, name);
-		if (f >= 0 && marks)
-			marks[f] = 1;
-		else if (f < 0 && strcmp(name, "count") && strcmp(name, "first_seen") &&
-			 strcmp(name, "last_seen") && lx)
-			lex_error(lx, p, "unknown placeholder {%s}", name);
-		p = end;
-	}
+	struct scan_ctx c = {ld, lx, marks};
+	const char *open = lex_placeholders(text, scan_one, &c);
+	if (open && lx)
+		lex_error(lx, open, "unclosed '{' in text (write {{ for a '{')");
 }
 
 /* ---- examples ---- */
